@@ -1,0 +1,77 @@
+"""Writing the access log (NEN 7513): who did what to which object, why, and with what result.
+
+Call `record` inside the same transaction as the change it describes (services do), so a
+rolled-back change leaves no row and a committed one always has its row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.helpers import get_client_ip_address
+from django.db.models import Model
+from django.http import HttpRequest
+
+from accounts.models import AccessAction, AccessLogEntry, AccessResult
+
+from .core import memberships_of, policy_for
+
+
+def _object_type_and_id(target: Model | type[Model] | str, object_id: str | None) -> tuple[str, str]:
+    if isinstance(target, str):
+        return target, object_id or ""
+    model = target if isinstance(target, type) else type(target)
+    policy = policy_for(model)
+    type_label = policy.type_label() if policy else model._meta.label_lower
+    if object_id is None and not isinstance(target, type):
+        object_id = policy.log_id(target) if policy else str(target.pk)
+    return type_label, object_id or ""
+
+
+def record(
+    *,
+    actor: Any,
+    action: AccessAction | str,
+    target: Model | type[Model] | str,
+    result: AccessResult | str = AccessResult.SUCCESS,
+    rule: str = "",
+    purpose: str = "",
+    request: HttpRequest | None = None,
+    object_id: str | None = None,
+    organisation_id: int | None = None,
+    responsible: Any = None,
+    channel: str = "",
+) -> AccessLogEntry:
+    """Append one row to the access log and return it.
+
+    `target` is a model instance, a model class (for searches and refused creates) or an
+    explicit object type label. The object is named by its policy's `log_id` (for clients
+    the pseudonym), never by its contents. `organisation_id` picks which of the actor's
+    memberships acted; by default the first one.
+    """
+    object_type, logged_id = _object_type_and_id(target, object_id)
+    memberships = memberships_of(actor) if actor is not None else []
+    if organisation_id is not None:
+        memberships = [m for m in memberships if m.organisation_id == organisation_id] or memberships
+    organisation = memberships[0].organisation if memberships else None
+    roles = sorted({m.role for m in memberships if organisation and m.organisation_id == organisation.pk})
+    if channel == "" and request is not None:
+        channel = "api" if request.path.startswith("/api/") else "web"
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AccessLogEntry.objects.create(
+        user_id=actor.pk if authenticated else None,
+        user_email=actor.email if authenticated else "",
+        organisation_id=organisation.pk if organisation else None,
+        organisation_name=organisation.name if organisation else "",
+        role=",".join(roles),
+        responsible_user_id=responsible.pk if responsible is not None else None,
+        responsible_user_email=responsible.email if responsible is not None else "",
+        action=str(action),
+        object_type=object_type,
+        object_id=logged_id[:100],
+        result=str(result),
+        rule=rule[:150],
+        ip_address=get_client_ip_address(request) if request is not None else None,
+        channel=channel or "service",
+        purpose=purpose[:200],
+    )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import ROLES_BY_KIND, AccessLogEntry, Membership, Organisation, Role, User
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    region = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "region"]
+        read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "organisation", "email", "full_name", "role", "is_active", "created_at", "deactivated_at"]
+        read_only_fields = fields
+
+
+class MemberInviteSerializer(serializers.Serializer[Membership]):
+    """Writable fields of an invite: nothing else (organisation comes from the actor)."""
+
+    organisation = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        org = self.context["organisations"].get(attrs["organisation"])
+        if org is None:
+            raise serializers.ValidationError({"organisation": "Onbekende organisatie."})
+        if attrs["role"] not in ROLES_BY_KIND[org.kind]:
+            raise serializers.ValidationError({"role": "Deze rol bestaat niet bij dit soort organisatie."})
+        attrs["organisation"] = org
+        return attrs
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "memberships"]
+        read_only_fields = fields
+
+    def get_memberships(self, user: User) -> list[dict[str, object]]:
+        from accounts import access
+
+        return [
+            {"organisation": m.organisation_id, "organisation_name": m.organisation.name, "role": m.role}
+            for m in access.memberships_of(user)
+        ]
+
+
+class AccessLogEntrySerializer(serializers.ModelSerializer[AccessLogEntry]):
+    class Meta:
+        model = AccessLogEntry
+        exclude: list[str] = []
+        read_only_fields = [f.name for f in AccessLogEntry._meta.fields]

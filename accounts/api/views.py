@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import access, selectors, services
+from accounts.access.drf import IsVerifiedUser, ProtectedViewSetMixin
+from accounts.models import AccessLogEntry, Membership, Organisation
+
+from .serializers import (
+    AccessLogEntrySerializer,
+    MeSerializer,
+    MemberInviteSerializer,
+    MembershipSerializer,
+    OrganisationSerializer,
+)
+
+
+class MeView(APIView):
+    """The signed-in user and their roles. Reveals nothing about anyone else."""
+
+    permission_classes = [IsVerifiedUser]
+    access_self_only = True
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class OrganisationViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet[Organisation]):
+    access_model = Organisation
+    serializer_class = OrganisationSerializer
+
+    def get_base_queryset(self) -> Any:
+        return Organisation.objects.select_related("region").order_by("name")
+
+
+class MembershipViewSet(
+    ProtectedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Membership],
+):
+    access_model = Membership
+    access_actions = {"list": "list", "deactivate": "deactivate"}
+    access_purpose = "ledenbeheer"
+    serializer_class = MembershipSerializer
+
+    def get_base_queryset(self) -> Any:
+        return Membership.objects.select_related("user", "organisation").order_by("id")
+
+    @extend_schema(request=MemberInviteSerializer, responses={201: MembershipSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        organisations = {o.pk: o for o in selectors.organisation_list(user=request.user)}
+        serializer = MemberInviteSerializer(data=request.data, context={"organisations": organisations})
+        serializer.is_valid(raise_exception=True)
+        try:
+            membership = services.member_invite(actor=request.user, **serializer.validated_data)
+        except services.DomainError as error:
+            raise ValidationError({error.field or "non_field_errors": [error.message]}) from None
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: str | None = None) -> Response:
+        membership = self.get_object()
+        try:
+            membership = services.membership_deactivate(actor=request.user, membership=membership)
+        except services.DomainError as error:
+            raise ValidationError({"non_field_errors": [error.message]}) from None
+        return Response(MembershipSerializer(membership).data)
+
+
+class AccessLogViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet[AccessLogEntry]):
+    access_model = AccessLogEntry
+    serializer_class = AccessLogEntrySerializer
+
+
+__all__ = ["AccessLogViewSet", "MeView", "MembershipViewSet", "OrganisationViewSet", "access"]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts en organisaties"
+
+    def ready(self) -> None:
+        from . import navigation, permissions, signals  # noqa: F401  (registers policies, nav, signals)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from . import access
+from . import navigation as nav
+from .selectors import primary_membership
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    context: dict[str, Any] = {"demo_mode": settings.DEMO_MODE}
+    if settings.DEMO_MODE:
+        from .demo import DEMO_PASSWORD, demo_accounts
+
+        context.update(demo_password=DEMO_PASSWORD, demo_accounts=demo_accounts())
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    roles = access.roles_of(user)
+    items = []
+    for item in nav.items_for(roles):
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": item.label, "url": url, "active": active})
+    context.update(nav_items=items, current_membership=primary_membership(user=user), user_roles=roles)
+    return context

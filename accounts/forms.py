@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import ROLES_BY_KIND, Organisation, Role
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    error_messages = {
+        "invalid_login": _("Onjuist e-mailadres of wachtwoord."),
+        "inactive": _("Dit account is niet actief."),
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code uit uw authenticator-app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def __init__(self, *args: Any, device: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if self.device is None or not self.device.verify_token(token):
+            raise forms.ValidationError(_("Deze code klopt niet of is verlopen. Probeer de volgende code."))
+        return token
+
+
+class InviteMemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Naam"), max_length=150)
+    email = forms.EmailField(label=_("E-mailadres"))
+    role = forms.ChoiceField(label=_("Rol"), choices=())
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ROLES_BY_KIND[organisation.kind]
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in allowed]

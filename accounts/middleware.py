@@ -1,0 +1,66 @@
+"""Sign-in security that applies to every request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+SESSION_LOGIN_AT = "woonbrug_login_at"
+
+# Paths an authenticated user who has not passed the second factor may still reach.
+MFA_EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/accounts/password-reset/",
+    "/accounts/reset/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/api/",  # the API checks the second factor itself (tokens count as verified)
+)
+
+
+class SessionLifetimeMiddleware:
+    """End a session 12 hours after sign-in, however active (idle expiry is the cookie age)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        login_at = request.session.get(SESSION_LOGIN_AT)
+        if login_at is not None and time.time() - float(login_at) > settings.SESSION_MAX_AGE:
+            request.session.flush()
+            request.session_expired = True  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    """With REQUIRE_MFA on, a signed-in user must pass TOTP before seeing any page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "session_expired", False):
+            logout(request)
+            messages.info(request, _("Uw sessie is verlopen. Meld u opnieuw aan."))
+        user = request.user
+        if (
+            settings.REQUIRE_MFA
+            and user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+        ):
+            if request.headers.get("HX-Request") or request.accepts("application/json") and not request.accepts("text/html"):
+                return JsonResponse({"detail": _("Tweestapsverificatie vereist.")}, status=403)
+            return redirect(reverse("accounts:mfa") + f"?next={request.get_full_path()}")
+        return self.get_response(request)

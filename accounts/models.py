@@ -1,0 +1,226 @@
+"""People, organisations, their roles, and the access log.
+
+The organisation is the tenant: every protected object belongs to one, and a user only ever
+acts through an active membership (organisation + role). Django superusers exist for
+operations (the admin site) but hold no role, so the permission layer shows them no
+client data.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an e-mail address (gebruiker)."""
+
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    full_name = models.CharField(_("naam"), max_length=150)
+    is_active = models.BooleanField(_("actief"), default=True)
+    is_staff = models.BooleanField(_("beheerder van het platform"), default=False)
+    date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Region(models.Model):
+    """A region whose organisations work together on one placement board (regio)."""
+
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("regio")
+        verbose_name_plural = _("regio's")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("gemeente")
+    CARE_PROVIDER = "care_provider", _("zorgaanbieder")
+    HOUSING_CORPORATION = "housing_corporation", _("woningcorporatie")
+
+
+class Organisation(models.Model):
+    """A municipality, care provider or housing corporation (organisatie)."""
+
+    name = models.CharField(_("naam"), max_length=150)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("soort"), max_length=32, choices=OrganisationKind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("regio"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+        permissions = [("manage_members", "Can manage the organisation's members")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_per_region"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CARE_COORDINATOR = "care_coordinator", _("zorgcoördinator")
+    HOUSING_CONSULTANT = "housing_consultant", _("woonconsulent")
+    BOARD_CHAIR = "board_chair", _("voorzitter plaatsingstafel")
+    ANALYST = "analyst", _("beleidsanalist")
+    ORG_ADMIN = "org_admin", _("beheerder organisatie")
+
+
+# Which roles an organisation of each kind can hand out.
+ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    OrganisationKind.MUNICIPALITY: frozenset({Role.BOARD_CHAIR, Role.ANALYST, Role.ORG_ADMIN}),
+    OrganisationKind.CARE_PROVIDER: frozenset({Role.CARE_COORDINATOR, Role.ORG_ADMIN}),
+    OrganisationKind.HOUSING_CORPORATION: frozenset({Role.HOUSING_CONSULTANT, Role.ORG_ADMIN}),
+}
+
+
+class Membership(models.Model):
+    """A user's role in an organisation (lidmaatschap). Deactivated, never deleted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deactivated_at = models.DateTimeField(_("gedeactiveerd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        ordering = ["organisation__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role_per_org"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.organisation})"
+
+
+class LoginSession(models.Model):
+    """The session keys a user signed in with, so deactivation can end every session."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("inzien")
+    SEARCH = "search", _("zoeken")
+    CREATE = "create", _("aanmaken")
+    CHANGE = "change", _("wijzigen")
+    EXPORT = "export", _("exporteren")
+    PRINT = "print", _("afdrukken")
+    DELETE = "delete", _("verwijderen")
+
+
+class AccessResult(models.TextChoices):
+    SUCCESS = "success", _("toegestaan")
+    REFUSED = "refused", _("geweigerd")
+    ERROR = "error", _("fout")
+
+
+class AccessLogEntry(models.Model):
+    """One access to protected data, in the spirit of NEN 7513 (toegangslog).
+
+    Append-only: a database trigger refuses UPDATE and DELETE (see migration 0002). It holds
+    no foreign keys to what it describes, so deleting a user, organisation or client never
+    deletes or changes its history; names are copied at the time of access.
+    """
+
+    at = models.DateTimeField(_("tijdstip (UTC)"), default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True, db_index=True)
+    user_email = models.CharField(_("gebruiker"), max_length=254, blank=True)
+    organisation_id = models.BigIntegerField(_("organisatie-id"), null=True, blank=True, db_index=True)
+    organisation_name = models.CharField(_("organisatie"), max_length=150, blank=True)
+    role = models.CharField(_("rol"), max_length=100, blank=True)
+    responsible_user_id = models.BigIntegerField(_("verantwoordelijke-id"), null=True, blank=True)
+    responsible_user_email = models.CharField(_("verantwoordelijke"), max_length=254, blank=True)
+    action = models.CharField(_("handeling"), max_length=16, choices=AccessAction.choices)
+    object_type = models.CharField(_("soort gegeven"), max_length=100)
+    object_id = models.CharField(_("gegeven"), max_length=100, blank=True)
+    result = models.CharField(_("resultaat"), max_length=16, choices=AccessResult.choices)
+    rule = models.CharField(_("regel"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    channel = models.CharField(_("kanaal"), max_length=16, blank=True)
+    purpose = models.CharField(_("doel"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("toegangslogregel")
+        verbose_name_plural = _("toegangslog")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,69 @@
+"""Policies for organisations, memberships and the access log (see accounts.access.core)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from . import access
+from .access import Rule, has_grant, has_role, has_role_in
+from .models import AccessLogEntry, Membership, Organisation, Role
+
+ANY_ROLE = has_role(*Role.values)
+
+
+@access.register
+class OrganisationPolicy(access.Policy):
+    """Organisations in the user's own region(s) are known by name; others do not exist."""
+
+    model = Organisation
+    rules = {
+        "view": Rule("member-of-region", ANY_ROLE),
+        # The guardian grant is synced with the org-admin membership by the services;
+        # requiring both means a stale grant alone never opens member management.
+        "manage_members": Rule(
+            "org-admin",
+            has_grant("accounts.manage_members") & has_role_in(lambda org: org.pk, Role.ORG_ADMIN),
+            logs_as="view",
+        ),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+        return queryset.filter(region_id__in=access.region_ids_of(user), is_active=True)
+
+
+@access.register
+class MembershipPolicy(access.Policy):
+    """Members are visible to their organisation's admins; everyone sees their own."""
+
+    model = Membership
+    log_reads = True
+    rules = {
+        "view": Rule(
+            "org-admin-or-self",
+            has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN)
+            | access.Predicate(lambda user, m: getattr(m, "user_id", None) == user.pk, "self"),
+        ),
+        "list": Rule("org-admin", has_role(Role.ORG_ADMIN)),
+        "create": Rule("org-admin", has_role(Role.ORG_ADMIN)),
+        "deactivate": Rule("org-admin", has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN)),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+        admin_of = access.organisation_ids_of(user, Role.ORG_ADMIN)
+        return queryset.filter(Q(organisation_id__in=admin_of) | Q(user_id=user.pk))
+
+    def log_id(self, obj: Membership) -> str:
+        return f"membership:{obj.pk}"
+
+
+@access.register
+class AccessLogPolicy(access.Policy):
+    """An organisation's admins may read what their own people did (never edit: append-only)."""
+
+    model = AccessLogEntry
+    rules = {"view": Rule("org-admin", has_role(Role.ORG_ADMIN))}
+
+    def scope(self, user: Any, queryset: QuerySet[AccessLogEntry]) -> QuerySet[AccessLogEntry]:
+        return queryset.filter(organisation_id__in=access.organisation_ids_of(user, Role.ORG_ADMIN))

@@ -1,0 +1,32 @@
+"""Reads about people and organisations, filtered by what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from . import access
+from .models import AccessLogEntry, Membership, Organisation, Role, User
+
+
+def organisation_list(*, user: User) -> QuerySet[Organisation]:
+    return access.scope(user, Organisation).select_related("region")
+
+
+def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        access.scope(user, Membership)
+        .filter(organisation=organisation)
+        .select_related("user", "organisation")
+        .order_by("-is_active", "user__full_name", "role")
+    )
+
+
+def access_log_list(*, user: User) -> QuerySet[AccessLogEntry]:
+    return access.scope(user, AccessLogEntry)
+
+
+def primary_membership(*, user: User) -> Membership | None:
+    """The membership the interface greets the user with (admin roles last)."""
+    memberships = access.memberships_of(user)
+    ranked = sorted(memberships, key=lambda m: (m.role == Role.ORG_ADMIN, m.organisation.name))
+    return ranked[0] if ranked else None

@@ -1,0 +1,138 @@
+"""State changes for people and organisations. Keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from . import access
+from .access import log
+from .errors import DomainError
+from .models import ROLES_BY_KIND, AccessAction, LoginSession, Membership, Organisation, Role, User
+
+__all__ = [
+    "DomainError",
+    "member_invite",
+    "membership_deactivate",
+    "membership_grant",
+    "user_end_sessions",
+]
+
+
+def _sync_admin_grant(membership: Membership) -> None:
+    """Keep the guardian grant `manage_members` in step with active org-admin memberships."""
+    if membership.role != Role.ORG_ADMIN:
+        return
+    if membership.is_active:
+        assign_perm("accounts.manage_members", membership.user, membership.organisation)
+    else:
+        remove_perm("accounts.manage_members", membership.user, membership.organisation)
+
+
+def membership_grant(*, user: User, organisation: Organisation, role: str, created_by: User | None = None) -> Membership:
+    """Give `user` a role in `organisation` (or reactivate it). Used by invites, the demo and admin."""
+    if role not in ROLES_BY_KIND[organisation.kind]:
+        raise DomainError(
+            _("De rol %(role)s bestaat niet bij een %(kind)s.")
+            % {"role": Role(role).label, "kind": organisation.get_kind_display()},
+            field="role",
+            code="role_not_for_kind",
+        )
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=role, defaults={"created_by": created_by}
+        )
+        if not created and not membership.is_active:
+            membership.is_active = True
+            membership.deactivated_at = None
+            membership.save(update_fields=["is_active", "deactivated_at"])
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+        _sync_admin_grant(membership)
+    access.forget_memberships(user)
+    return membership
+
+
+def member_invite(*, actor: User, organisation: Organisation, email: str, full_name: str, role: str) -> Membership:
+    """Invite a person into the actor's organisation with a role; they get a link to set a password."""
+    if not access.decide(actor, "manage_members", organisation):
+        raise DomainError(_("U mag de leden van deze organisatie niet beheren."), code="forbidden")
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None and user.memberships.exclude(organisation=organisation).filter(is_active=True).exists():
+            raise DomainError(
+                _("Dit e-mailadres hoort al bij een andere organisatie."), field="email", code="other_org"
+            )
+        if user is not None and user.memberships.filter(organisation=organisation, role=role, is_active=True).exists():
+            raise DomainError(_("Deze persoon heeft deze rol al."), field="role", code="duplicate")
+        if user is None:
+            user = User.objects.create_user(email=email, full_name=full_name)
+        membership = membership_grant(user=user, organisation=organisation, role=role, created_by=actor)
+        log.record(actor=actor, action=AccessAction.CREATE, target=membership, organisation_id=organisation.pk,
+                   rule="accounts.membership.create:org-admin", purpose=_("ledenbeheer"))
+        transaction.on_commit(lambda: _send_invitation(user=user, organisation=organisation, invited_by=actor))
+    return membership
+
+
+def _send_invitation(*, user: User, organisation: Organisation, invited_by: User) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
+    context = {"user": user, "organisation": organisation, "invited_by": invited_by, "link": link}
+    send_mail(
+        subject=_("Uitnodiging voor Woonbrug"),
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
+    """End a membership. A person left without any active role is deactivated and signed out."""
+    if not access.decide(actor, "deactivate", membership):
+        raise DomainError(_("U mag dit lidmaatschap niet beëindigen."), code="forbidden")
+    if membership.user_id == actor.pk and membership.role == Role.ORG_ADMIN:
+        raise DomainError(_("U kunt uw eigen beheerdersrol niet beëindigen."), code="self_admin")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if not membership.is_active:
+            return membership
+        membership.is_active = False
+        membership.deactivated_at = timezone.now()
+        membership.save(update_fields=["is_active", "deactivated_at"])
+        _sync_admin_grant(membership)
+        user = membership.user
+        if not user.memberships.filter(is_active=True).exists():
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            user_end_sessions(user=user)
+        log.record(actor=actor, action=AccessAction.CHANGE, target=membership,
+                   organisation_id=membership.organisation_id,
+                   rule="accounts.membership.deactivate:org-admin", purpose=_("ledenbeheer"))
+    access.forget_memberships(membership.user)
+    return membership
+
+
+def user_end_sessions(*, user: User) -> int:
+    """Delete every session the user signed in with. Returns how many were ended."""
+    from importlib import import_module
+
+    engine = import_module(settings.SESSION_ENGINE)
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store: SessionBase = engine.SessionStore(session_key=key)
+        store.delete()
+    LoginSession.objects.filter(user=user).delete()
+    return len(keys)

@@ -1,0 +1,247 @@
+"""Sign-in, second factor, member management, the access log and the health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from . import access, selectors, services
+from .access.views import ProtectedView, PublicView, public
+from .forms import EmailAuthenticationForm, InviteMemberForm, TokenForm
+from .models import AccessLogEntry, Membership, Organisation, Role
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+class LoginView(PublicView, auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        if settings.REQUIRE_MFA:
+            return reverse("accounts:mfa") + f"?next={self.get_redirect_url() or reverse('home')}"
+        return super().get_success_url()
+
+
+class LogoutView(PublicView, auth_views.LogoutView):
+    pass
+
+
+@method_decorator(never_cache, name="dispatch")
+class MFAView(PublicView, View):
+    """Second factor: verify a code, or first set up the authenticator app (QR code)."""
+
+    template_name = "accounts/mfa.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGIN_URL)
+        if request.user.is_verified():  # type: ignore[union-attr]
+            return redirect(_safe_next(request))
+        confirmed = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+        self.setup = confirmed is None
+        if self.setup:
+            self.device, _created = TOTPDevice.objects.get_or_create(
+                user=request.user, confirmed=False, defaults={"name": "Authenticator-app"}
+            )
+        else:
+            self.device = confirmed
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form: TokenForm) -> HttpResponse:
+        context: dict[str, Any] = {"form": form, "setup": self.setup, "next": _safe_next(self.request)}
+        if self.setup:
+            qr = segno.make(self.device.config_url, micro=False)
+            context["qr_svg"] = qr.svg_data_uri(scale=5, border=2)
+            context["secret_b32"] = base64.b32encode(self.device.bin_key).decode().rstrip("=")
+        return render(self.request, self.template_name, context)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(TokenForm(device=self.device))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = TokenForm(request.POST, device=self.device)
+        if not form.is_valid():
+            return self.render(form)
+        if self.setup:
+            self.device.confirmed = True
+            self.device.save(update_fields=["confirmed"])
+            messages.success(request, _("Tweestapsverificatie is ingesteld."))
+        otp_login(request, self.device)
+        return redirect(_safe_next(request))
+
+
+class PasswordResetView(PublicView, auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetDoneView(PublicView, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(PublicView, auth_views.PasswordResetConfirmView):
+    """Sets a new password (or a first one, from an invitation). Never signs in: the
+    second factor is still asked at the next sign-in, so a mailbox alone is not enough."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+    post_reset_login = False
+
+
+class PasswordResetCompleteView(PublicView, auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class HomeView(ProtectedView, TemplateView):
+    """The start page: what this person's roles can do here."""
+
+    template_name = "home.html"
+    access_model = Organisation
+    access_action = "view"
+
+
+class MemberHomeView(ProtectedView, View):
+    """Member management of the organisation the user administers."""
+
+    access_model = Membership
+    access_action = "list"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        org_ids = sorted(access.organisation_ids_of(request.user, Role.ORG_ADMIN))
+        return redirect("accounts:members", pk=org_ids[0])
+
+
+class MemberListView(ProtectedView, TemplateView):
+    template_name = "accounts/member_list.html"
+    access_model = Organisation
+    access_action = "manage_members"
+    access_lookup = ("pk", "pk")
+    access_purpose = "ledenbeheer"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.object
+        context["members"] = selectors.member_list(user=self.request.user, organisation=self.object)
+        context["form"] = kwargs.get("form") or InviteMemberForm(organisation=self.object)
+        return context
+
+
+class MemberInviteView(ProtectedView, View):
+    access_model = Organisation
+    access_action = "manage_members"
+    access_lookup = ("pk", "pk")
+    access_purpose = "ledenbeheer"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = InviteMemberForm(request.POST, organisation=self.object)
+        if form.is_valid():
+            try:
+                membership = services.member_invite(actor=request.user, organisation=self.object, **form.cleaned_data)
+            except services.DomainError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("%(name)s is uitgenodigd als %(role)s.")
+                                 % {"name": membership.user.full_name, "role": membership.get_role_display()})
+                return redirect("accounts:members", pk=pk)
+        view = MemberListView(request=request, kwargs={"pk": pk}, object=self.object)
+        return render(request, MemberListView.template_name, view.get_context_data(form=form), status=400)
+
+
+class MemberDeactivateView(ProtectedView, View):
+    access_model = Membership
+    access_action = "deactivate"
+    access_lookup = ("pk", "pk")
+    access_purpose = "ledenbeheer"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            services.membership_deactivate(actor=request.user, membership=self.object)
+        except services.DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Het lidmaatschap van %(name)s is beëindigd.") % {"name": self.object.user})
+        return redirect("accounts:members", pk=self.object.organisation_id)
+
+
+class AccessLogView(ProtectedView, TemplateView):
+    template_name = "accounts/access_log.html"
+    access_model = AccessLogEntry
+    access_action = "view"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        entries = selectors.access_log_list(user=self.request.user)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            entries = entries.filter(object_id__icontains=query) | entries.filter(user_email__icontains=query)
+        context["page"] = Paginator(entries, 50).get_page(self.request.GET.get("page"))
+        context["q"] = query
+        return context
+
+
+class ApiTokenView(ProtectedView, TemplateView):
+    """Issue (or replace) the user's API token. Shown once; reachable only after the second factor."""
+
+    template_name = "accounts/api_token.html"
+    access_model = Organisation
+    access_action = "view"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        Token.objects.filter(user=request.user).delete()
+        token = Token.objects.create(user=request.user)
+        return self.render_to_response({"new_token": token.key})
+
+
+@public
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status for load balancers and docker healthchecks (200 or 503)."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {type(exc).__name__}"
+    if settings.CELERY_TASK_ALWAYS_EAGER and not settings.REDIS_URL:
+        checks["broker"] = "eager (in-process)"
+    else:
+        from config.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {type(exc).__name__}"
+    healthy = all(v == "ok" or v.startswith("eager") for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

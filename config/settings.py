@@ -1,0 +1,313 @@
+"""Woonbrug settings: one module, every value from the environment.
+
+Defaults are the embedded developer setup (SQLite, Celery tasks run in-process); with
+`DATABASE_URL` and `REDIS_URL` set the same code runs on PostgreSQL and a real broker.
+Run `manage.py envdocs` for the reference of every variable (the README carries a copy).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import ENV
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = ENV.bool("DEBUG", False, "Development mode. Never on in production.")
+
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-" + "x" * 20
+SECRET_KEY = ENV.str(
+    "SECRET_KEY", "", "Django's signing key. Required unless DEBUG is on (then a dev key is used)."
+)
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment (or SECRET_KEY_FILE); "
+            "only DEBUG=true runs with a built-in development key."
+        )
+    SECRET_KEY = _DEV_SECRET_KEY
+
+ALLOWED_HOSTS = ENV.list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Host names this site answers to, comma-separated."
+)
+CSRF_TRUSTED_ORIGINS = ENV.list(
+    "CSRF_TRUSTED_ORIGINS", [], "Origins trusted for POSTs behind a proxy, e.g. https://woonbrug.example.nl."
+)
+SITE_URL = ENV.str("SITE_URL", "http://127.0.0.1:8000", "Public base URL, used in e-mails.")
+
+INSTALLED_APPS = [
+    "accounts.admin_site.WoonbrugAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "drf_standardized_errors",
+    "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "accounts",
+    "housing",
+    "cases",
+    "matching",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireMFAMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        ENV.str(
+            "DATABASE_URL",
+            f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            "Database URL, e.g. postgres://user:pass@host:5432/woonbrug. Default: SQLite file.",
+        ),
+        conn_max_age=ENV.int("DATABASE_CONN_MAX_AGE", 60, "Seconds to keep database connections."),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and Celery -----------------------------------------------------------------------
+REDIS_URL = ENV.str(
+    "REDIS_URL", "", "Redis URL for the Celery broker and cache. Empty: tasks run in-process."
+)
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = ENV.bool(
+        "CELERY_TASK_ALWAYS_EAGER", False, "Run Celery tasks in-process even with a broker (tests)."
+    )
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Europe/Amsterdam"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# --- Authentication ---------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+DEMO_MODE = ENV.bool(
+    "DEMO_MODE", False, "Show the demo accounts on the sign-in page. Never on in production."
+)
+REQUIRE_MFA = ENV.bool(
+    "REQUIRE_MFA", True, "Require TOTP two-factor sign-in for every user (NEN 7510). Only the demo turns it off."
+)
+OTP_TOTP_ISSUER = "Woonbrug"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one
+# e-mail address from one IP address, that pair is cooled off for AXES_COOLOFF minutes.
+# It unlocks by itself; an admin can unlock earlier with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = ENV.int("LOGIN_FAILURE_LIMIT", 5, "Failed sign-ins before a cool-off.")
+AXES_COOLOFF_TIME = timedelta(
+    minutes=ENV.int("LOGIN_COOLOFF_MINUTES", 15, "Minutes a throttled e-mail/IP pair waits.")
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = ENV.int("PROXY_COUNT", 0, "Reverse proxies in front of the app (for client IPs).")
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Sessions: 30 minutes idle (the cookie age is renewed on every request), 12 hours at most
+# since sign-in (enforced by accounts.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = ENV.int("SESSION_IDLE_MINUTES", 30, "Minutes of inactivity before sign-out.") * 60
+SESSION_MAX_AGE = ENV.int("SESSION_MAX_HOURS", 12, "Hours after sign-in when a session ends regardless.") * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Guardian holds per-object grants only; no anonymous user, no global permissions.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+
+# --- Security headers (production defaults; DEBUG relaxes the HTTPS ones) ---------------
+_HTTPS = ENV.bool("HTTPS", not DEBUG, "Site is served over HTTPS (secure cookies, HSTS, redirect).")
+SECURE_SSL_REDIRECT = ENV.bool("SECURE_SSL_REDIRECT", _HTTPS, "Redirect plain HTTP to HTTPS.")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+MAP_TILE_URL = ENV.str(
+    "MAP_TILE_URL", "", "Optional map tile URL template ({z}/{x}/{y}); empty renders without tiles."
+)
+_tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    # Default deny: a view that does not name a policy of the permission layer refuses.
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.access.drf.LayerPermission"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": "600/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Woonbrug API",
+    "DESCRIPTION": "Plaatsing van uitstromers uit zorg en opvang, met oog voor de draagkracht van buurten.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["accounts.access.drf.IsVerifiedUser"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",
+        "ErrorCode403Enum": "drf_standardized_errors.openapi_serializers.ErrorCode403Enum.choices",
+        "ErrorCode404Enum": "drf_standardized_errors.openapi_serializers.ErrorCode404Enum.choices",
+        "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
+        "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
+        "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
+        "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
+        "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+    ],
+}
+
+# --- Internationalisation -----------------------------------------------------------------
+# Source strings are Dutch (the interface's first language); English comes from locale/en.
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files, e-mail, logging ------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and ENV.bool("STATIC_MANIFEST", True, "Use hashed static file names (needs collectstatic).")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = Path(ENV.str("MEDIA_ROOT", str(BASE_DIR / "media"), "Where generated documents are stored."))
+
+EMAIL_BACKEND = ENV.str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    "Django e-mail backend; the default prints mail to the console.",
+)
+EMAIL_HOST = ENV.str("EMAIL_HOST", "localhost", "SMTP host.")
+EMAIL_PORT = ENV.int("EMAIL_PORT", 25, "SMTP port.")
+EMAIL_HOST_USER = ENV.str("EMAIL_HOST_USER", "", "SMTP user.")
+EMAIL_HOST_PASSWORD = ENV.str("EMAIL_HOST_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = ENV.bool("EMAIL_USE_TLS", False, "Use STARTTLS for SMTP.")
+DEFAULT_FROM_EMAIL = ENV.str("DEFAULT_FROM_EMAIL", "Woonbrug <noreply@woonbrug.nl>", "Sender of e-mails.")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": ENV.str("LOG_LEVEL", "INFO", "Root log level.")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
