@@ -7,11 +7,17 @@ from accounts import views as account_views
 
 api_patterns = [
     path("", include("accounts.api.urls")),
+    path("", include("cases.api.urls")),
+    path("", include("housing.api.urls")),
+    path("", include("matching.api.urls")),
 ]
 
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
+    path("", include("cases.urls")),
+    path("", include("housing.urls")),
+    path("", include("matching.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),

@@ -1,0 +1,50 @@
+"""Shared fixtures: people in organisations, and browsers signed in with both factors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import OrganisationKind, Region
+from tests.accounts.factories import OrganisationFactory, RegionFactory
+
+
+@pytest.fixture
+def region(db) -> Region:
+    return RegionFactory(name="Regio Test", slug="regio-test")
+
+
+@pytest.fixture
+def make_org(db, region) -> Callable[..., object]:
+    """make_org(kind, region=...) -> a new organisation (in the shared test region by default)."""
+
+    def make(kind: str = OrganisationKind.CARE_PROVIDER, **fields: object):
+        fields.setdefault("region", region)
+        return OrganisationFactory(kind=kind, **fields)
+
+    return make
+
+
+def sign_in(client: Client, user, *, verified: bool = True) -> Client:
+    """Sign `user` in on `client`; with `verified`, as if the TOTP code was entered too."""
+    client.force_login(user)
+    if verified:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def login(db) -> Callable[..., Client]:
+    """login(user, verified=True) -> a fresh test client signed in as `user`."""
+
+    def make(user, *, verified: bool = True) -> Client:
+        return sign_in(Client(), user, verified=verified)
+
+    return make
