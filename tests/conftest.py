@@ -48,3 +48,13 @@ def login(db) -> Callable[..., Client]:
         return sign_in(Client(), user, verified=verified)
 
     return make
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if item.get_closest_marker("postgres") and "postgresql" not in engine:
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); CI runs it")
+    if item.get_closest_marker("broker") and not settings.REDIS_URL:
+        pytest.skip("needs a Redis broker (set REDIS_URL); CI runs it")
