@@ -27,7 +27,9 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["email", "full_name", "password"]}),
         ("Status", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
     filter_horizontal: list[str] = []
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
@@ -50,7 +52,16 @@ class OrganisationAdmin(admin.ModelAdmin):
 class AccessLogEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only (the database refuses changes as well)."""
 
-    list_display = ["at", "user_email", "organisation_name", "action", "object_type", "object_id", "result", "purpose"]
+    list_display = [
+        "at",
+        "user_email",
+        "organisation_name",
+        "action",
+        "object_type",
+        "object_id",
+        "result",
+        "purpose",
+    ]
     list_filter = ["action", "result", "object_type"]
     search_fields = ["user_email", "object_id"]
 

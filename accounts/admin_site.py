@@ -18,7 +18,5 @@ class SecureAdminSite(AdminSite):
         return not settings.REQUIRE_MFA or request.user.is_verified()  # type: ignore[union-attr]
 
 
-
-
 class WoonbrugAdminConfig(AdminConfig):
     default_site = "accounts.admin_site.SecureAdminSite"

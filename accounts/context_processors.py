@@ -29,5 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         active = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"label": item.label, "url": url, "active": active})
-    context.update(nav_items=items, current_membership=primary_membership(user=user), user_roles=roles)
+    context.update(
+        nav_items=items, current_membership=primary_membership(user=user), user_roles=roles
+    )
     return context

@@ -13,7 +13,7 @@ from django.db import transaction
 from .models import Organisation, OrganisationKind, Region, Role, User
 from .services import membership_grant
 
-DEMO_PASSWORD = "woonbrug-demo-2026"
+DEMO_PASSWORD = "woonbrug-demo-2026"  # noqa: S105 - documented demo-only password
 REGION = ("Regio Veerhaven", "veerhaven")
 
 ORGANISATIONS: list[tuple[str, str, str]] = [
@@ -39,13 +39,38 @@ PEOPLE: list[tuple[str, str, str, list[str]]] = [
     ("beheer@debrug.demo", "Els Visser", "zorggroep-de-brug", [Role.ORG_ADMIN]),
     ("coordinator@onderdak.demo", "Ricardo Martens", "stichting-onderdak", [Role.CARE_COORDINATOR]),
     ("beheer@onderdak.demo", "Karin Smit", "stichting-onderdak", [Role.ORG_ADMIN]),
-    ("coordinator@bwveerhaven.demo", "Noor Hendriks", "beschermd-wonen-veerhaven", [Role.CARE_COORDINATOR, Role.ORG_ADMIN]),
+    (
+        "coordinator@bwveerhaven.demo",
+        "Noor Hendriks",
+        "beschermd-wonen-veerhaven",
+        [Role.CARE_COORDINATOR, Role.ORG_ADMIN],
+    ),
     ("consulent@dekade.demo", "Linda Mulder", "woonstichting-de-kade", [Role.HOUSING_CONSULTANT]),
     ("beheer@dekade.demo", "Bram de Boer", "woonstichting-de-kade", [Role.ORG_ADMIN]),
-    ("consulent@rivierland.demo", "Yusuf Demir", "rivierland-wonen", [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN]),
-    ("consulent@thuisveerhaven.demo", "Anouk Peters", "thuis-veerhaven", [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN]),
-    ("consulent@woongoed.demo", "Mark Willems", "woongoed-polder", [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN]),
-    ("consulent@huisvestingoost.demo", "Iris Koster", "huisvesting-oost", [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN]),
+    (
+        "consulent@rivierland.demo",
+        "Yusuf Demir",
+        "rivierland-wonen",
+        [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN],
+    ),
+    (
+        "consulent@thuisveerhaven.demo",
+        "Anouk Peters",
+        "thuis-veerhaven",
+        [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN],
+    ),
+    (
+        "consulent@woongoed.demo",
+        "Mark Willems",
+        "woongoed-polder",
+        [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN],
+    ),
+    (
+        "consulent@huisvestingoost.demo",
+        "Iris Koster",
+        "huisvesting-oost",
+        [Role.HOUSING_CONSULTANT, Role.ORG_ADMIN],
+    ),
 ]
 
 
@@ -75,4 +100,6 @@ def seed(*, stdout: TextIO) -> None:
                 user = User.objects.create_user(email=email, full_name=name, password=DEMO_PASSWORD)
             for role in roles:
                 membership_grant(user=user, organisation=orgs[org_slug], role=role)
-    stdout.write(f"  accounts: {len(ORGANISATIONS)} organisations, {len(PEOPLE)} people in {region.name}")
+    stdout.write(
+        f"  accounts: {len(ORGANISATIONS)} organisations, {len(PEOPLE)} people in {region.name}"
+    )

@@ -11,7 +11,14 @@ class DomainError(Exception):
     (HTTP 409 rather than 400).
     """
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid", conflict: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str = "invalid",
+        conflict: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field

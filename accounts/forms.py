@@ -11,7 +11,8 @@ from .models import ROLES_BY_KIND, Organisation, Role
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label=_("E-mailadres"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     error_messages = {
         "invalid_login": _("Onjuist e-mailadres of wachtwoord."),
@@ -24,7 +25,9 @@ class TokenForm(forms.Form):
         label=_("Code uit uw authenticator-app"),
         min_length=6,
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def __init__(self, *args: Any, device: Any = None, **kwargs: Any) -> None:
@@ -34,7 +37,9 @@ class TokenForm(forms.Form):
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
         if self.device is None or not self.device.verify_token(token):
-            raise forms.ValidationError(_("Deze code klopt niet of is verlopen. Probeer de volgende code."))
+            raise forms.ValidationError(
+                _("Deze code klopt niet of is verlopen. Probeer de volgende code.")
+            )
         return token
 
 

@@ -60,7 +60,9 @@ class RequireMFAMiddleware:
             and not user.is_verified()  # type: ignore[union-attr]
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
         ):
-            if request.headers.get("HX-Request") or request.accepts("application/json") and not request.accepts("text/html"):
+            if request.headers.get("HX-Request") or (
+                request.accepts("application/json") and not request.accepts("text/html")
+            ):
                 return JsonResponse({"detail": _("Tweestapsverificatie vereist.")}, status=403)
             return redirect(reverse("accounts:mfa") + f"?next={request.get_full_path()}")
         return self.get_response(request)

@@ -107,7 +107,9 @@ class Organisation(models.Model):
         ordering = ["name"]
         permissions = [("manage_members", "Can manage the organisation's members")]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_per_region"),
+            models.UniqueConstraint(
+                fields=["region", "name"], name="organisation_unique_name_per_region"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
             ),
@@ -174,6 +176,9 @@ class LoginSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d %H:%M}"
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("inzien")
@@ -202,7 +207,9 @@ class AccessLogEntry(models.Model):
     at = models.DateTimeField(_("tijdstip (UTC)"), default=timezone.now, db_index=True)
     user_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True, db_index=True)
     user_email = models.CharField(_("gebruiker"), max_length=254, blank=True)
-    organisation_id = models.BigIntegerField(_("organisatie-id"), null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(
+        _("organisatie-id"), null=True, blank=True, db_index=True
+    )
     organisation_name = models.CharField(_("organisatie"), max_length=150, blank=True)
     role = models.CharField(_("rol"), max_length=100, blank=True)
     responsible_user_id = models.BigIntegerField(_("verantwoordelijke-id"), null=True, blank=True)

@@ -21,7 +21,9 @@ class NavItem:
 _items: list[NavItem] = []
 
 
-def register(label: str | Promise, url_name: str, roles: set[str] | frozenset[str], order: int = 100) -> None:
+def register(
+    label: str | Promise, url_name: str, roles: set[str] | frozenset[str], order: int = 100
+) -> None:
     item = NavItem(label, url_name, frozenset(roles), order)
     if item not in _items:
         _items.append(item)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.base import SessionBase
@@ -22,6 +24,7 @@ from .models import ROLES_BY_KIND, AccessAction, LoginSession, Membership, Organ
 
 __all__ = [
     "DomainError",
+    "login_sessions_purge",
     "member_invite",
     "membership_deactivate",
     "membership_grant",
@@ -39,7 +42,9 @@ def _sync_admin_grant(membership: Membership) -> None:
         remove_perm("accounts.manage_members", membership.user, membership.organisation)
 
 
-def membership_grant(*, user: User, organisation: Organisation, role: str, created_by: User | None = None) -> Membership:
+def membership_grant(
+    *, user: User, organisation: Organisation, role: str, created_by: User | None = None
+) -> Membership:
     """Give `user` a role in `organisation` (or reactivate it). Used by invites, the demo and admin."""
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise DomainError(
@@ -64,32 +69,56 @@ def membership_grant(*, user: User, organisation: Organisation, role: str, creat
     return membership
 
 
-def member_invite(*, actor: User, organisation: Organisation, email: str, full_name: str, role: str) -> Membership:
+def member_invite(
+    *, actor: User, organisation: Organisation, email: str, full_name: str, role: str
+) -> Membership:
     """Invite a person into the actor's organisation with a role; they get a link to set a password."""
     if not access.decide(actor, "manage_members", organisation):
         raise DomainError(_("U mag de leden van deze organisatie niet beheren."), code="forbidden")
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
-        if user is not None and user.memberships.exclude(organisation=organisation).filter(is_active=True).exists():
+        if (
+            user is not None
+            and user.memberships.exclude(organisation=organisation).filter(is_active=True).exists()
+        ):
             raise DomainError(
-                _("Dit e-mailadres hoort al bij een andere organisatie."), field="email", code="other_org"
+                _("Dit e-mailadres hoort al bij een andere organisatie."),
+                field="email",
+                code="other_org",
             )
-        if user is not None and user.memberships.filter(organisation=organisation, role=role, is_active=True).exists():
+        if (
+            user is not None
+            and user.memberships.filter(
+                organisation=organisation, role=role, is_active=True
+            ).exists()
+        ):
             raise DomainError(_("Deze persoon heeft deze rol al."), field="role", code="duplicate")
         if user is None:
             user = User.objects.create_user(email=email, full_name=full_name)
-        membership = membership_grant(user=user, organisation=organisation, role=role, created_by=actor)
-        log.record(actor=actor, action=AccessAction.CREATE, target=membership, organisation_id=organisation.pk,
-                   rule="accounts.membership.create:org-admin", purpose=_("ledenbeheer"))
-        transaction.on_commit(lambda: _send_invitation(user=user, organisation=organisation, invited_by=actor))
+        membership = membership_grant(
+            user=user, organisation=organisation, role=role, created_by=actor
+        )
+        log.record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            target=membership,
+            organisation_id=organisation.pk,
+            rule="accounts.membership.create:org-admin",
+            purpose=_("ledenbeheer"),
+        )
+        transaction.on_commit(
+            lambda: _send_invitation(user=user, organisation=organisation, invited_by=actor)
+        )
     return membership
 
 
 def _send_invitation(*, user: User, organisation: Organisation, invited_by: User) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    link = settings.SITE_URL + reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
+    link = settings.SITE_URL + reverse(
+        "accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token}
+    )
     context = {"user": user, "organisation": organisation, "invited_by": invited_by, "link": link}
     send_mail(
         subject=_("Uitnodiging voor Woonbrug"),
@@ -118,9 +147,14 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
             user.is_active = False
             user.save(update_fields=["is_active"])
             user_end_sessions(user=user)
-        log.record(actor=actor, action=AccessAction.CHANGE, target=membership,
-                   organisation_id=membership.organisation_id,
-                   rule="accounts.membership.deactivate:org-admin", purpose=_("ledenbeheer"))
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=membership,
+            organisation_id=membership.organisation_id,
+            rule="accounts.membership.deactivate:org-admin",
+            purpose=_("ledenbeheer"),
+        )
     access.forget_memberships(membership.user)
     return membership
 
@@ -136,3 +170,10 @@ def user_end_sessions(*, user: User) -> int:
         store.delete()
     LoginSession.objects.filter(user=user).delete()
     return len(keys)
+
+
+def login_sessions_purge() -> int:
+    """Drop bookkeeping rows for sessions that have certainly ended (older than SESSION_MAX_AGE)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_MAX_AGE)
+    deleted, _ = LoginSession.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -9,13 +9,31 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", views.MFAView.as_view(), name="mfa"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
-    path("accounts/password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
-    path("accounts/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
-    path("accounts/reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path(
+        "accounts/password-reset/sent/",
+        views.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
     path("accounts/api-token/", views.ApiTokenView.as_view(), name="api-token"),
     path("leden/", views.MemberHomeView.as_view(), name="member-list"),
     path("organisaties/<int:pk>/leden/", views.MemberListView.as_view(), name="members"),
-    path("organisaties/<int:pk>/leden/uitnodigen/", views.MemberInviteView.as_view(), name="member-invite"),
-    path("leden/<int:pk>/beeindigen/", views.MemberDeactivateView.as_view(), name="member-deactivate"),
+    path(
+        "organisaties/<int:pk>/leden/uitnodigen/",
+        views.MemberInviteView.as_view(),
+        name="member-invite",
+    ),
+    path(
+        "leden/<int:pk>/beeindigen/", views.MemberDeactivateView.as_view(), name="member-deactivate"
+    ),
     path("toegangslog/", views.AccessLogView.as_view(), name="access-log"),
 ]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import base64
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -15,10 +14,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
@@ -33,7 +32,9 @@ from .models import AccessLogEntry, Membership, Organisation, Role
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("home")
 
@@ -75,7 +76,11 @@ class MFAView(PublicView, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form: TokenForm) -> HttpResponse:
-        context: dict[str, Any] = {"form": form, "setup": self.setup, "next": _safe_next(self.request)}
+        context: dict[str, Any] = {
+            "form": form,
+            "setup": self.setup,
+            "next": _safe_next(self.request),
+        }
         if self.setup:
             qr = segno.make(self.device.config_url, micro=False)
             context["qr_svg"] = qr.svg_data_uri(scale=5, border=2)
@@ -140,12 +145,20 @@ class MemberHomeView(ProtectedView, View):
         return redirect("accounts:members", pk=org_ids[0])
 
 
-class MemberListView(ProtectedView, TemplateView):
-    template_name = "accounts/member_list.html"
+class OwnOrganisationMixin(ProtectedView):
+    """Member management only knows the user's own organisations: any other one is a 404."""
+
     access_model = Organisation
     access_action = "manage_members"
     access_lookup = ("pk", "pk")
     access_purpose = "ledenbeheer"
+
+    def get_access_queryset(self) -> Any:
+        return Organisation.objects.filter(pk__in=access.organisation_ids_of(self.request.user))
+
+
+class MemberListView(OwnOrganisationMixin, TemplateView):
+    template_name = "accounts/member_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -155,25 +168,27 @@ class MemberListView(ProtectedView, TemplateView):
         return context
 
 
-class MemberInviteView(ProtectedView, View):
-    access_model = Organisation
-    access_action = "manage_members"
-    access_lookup = ("pk", "pk")
-    access_purpose = "ledenbeheer"
-
+class MemberInviteView(OwnOrganisationMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = InviteMemberForm(request.POST, organisation=self.object)
         if form.is_valid():
             try:
-                membership = services.member_invite(actor=request.user, organisation=self.object, **form.cleaned_data)
+                membership = services.member_invite(
+                    actor=request.user, organisation=self.object, **form.cleaned_data
+                )
             except services.DomainError as error:
                 form.add_error(error.field, error.message)
             else:
-                messages.success(request, _("%(name)s is uitgenodigd als %(role)s.")
-                                 % {"name": membership.user.full_name, "role": membership.get_role_display()})
+                messages.success(
+                    request,
+                    _("%(name)s is uitgenodigd als %(role)s.")
+                    % {"name": membership.user.full_name, "role": membership.get_role_display()},
+                )
                 return redirect("accounts:members", pk=pk)
         view = MemberListView(request=request, kwargs={"pk": pk}, object=self.object)
-        return render(request, MemberListView.template_name, view.get_context_data(form=form), status=400)
+        return render(
+            request, MemberListView.template_name, view.get_context_data(form=form), status=400
+        )
 
 
 class MemberDeactivateView(ProtectedView, View):
@@ -188,7 +203,10 @@ class MemberDeactivateView(ProtectedView, View):
         except services.DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Het lidmaatschap van %(name)s is beëindigd.") % {"name": self.object.user})
+            messages.success(
+                request,
+                _("Het lidmaatschap van %(name)s is beëindigd.") % {"name": self.object.user},
+            )
         return redirect("accounts:members", pk=self.object.organisation_id)
 
 
@@ -202,7 +220,9 @@ class AccessLogView(ProtectedView, TemplateView):
         entries = selectors.access_log_list(user=self.request.user)
         query = self.request.GET.get("q", "").strip()
         if query:
-            entries = entries.filter(object_id__icontains=query) | entries.filter(user_email__icontains=query)
+            entries = entries.filter(object_id__icontains=query) | entries.filter(
+                user_email__icontains=query
+            )
         context["page"] = Paginator(entries, 50).get_page(self.request.GET.get("page"))
         context["q"] = query
         return context
@@ -230,7 +250,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+    except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
     if settings.CELERY_TASK_ALWAYS_EAGER and not settings.REDIS_URL:
         checks["broker"] = "eager (in-process)"
@@ -241,7 +261,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             checks["broker"] = "ok"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             checks["broker"] = f"error: {type(exc).__name__}"
     healthy = all(v == "ok" or v.startswith("eager") for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

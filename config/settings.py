@@ -36,7 +36,9 @@ ALLOWED_HOSTS = ENV.list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Host names this site answers to, comma-separated."
 )
 CSRF_TRUSTED_ORIGINS = ENV.list(
-    "CSRF_TRUSTED_ORIGINS", [], "Origins trusted for POSTs behind a proxy, e.g. https://woonbrug.example.nl."
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    "Origins trusted for POSTs behind a proxy, e.g. https://woonbrug.example.nl.",
 )
 SITE_URL = ENV.str("SITE_URL", "http://127.0.0.1:8000", "Public base URL, used in e-mails.")
 
@@ -76,8 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -122,7 +124,9 @@ REDIS_URL = ENV.str(
     "REDIS_URL", "", "Redis URL for the Celery broker and cache. Empty: tasks run in-process."
 )
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = ENV.bool(
         "CELERY_TASK_ALWAYS_EAGER", False, "Run Celery tasks in-process even with a broker (tests)."
@@ -137,7 +141,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "purge-login-sessions": {"task": "accounts.purge_login_sessions", "schedule": 3600.0},
+}
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -148,7 +154,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -160,7 +169,9 @@ DEMO_MODE = ENV.bool(
     "DEMO_MODE", False, "Show the demo accounts on the sign-in page. Never on in production."
 )
 REQUIRE_MFA = ENV.bool(
-    "REQUIRE_MFA", True, "Require TOTP two-factor sign-in for every user (NEN 7510). Only the demo turns it off."
+    "REQUIRE_MFA",
+    True,
+    "Require TOTP two-factor sign-in for every user (NEN 7510). Only the demo turns it off.",
 )
 OTP_TOTP_ISSUER = "Woonbrug"
 
@@ -176,13 +187,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = ENV.int("PROXY_COUNT", 0, "Reverse proxies in front of the app (for client IPs).")
+AXES_IPWARE_PROXY_COUNT = ENV.int(
+    "PROXY_COUNT", 0, "Reverse proxies in front of the app (for client IPs)."
+)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Sessions: 30 minutes idle (the cookie age is renewed on every request), 12 hours at most
 # since sign-in (enforced by accounts.middleware.SessionLifetimeMiddleware).
-SESSION_COOKIE_AGE = ENV.int("SESSION_IDLE_MINUTES", 30, "Minutes of inactivity before sign-out.") * 60
-SESSION_MAX_AGE = ENV.int("SESSION_MAX_HOURS", 12, "Hours after sign-in when a session ends regardless.") * 3600
+SESSION_COOKIE_AGE = (
+    ENV.int("SESSION_IDLE_MINUTES", 30, "Minutes of inactivity before sign-out.") * 60
+)
+SESSION_MAX_AGE = (
+    ENV.int("SESSION_MAX_HOURS", 12, "Hours after sign-in when a session ends regardless.") * 3600
+)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -286,11 +303,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and ENV.bool("STATIC_MANIFEST", True, "Use hashed static file names (needs collectstatic).")
+        if not DEBUG
+        and ENV.bool("STATIC_MANIFEST", True, "Use hashed static file names (needs collectstatic).")
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(ENV.str("MEDIA_ROOT", str(BASE_DIR / "media"), "Where generated documents are stored."))
+MEDIA_ROOT = Path(
+    ENV.str("MEDIA_ROOT", str(BASE_DIR / "media"), "Where generated documents are stored.")
+)
 
 EMAIL_BACKEND = ENV.str(
     "EMAIL_BACKEND",
@@ -302,7 +322,9 @@ EMAIL_PORT = ENV.int("EMAIL_PORT", 25, "SMTP port.")
 EMAIL_HOST_USER = ENV.str("EMAIL_HOST_USER", "", "SMTP user.")
 EMAIL_HOST_PASSWORD = ENV.str("EMAIL_HOST_PASSWORD", "", "SMTP password.")
 EMAIL_USE_TLS = ENV.bool("EMAIL_USE_TLS", False, "Use STARTTLS for SMTP.")
-DEFAULT_FROM_EMAIL = ENV.str("DEFAULT_FROM_EMAIL", "Woonbrug <noreply@woonbrug.nl>", "Sender of e-mails.")
+DEFAULT_FROM_EMAIL = ENV.str(
+    "DEFAULT_FROM_EMAIL", "Woonbrug <noreply@woonbrug.nl>", "Sender of e-mails."
+)
 
 LOGGING = {
     "version": 1,
@@ -310,4 +332,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV.str("LOG_LEVEL", "INFO", "Root log level.")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- Cases: encryption of care-only data, consent expiry ---------------------------------
+# Care-only fields (name, date of birth, contact, care history, exclusion reasons, notes) are
+# encrypted with Fernet keys. The FIRST key encrypts; every listed key decrypts. Rotation: put
+# a new key first, keep the old ones after it, deploy, run `manage.py reencrypt_care_data`,
+# then remove the old keys. Generate a key with
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+_DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5ldmVyLXByb2R1Y3Q="
+FIELD_ENCRYPTION_KEYS = ENV.list(
+    "FIELD_ENCRYPTION_KEYS",
+    [],
+    "Fernet keys for care-only client data, comma-separated, newest first. Required unless DEBUG "
+    "is on (then a fixed development key is used).",
+)
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set. Set it in the environment (or FIELD_ENCRYPTION_KEYS_FILE); "
+            "only DEBUG=true runs with a built-in development key."
+        )
+    FIELD_ENCRYPTION_KEYS = [_DEV_FIELD_ENCRYPTION_KEY]
+
+# Consent that passed its end date is marked ended (and the client taken off the board) every
+# hour; every read path already treats it as absent from the first day after `valid_until`.
+CELERY_BEAT_SCHEDULE["cases-expire-consents"] = {
+    "task": "cases.tasks.expire_consents",
+    "schedule": timedelta(hours=1),
 }

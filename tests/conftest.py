@@ -33,7 +33,9 @@ def sign_in(client: Client, user, *, verified: bool = True) -> Client:
     """Sign `user` in on `client`; with `verified`, as if the TOTP code was entered too."""
     client.force_login(user)
     if verified:
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
@@ -58,3 +60,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("needs PostgreSQL (set DATABASE_URL); CI runs it")
     if item.get_closest_marker("broker") and not settings.REDIS_URL:
         pytest.skip("needs a Redis broker (set REDIS_URL); CI runs it")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # PBKDF2's deliberate slowness only slows the suite; hashing itself is Django's, not ours.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -55,7 +55,9 @@ class IsVerifiedUser(BasePermission):
     """Signed in, active and past the second factor (used for the API schema and docs)."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(request.user and request.user.is_authenticated) and is_second_factor_verified(request)
+        return bool(request.user and request.user.is_authenticated) and is_second_factor_verified(
+            request
+        )
 
 
 class LayerPermission(IsVerifiedUser):

@@ -83,7 +83,9 @@ def get_object_or_404(
     return obj
 
 
-def require(request: HttpRequest, action: str, target: Model | type[Model], *, purpose: str = "") -> str:
+def require(
+    request: HttpRequest, action: str, target: Model | type[Model], *, purpose: str = ""
+) -> str:
     """Raise PermissionDenied (and log it) unless the user may do `action` on `target`.
 
     Returns the name of the rule that allowed it, for the caller's own log row.

@@ -17,7 +17,9 @@ from accounts.models import AccessAction, AccessLogEntry, AccessResult
 from .core import memberships_of, policy_for
 
 
-def _object_type_and_id(target: Model | type[Model] | str, object_id: str | None) -> tuple[str, str]:
+def _object_type_and_id(
+    target: Model | type[Model] | str, object_id: str | None
+) -> tuple[str, str]:
     if isinstance(target, str):
         return target, object_id or ""
     model = target if isinstance(target, type) else type(target)
@@ -52,9 +54,13 @@ def record(
     object_type, logged_id = _object_type_and_id(target, object_id)
     memberships = memberships_of(actor) if actor is not None else []
     if organisation_id is not None:
-        memberships = [m for m in memberships if m.organisation_id == organisation_id] or memberships
+        memberships = [
+            m for m in memberships if m.organisation_id == organisation_id
+        ] or memberships
     organisation = memberships[0].organisation if memberships else None
-    roles = sorted({m.role for m in memberships if organisation and m.organisation_id == organisation.pk})
+    roles = sorted(
+        {m.role for m in memberships if organisation and m.organisation_id == organisation.pk}
+    )
     if channel == "" and request is not None:
         channel = "api" if request.path.startswith("/api/") else "web"
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)

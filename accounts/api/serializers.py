@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ROLES_BY_KIND, AccessLogEntry, Membership, Organisation, Role, User
@@ -21,7 +22,16 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
 
     class Meta:
         model = Membership
-        fields = ["id", "organisation", "email", "full_name", "role", "is_active", "created_at", "deactivated_at"]
+        fields = [
+            "id",
+            "organisation",
+            "email",
+            "full_name",
+            "role",
+            "is_active",
+            "created_at",
+            "deactivated_at",
+        ]
         read_only_fields = fields
 
 
@@ -38,9 +48,17 @@ class MemberInviteSerializer(serializers.Serializer[Membership]):
         if org is None:
             raise serializers.ValidationError({"organisation": "Onbekende organisatie."})
         if attrs["role"] not in ROLES_BY_KIND[org.kind]:
-            raise serializers.ValidationError({"role": "Deze rol bestaat niet bij dit soort organisatie."})
+            raise serializers.ValidationError(
+                {"role": "Deze rol bestaat niet bij dit soort organisatie."}
+            )
         attrs["organisation"] = org
         return attrs
+
+
+class RoleSerializer(serializers.Serializer[Membership]):
+    organisation = serializers.IntegerField(source="organisation_id")
+    organisation_name = serializers.CharField(source="organisation.name")
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class MeSerializer(serializers.ModelSerializer[User]):
@@ -51,13 +69,11 @@ class MeSerializer(serializers.ModelSerializer[User]):
         fields = ["id", "email", "full_name", "memberships"]
         read_only_fields = fields
 
+    @extend_schema_field(RoleSerializer(many=True))
     def get_memberships(self, user: User) -> list[dict[str, object]]:
         from accounts import access
 
-        return [
-            {"organisation": m.organisation_id, "organisation_name": m.organisation.name, "role": m.role}
-            for m in access.memberships_of(user)
-        ]
+        return RoleSerializer(access.memberships_of(user), many=True).data  # type: ignore[return-value]
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer[AccessLogEntry]):

@@ -16,9 +16,9 @@ from accounts.models import AccessLogEntry, Membership, Organisation
 
 from .serializers import (
     AccessLogEntrySerializer,
-    MeSerializer,
     MemberInviteSerializer,
     MembershipSerializer,
+    MeSerializer,
     OrganisationSerializer,
 )
 
@@ -60,7 +60,9 @@ class MembershipViewSet(
     @extend_schema(request=MemberInviteSerializer, responses={201: MembershipSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         organisations = {o.pk: o for o in selectors.organisation_list(user=request.user)}
-        serializer = MemberInviteSerializer(data=request.data, context={"organisations": organisations})
+        serializer = MemberInviteSerializer(
+            data=request.data, context={"organisations": organisations}
+        )
         serializer.is_valid(raise_exception=True)
         try:
             membership = services.member_invite(actor=request.user, **serializer.validated_data)

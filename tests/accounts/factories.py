@@ -40,7 +40,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -56,7 +56,9 @@ KIND_FOR_ROLE = {
 def member(role: str, organisation: Organisation | None = None, **user_fields: object) -> User:
     """A user holding `role` in `organisation` (a new organisation of the fitting kind if None)."""
     if organisation is None:
-        organisation = OrganisationFactory(kind=KIND_FOR_ROLE.get(role, OrganisationKind.CARE_PROVIDER))
+        organisation = OrganisationFactory(
+            kind=KIND_FOR_ROLE.get(role, OrganisationKind.CARE_PROVIDER)
+        )
     user = UserFactory(**user_fields)
     membership_grant(user=user, organisation=organisation, role=role)
     return user

@@ -1,0 +1,127 @@
+"""Role × URL × method for the accounts app: outsider 404, wrong role 403, member OK.
+
+The first test fails when an accounts URL (page or API) is missing from the matrix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import OrganisationKind, Role
+from tests.accounts.factories import OrganisationFactory, member
+from tests.url_walk import walk
+
+PUBLIC = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:mfa",
+    "accounts:password-reset",
+    "accounts:password-reset-done",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-complete",
+    "healthz",
+}
+
+ROLES = [
+    Role.CARE_COORDINATOR,
+    Role.HOUSING_CONSULTANT,
+    Role.BOARD_CHAIR,
+    Role.ANALYST,
+    Role.ORG_ADMIN,
+]
+ADMIN_ONLY = {r: (200 if r == Role.ORG_ADMIN else 403) for r in ROLES}
+EVERYONE = dict.fromkeys(ROLES, 200)
+
+# name: (method, url builder(ctx), expected status per role)
+MATRIX = {
+    "home": ("get", lambda c: reverse("home"), EVERYONE),
+    "accounts:api-token": ("get", lambda c: reverse("accounts:api-token"), EVERYONE),
+    "accounts:member-list": (
+        "get",
+        lambda c: reverse("accounts:member-list"),
+        {**ADMIN_ONLY, Role.ORG_ADMIN: 302},
+    ),
+    "accounts:members": (
+        "get",
+        lambda c: reverse("accounts:members", args=[c["org"].pk]),
+        ADMIN_ONLY,
+    ),
+    "accounts:member-invite": (
+        "post",
+        lambda c: reverse("accounts:member-invite", args=[c["org"].pk]),
+        {**ADMIN_ONLY, Role.ORG_ADMIN: 400},
+    ),
+    # Colleagues' memberships are invisible to non-admins: 404, not 403.
+    "accounts:member-deactivate": (
+        "post",
+        lambda c: reverse("accounts:member-deactivate", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:access-log": ("get", lambda c: reverse("accounts:access-log"), ADMIN_ONLY),
+    "api-me": ("get", lambda c: "/api/v1/me/", EVERYONE),
+    "organisation-list": ("get", lambda c: "/api/v1/organisations/", EVERYONE),
+    "organisation-detail": ("get", lambda c: f"/api/v1/organisations/{c['org'].pk}/", EVERYONE),
+    "membership-list": ("get", lambda c: "/api/v1/members/", ADMIN_ONLY),
+    "membership-detail": (
+        "get",
+        lambda c: f"/api/v1/members/{c['colleague'].pk}/",
+        {r: (200 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "membership-deactivate": (
+        "post",
+        lambda c: f"/api/v1/members/{c['colleague'].pk}/deactivate/",
+        {r: (200 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accesslog-list": ("get", lambda c: "/api/v1/access-log/", ADMIN_ONLY),
+    "accesslog-detail": (
+        "get",
+        lambda c: f"/api/v1/access-log/{c['entry'].pk}/",
+        {r: (200 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+}
+
+
+def _accounts_routes() -> set[str]:
+    names = set()
+    for route in walk():
+        module = getattr(
+            getattr(route.callback, "view_class", None)
+            or getattr(route.callback, "cls", None)
+            or route.callback,
+            "__module__",
+            "",
+        )
+        if module.startswith("accounts") and route.name:
+            names.add(route.name)
+    return names
+
+
+def test_every_accounts_url_is_in_the_matrix():
+    missing = _accounts_routes() - set(MATRIX) - PUBLIC
+    assert not missing, f"add these URLs to the permission matrix: {sorted(missing)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_url_method(name, role, login, region):
+    from accounts.access import log
+    from accounts.models import AccessAction
+
+    kind = {
+        Role.CARE_COORDINATOR: OrganisationKind.CARE_PROVIDER,
+        Role.HOUSING_CONSULTANT: OrganisationKind.HOUSING_CORPORATION,
+    }.get(role, OrganisationKind.MUNICIPALITY)
+    org = OrganisationFactory(kind=kind, region=region)
+    user = member(role, org)
+    colleague_role = Role.ORG_ADMIN if role != Role.ORG_ADMIN else Role.ANALYST
+    colleague = member(colleague_role, org).memberships.get()
+    entry = log.record(
+        actor=colleague.user, action=AccessAction.VIEW, target="test.object", object_id="1"
+    )
+    method, url, expected = MATRIX[name]
+    response = getattr(login(user), method)(
+        url({"org": org, "colleague": colleague, "entry": entry})
+    )
+    assert response.status_code == expected[role]
