@@ -36,10 +36,10 @@ SQLITE_DOWN = ["DROP TRIGGER IF EXISTS access_log_no_update;", "DROP TRIGGER IF 
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
+        schema_editor.execute(POSTGRES_UP, params=None)  # no placeholders: "%" is PL/pgSQL
     elif vendor == "sqlite":
         for statement in SQLITE_UP:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
     else:
         raise NotImplementedError(f"No append-only trigger for {vendor}")
 
@@ -48,7 +48,7 @@ def uninstall(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = [POSTGRES_DOWN] if vendor == "postgresql" else SQLITE_DOWN
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
