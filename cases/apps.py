@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "cases"
+    verbose_name = _("Cliënten")
+
+    def ready(self) -> None:
+        from accounts import navigation
+        from accounts.models import Role
+
+        from . import permissions  # noqa: F401  (registers the client policy)
+
+        navigation.register(_("Cliënten"), "cases:client-list", {Role.CARE_COORDINATOR}, order=10)

@@ -1,0 +1,718 @@
+"""State changes for clients: register, update, lifecycle, consent, notes, coordinator.
+
+Every function is keyword-only, takes the acting user, runs in one transaction, checks the
+permission layer itself (the board and the API call these too, not only views), and writes
+its access-log row in that same transaction. Refusals raise `DomainError`; input problems
+raise `ProfileInvalid` carrying one message per field, so forms and the API can show them
+next to the field and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts import access
+from accounts.access import log
+from accounts.errors import DomainError
+from accounts.models import AccessAction, Membership, Organisation, OrganisationKind, Role, User
+
+from . import geography, signals
+from .lifecycle import TRANSITIONS, resume_target
+from .models import (
+    SHARED_STATUSES,
+    CareRecord,
+    Client,
+    ClientNote,
+    ClientStatus,
+    ClientTransition,
+    Consent,
+    ConsentEndReason,
+    ConsentScope,
+    HousingProfile,
+    LegalBasis,
+)
+
+__all__ = [
+    "CARE_FIELDS",
+    "PROFILE_FIELDS",
+    "DomainError",
+    "ProfileInvalid",
+    "client_note_add",
+    "client_reassign",
+    "client_register",
+    "client_transition",
+    "client_update",
+    "consent_expire_due",
+    "consent_record",
+    "consent_withdraw",
+    "missing_for_ready",
+]
+
+GRANT = "cases.coordinate_client"
+CARE_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "contact_details",
+    "care_history",
+    "exclusion_reasons",
+)
+PROFILE_FIELDS = (
+    "adults", "children", "monthly_income", "step_free", "ground_floor_or_lift", "wheelchair", "max_floor",
+    "support_hours_per_week", "agreement_type", "target_group", "earliest_move_date", "pets",
+    "pets_description", "note_for_corporation",
+)  # fmt: skip
+GEOGRAPHY_FIELDS = (
+    "preferred_municipality_codes", "preferred_district_codes", "excluded_neighbourhood_codes",
+    "support_team_district_code",
+)  # fmt: skip
+# Consent is asked again at the latest after this long (a tripartite agreement runs 2 years).
+MAX_CONSENT_DAYS = 2 * 366
+PURPOSE = "cliëntdossier"
+
+
+class ProfileInvalid(DomainError):
+    """Input that cannot be saved, with one or more messages per field."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        first_field, messages = next(iter(errors.items()))
+        super().__init__(messages[0], field=first_field, code="invalid")
+        self.errors = {k: list(v) for k, v in errors.items()}
+
+
+def _require(actor: User, action: str, client: Client | type[Client]) -> str:
+    decision = access.decide(actor, action, client)
+    target_visible = isinstance(client, type) or access.visible(actor, client)
+    if not decision or not target_visible:
+        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+    return decision.rule
+
+
+def _log(
+    *,
+    actor: User | None,
+    action: str,
+    client: Client,
+    rule: str,
+    purpose: str,
+    request: HttpRequest | None,
+) -> None:
+    log.record(
+        actor=actor,
+        action=action,
+        target=client,
+        rule=rule,
+        purpose=purpose,
+        request=request,
+        organisation_id=client.care_provider_id,
+    )
+
+
+# --- Validation -------------------------------------------------------------------------
+
+
+def _validate(
+    *,
+    care: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    existing: HousingProfile | None,
+    region_id: int,
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """Check input against the domain rules. Returns (errors, resolved geography)."""
+    errors: dict[str, list[str]] = {}
+    resolved: dict[str, Any] = {}
+    today = timezone.localdate()
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if "adults" in profile and (profile["adults"] is None or profile["adults"] < 1):
+        add("adults", _("Een huishouden heeft ten minste één volwassene."))
+    if "children" in profile and (profile["children"] is None or profile["children"] < 0):
+        add("children", _("Het aantal kinderen kan niet negatief zijn."))
+    if profile.get("monthly_income") is not None and profile["monthly_income"] < 0:
+        add("monthly_income", _("Het inkomen kan niet negatief zijn."))
+    hours = profile.get("support_hours_per_week")
+    if hours is not None and not (Decimal(0) <= Decimal(hours) <= Decimal(168)):
+        add("support_hours_per_week", _("Vul een aantal uren tussen 0 en 168 in."))
+    if profile.get("max_floor") is not None and profile["max_floor"] < 0:
+        add("max_floor", _("De hoogste verdieping kan niet negatief zijn."))
+    move = profile.get("earliest_move_date")
+    # A new client cannot move in the past; an existing one keeps a date set earlier.
+    changed = existing is None or existing.earliest_move_date != move
+    if move is not None and changed and move < today:
+        add("earliest_move_date", _("De verhuisdatum ligt in het verleden."))
+    birth = care.get("date_of_birth")
+    if birth is not None and birth > today:
+        add("date_of_birth", _("De geboortedatum ligt in de toekomst."))
+
+    if "excluded_neighbourhood_codes" in profile:
+        codes = geography.split_codes(profile["excluded_neighbourhood_codes"])
+        found = geography.neighbourhoods_for(codes)
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            add(
+                "excluded_neighbourhood_codes",
+                _("Onbekende buurtcode(s): %(codes)s. Gebruik CBS-buurtcodes, zoals BU03630000.")
+                % {"codes": ", ".join(unknown)},
+            )
+        resolved["excluded_neighbourhoods"] = [found[c] for c in codes if c in found]
+    if "preferred_municipality_codes" in profile:
+        codes = geography.split_codes(profile["preferred_municipality_codes"])
+        found = geography.municipalities_by_code(codes, region_id=region_id)
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            add(
+                "preferred_municipality_codes",
+                _("Onbekende gemeente in deze regio: %(codes)s.") % {"codes": ", ".join(unknown)},
+            )
+        resolved["preferred_municipalities"] = list(found.values())
+    if "preferred_district_codes" in profile:
+        codes = geography.split_codes(profile["preferred_district_codes"])
+        found = geography.districts_by_code(codes, region_id=region_id)
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            add(
+                "preferred_district_codes",
+                _("Onbekende wijk in deze regio: %(codes)s.") % {"codes": ", ".join(unknown)},
+            )
+        resolved["preferred_districts"] = list(found.values())
+    if "support_team_district_code" in profile:
+        code = (profile["support_team_district_code"] or "").strip().upper()
+        district = (
+            geography.districts_by_code([code], region_id=region_id).get(code) if code else None
+        )
+        if code and district is None:
+            add(
+                "support_team_district_code",
+                _("Onbekende wijk in deze regio: %(codes)s.") % {"codes": code},
+            )
+        resolved["support_team_district"] = district
+    return errors, resolved
+
+
+def missing_for_ready(client: Client) -> dict[str, list[str]]:
+    """What must be filled in before the client can be marked ready (field -> message)."""
+    needed = _("Nodig om uitstroomklaar te melden.")
+    care, profile = client.care, client.profile
+    missing: dict[str, list[str]] = {}
+    for field in ("full_name", "date_of_birth"):
+        if not getattr(care, field):
+            missing[field] = [needed]
+    for field in (
+        "monthly_income",
+        "target_group",
+        "agreement_type",
+        "earliest_move_date",
+        "support_hours_per_week",
+    ):
+        if getattr(profile, field) in (None, ""):
+            missing[field] = [needed]
+    if not profile.preferred_municipalities.exists() and not profile.preferred_districts.exists():
+        missing["preferred_municipality_codes"] = [
+            _("Kies ten minste één voorkeursgemeente of -wijk.")
+        ]
+    return missing
+
+
+def _apply(
+    client: Client, care: Mapping[str, Any], profile: Mapping[str, Any], resolved: Mapping[str, Any]
+) -> None:
+    care_record, profile_record = client.care, client.profile
+    for field in CARE_FIELDS:
+        if field in care:
+            value = care[field]
+            setattr(
+                care_record, field, value if value is not None or field == "date_of_birth" else ""
+            )
+    for field in PROFILE_FIELDS:
+        if field in profile:
+            value = profile[field]
+            if value is None and field in {
+                "agreement_type",
+                "target_group",
+                "pets_description",
+                "note_for_corporation",
+            }:
+                value = ""
+            setattr(profile_record, field, value)
+    if "support_team_district" in resolved:
+        profile_record.support_team_district = resolved["support_team_district"]
+    care_record.save()
+    profile_record.save()
+    for relation in ("preferred_municipalities", "preferred_districts", "excluded_neighbourhoods"):
+        if relation in resolved:
+            getattr(profile_record, relation).set(resolved[relation])
+
+
+def _split_input(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    care = {k: v for k, v in data.items() if k in CARE_FIELDS}
+    profile = {k: v for k, v in data.items() if k in PROFILE_FIELDS or k in GEOGRAPHY_FIELDS}
+    unknown = set(data) - set(care) - set(profile)
+    if unknown:
+        raise ValueError(f"Unknown client fields: {sorted(unknown)}")
+    return care, profile
+
+
+def _new_reference(year: int) -> str:
+    # Random, not sequential: a reference reveals neither a person nor how many clients exist.
+    return f"WB-{year}-{secrets.randbelow(100_000):05d}"
+
+
+# --- Register and update ----------------------------------------------------------------
+
+
+def client_register(
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    care_provider: Organisation | None = None,
+    mark_ready: bool = False,
+    request: HttpRequest | None = None,
+    purpose: str = "intake",
+) -> Client:
+    """Register a client (intake) for the actor's care provider, assigned to the actor.
+
+    May be incomplete (a draft). With `mark_ready` the client is marked ready in the same
+    transaction; if that is refused, nothing is saved.
+    """
+    rule = _require(actor, "create", Client)
+    provider_ids = access.organisation_ids_of(actor, Role.CARE_COORDINATOR)
+    if care_provider is None:
+        care_provider = Organisation.objects.get(pk=min(provider_ids))
+    elif (
+        care_provider.pk not in provider_ids or care_provider.kind != OrganisationKind.CARE_PROVIDER
+    ):
+        raise DomainError(
+            _("U kunt alleen cliënten registreren voor uw eigen zorgaanbieder."),
+            field="care_provider",
+        )
+    care, profile = _split_input(data)
+    profile.setdefault("adults", 1)
+    errors, resolved = _validate(
+        care=care, profile=profile, existing=None, region_id=care_provider.region_id
+    )
+    if errors:
+        raise ProfileInvalid(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        client = None
+        for _attempt in range(20):
+            try:
+                with transaction.atomic():
+                    client = Client.objects.create(
+                        reference=_new_reference(timezone.localdate().year),
+                        care_provider=care_provider,
+                        coordinator=actor,
+                        created_by=actor,
+                        registered_at=now,
+                        status_changed_at=now,
+                    )
+                break
+            except IntegrityError:
+                continue  # the random reference was taken; draw again
+        if client is None:
+            raise DomainError(_("Er kon geen referentie worden toegekend. Probeer het opnieuw."))
+        client.care = CareRecord.objects.create(client=client)
+        client.profile = HousingProfile.objects.create(client=client)
+        _apply(client, care, profile, resolved)
+        ClientTransition.objects.create(
+            client=client,
+            action="register",
+            from_status="",
+            to_status=ClientStatus.DRAFT,
+            actor=actor,
+            at=now,
+        )
+        assign_perm(GRANT, actor, client)
+        _log(
+            actor=actor,
+            action=AccessAction.CREATE,
+            client=client,
+            rule=rule,
+            purpose=purpose,
+            request=request,
+        )
+        if mark_ready:
+            _transition(
+                actor=actor,
+                client=client,
+                action="mark_ready",
+                reason="",
+                request=request,
+                rule=rule,
+            )
+    return client
+
+
+def client_update(
+    *,
+    actor: User,
+    client: Client,
+    data: Mapping[str, Any],
+    mark_ready: bool = False,
+    request: HttpRequest | None = None,
+    purpose: str = PURPOSE,
+) -> Client:
+    """Change care-only data and/or the profile (only the keys given). Optionally mark ready
+    in the same transaction: if the client is incomplete, nothing of the change is saved."""
+    rule = _require(actor, "change", client)
+    care, profile = _split_input(data)
+    errors, resolved = _validate(
+        care=care,
+        profile=profile,
+        existing=client.profile,
+        region_id=client.care_provider.region_id,
+    )
+    if errors:
+        raise ProfileInvalid(errors)
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        _apply(client, care, profile, resolved)
+        Client.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+        _log(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            client=client,
+            rule=rule,
+            purpose=purpose,
+            request=request,
+        )
+        if mark_ready:
+            client.status = locked.status
+            _transition(
+                actor=actor,
+                client=client,
+                action="mark_ready",
+                reason="",
+                request=request,
+                rule=rule,
+            )
+    return client
+
+
+# --- Lifecycle ----------------------------------------------------------------------------
+
+
+def _valid_consent_exists(client: Client) -> bool:
+    today = timezone.localdate()
+    return client.consents.filter(
+        ended_at__isnull=True, given_on__lte=today, valid_until__gte=today
+    ).exists()
+
+
+def _transition(
+    *,
+    actor: User | None,
+    client: Client,
+    action: str,
+    reason: str,
+    request: HttpRequest | None,
+    rule: str,
+    purpose: str = PURPOSE,
+) -> Client:
+    """Apply one row of the table to a locked client; the caller holds the transaction."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError(_("Onbekende handeling."), field="action", code="unknown_action")
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    current = ClientStatus(locked.status)
+    if current not in transition.sources:
+        raise DomainError(
+            _("‘%(action)s’ kan niet bij een cliënt met status ‘%(status)s’.")
+            % {"action": transition.label, "status": current.label},
+            field="action",
+            code="invalid_transition",
+            conflict=True,
+        )
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise DomainError(_("Geef een reden op."), field="reason", code="reason_required")
+    target = transition.target or resume_target(locked.status_before_pause)
+    if target == ClientStatus.READY or transition.needs_consent:
+        if not _valid_consent_exists(locked):
+            raise DomainError(
+                _(
+                    "Zonder geldige toestemming kan de cliënt niet uitstroomklaar zijn of aan tafel komen. "
+                    "Leg eerst de toestemming vast."
+                ),
+                field="consent",
+                code="no_consent",
+            )
+    if target == ClientStatus.READY or transition.needs_complete_profile:
+        missing = missing_for_ready(client)
+        if missing:
+            raise ProfileInvalid(missing)
+    now = timezone.now()
+    updates: dict[str, Any] = {"status": target, "status_changed_at": now}
+    if target == ClientStatus.READY and locked.ready_since is None:
+        updates["ready_since"] = now
+    if target == ClientStatus.DRAFT:
+        updates["ready_since"] = None  # waiting "since ready" starts again when ready again
+    if target == ClientStatus.PAUSED:
+        updates["status_before_pause"] = locked.status
+    if action == "resume":
+        updates["status_before_pause"] = ""
+    if target == ClientStatus.HOUSED:
+        updates["housed_on"] = timezone.localdate()
+    Client.objects.filter(pk=locked.pk).update(**updates)
+    for field, value in updates.items():
+        setattr(client, field, value)
+    ClientTransition.objects.create(
+        client=client,
+        action=action,
+        from_status=locked.status,
+        to_status=target,
+        actor=actor,
+        at=now,
+        reason=reason,
+    )
+    _log(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        client=client,
+        rule=rule,
+        purpose=f"{purpose}: {action}",
+        request=request,
+    )
+    if locked.status in SHARED_STATUSES and target not in SHARED_STATUSES:
+        transaction.on_commit(
+            lambda: signals.client_left_board.send(
+                sender=Client, client_id=client.pk, reason=action
+            )
+        )
+    return client
+
+
+def client_transition(
+    *,
+    actor: User,
+    client: Client,
+    action: str,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Client:
+    """Move the client along the lifecycle (see `lifecycle.TRANSITIONS`), with a history row."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or transition.system:
+        raise DomainError(_("Onbekende handeling."), field="action", code="unknown_action")
+    rule = _require(actor, "transition", client)
+    with transaction.atomic():
+        return _transition(
+            actor=actor, client=client, action=action, reason=reason, request=request, rule=rule
+        )
+
+
+def client_reassign(
+    *, actor: User, client: Client, coordinator: User, request: HttpRequest | None = None
+) -> Client:
+    """Hand the client to another coordinator of the same care provider (moves the grant)."""
+    rule = _require(actor, "reassign", client)
+    is_coordinator = Membership.objects.filter(
+        user=coordinator,
+        organisation_id=client.care_provider_id,
+        role=Role.CARE_COORDINATOR,
+        is_active=True,
+    ).exists()
+    if not is_coordinator:
+        raise DomainError(
+            _("Kies een zorgcoördinator van %(org)s.") % {"org": client.care_provider.name},
+            field="coordinator",
+        )
+    with transaction.atomic():
+        previous = client.coordinator
+        Client.objects.filter(pk=client.pk).update(
+            coordinator=coordinator, updated_at=timezone.now()
+        )
+        client.coordinator = coordinator
+        remove_perm(GRANT, previous, client)
+        assign_perm(GRANT, coordinator, client)
+        _log(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            client=client,
+            rule=rule,
+            purpose="coördinator wijzigen",
+            request=request,
+        )
+    return client
+
+
+# --- Consent ----------------------------------------------------------------------------
+
+
+def consent_record(
+    *,
+    actor: User,
+    client: Client,
+    legal_basis: str,
+    text_version: str,
+    given_on: datetime.date,
+    valid_until: datetime.date,
+    scope: str = ConsentScope.SHARE_PROFILE_WITH_BOARD,
+    request: HttpRequest | None = None,
+) -> Consent:
+    """Record consent to share the housing profile. Replaces the consent in force, if any."""
+    rule = _require(actor, "consent_record", client)
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if legal_basis not in LegalBasis.values:
+        errors["legal_basis"] = [_("Kies een grondslag.")]
+    if not (text_version or "").strip():
+        errors["text_version"] = [_("Vermeld de versie van de tekst waarmee de cliënt instemde.")]
+    if given_on > today:
+        errors["given_on"] = [_("De datum van toestemming ligt in de toekomst.")]
+    if valid_until < today:
+        errors["valid_until"] = [_("Deze toestemming is al verlopen.")]
+    elif valid_until < given_on:
+        errors["valid_until"] = [_("‘Geldig tot’ ligt voor de datum van toestemming.")]
+    elif (valid_until - given_on).days > MAX_CONSENT_DAYS:
+        errors["valid_until"] = [_("Toestemming geldt hoogstens twee jaar; vraag daarna opnieuw.")]
+    if errors:
+        raise ProfileInvalid(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        Client.objects.select_for_update().get(pk=client.pk)
+        client.consents.filter(ended_at__isnull=True).update(
+            ended_at=now, ended_by=actor, end_reason=ConsentEndReason.SUPERSEDED
+        )
+        consent = Consent.objects.create(
+            client=client,
+            legal_basis=legal_basis,
+            text_version=text_version.strip(),
+            scope=scope,
+            given_on=given_on,
+            valid_until=valid_until,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        _log(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            client=client,
+            rule=rule,
+            purpose="toestemming vastleggen",
+            request=request,
+        )
+    return consent
+
+
+def _end_consent(
+    *,
+    actor: User | None,
+    client: Client,
+    reason: str,
+    request: HttpRequest | None,
+    rule: str,
+    purpose: str,
+) -> None:
+    now = timezone.now()
+    client.consents.filter(ended_at__isnull=True).update(
+        ended_at=now, ended_by=actor, end_reason=reason
+    )
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    if locked.status in SHARED_STATUSES:
+        client.status = locked.status
+        _transition(
+            actor=actor,
+            client=client,
+            action="consent_lost",
+            reason=str(ConsentEndReason(reason).label),
+            request=request,
+            rule=rule,
+            purpose=purpose,
+        )
+    else:
+        _log(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            client=client,
+            rule=rule,
+            purpose=purpose,
+            request=request,
+        )
+
+
+def consent_withdraw(*, actor: User, client: Client, request: HttpRequest | None = None) -> Client:
+    """The client withdraws consent: from the next request on, no other party sees the
+    profile, and a client who was ready, on the board or matched goes back to draft."""
+    rule = _require(actor, "consent_withdraw", client)
+    with transaction.atomic():
+        if not client.consents.filter(ended_at__isnull=True).exists():
+            raise DomainError(_("Er is geen toestemming om in te trekken."), code="no_consent")
+        _end_consent(
+            actor=actor,
+            client=client,
+            reason=ConsentEndReason.WITHDRAWN,
+            request=request,
+            rule=rule,
+            purpose="toestemming ingetrokken",
+        )
+    return client
+
+
+def consent_expire_due(*, today: datetime.date | None = None) -> int:
+    """Mark consents past `valid_until` as expired and take their clients off the board.
+
+    Idempotent: a second run finds nothing left to do. Returns the number of consents ended.
+    """
+    today = today or timezone.localdate()
+    ended = 0
+    due = Consent.objects.filter(ended_at__isnull=True, valid_until__lt=today).values_list(
+        "client_id", flat=True
+    )
+    for client_id in list(due):
+        with transaction.atomic():
+            client = Client.objects.select_for_update().get(pk=client_id)
+            if not client.consents.filter(
+                Q(ended_at__isnull=True) & Q(valid_until__lt=today)
+            ).exists():
+                continue  # renewed or withdrawn meanwhile
+            _end_consent(
+                actor=None,
+                client=client,
+                reason=ConsentEndReason.EXPIRED,
+                request=None,
+                rule="system:consent-expired",
+                purpose="toestemming verlopen",
+            )
+            ended += 1
+    return ended
+
+
+# --- Notes ----------------------------------------------------------------------------
+
+
+def client_note_add(
+    *, actor: User, client: Client, body: str, request: HttpRequest | None = None
+) -> ClientNote:
+    """Add an internal note (care-only, encrypted). Notes are never edited or shared."""
+    rule = _require(actor, "note_add", client)
+    body = (body or "").strip()
+    if not body:
+        raise ProfileInvalid({"body": [_("Schrijf een notitie.")]})
+    if len(body) > 5000:
+        raise ProfileInvalid({"body": [_("Een notitie is hoogstens 5000 tekens.")]})
+    with transaction.atomic():
+        note = ClientNote.objects.create(client=client, author=actor, body=body)
+        _log(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            client=client,
+            rule=rule,
+            purpose="notitie toevoegen",
+            request=request,
+        )
+    return note
