@@ -23,6 +23,7 @@ class Declaration:
     kind: str
     default: object
     doc: str
+    shown: str | None = None  # how the docs show a default computed at run time
 
 
 class Env:
@@ -30,20 +31,22 @@ class Env:
         self.environ = os.environ if environ is None else environ
         self.declared: dict[str, Declaration] = {}
 
-    def _raw(self, name: str, kind: str, default: object, doc: str) -> str | None:
-        self.declared[name] = Declaration(name, kind, default, doc)
+    def _raw(
+        self, name: str, kind: str, default: object, doc: str, shown: str | None = None
+    ) -> str | None:
+        self.declared[name] = Declaration(name, kind, default, doc, shown)
         path = self.environ.get(f"{name}_FILE")
         if path:
             return Path(path).read_text().strip()
         value = self.environ.get(name)
         return None if value is None or value == "" else value
 
-    def str(self, name: str, default: str, doc: str) -> str:
-        raw = self._raw(name, "str", default, doc)
+    def str(self, name: str, default: str, doc: str, *, shown: str | None = None) -> str:
+        raw = self._raw(name, "str", default, doc, shown)
         return default if raw is None else raw
 
-    def bool(self, name: str, default: bool, doc: str) -> bool:
-        raw = self._raw(name, "bool", default, doc)
+    def bool(self, name: str, default: bool, doc: str, *, shown: str | None = None) -> bool:
+        raw = self._raw(name, "bool", default, doc, shown)
         if raw is None:
             return default
         lowered = raw.strip().lower()
@@ -53,8 +56,8 @@ class Env:
             return False
         raise ImproperlyConfiguredEnv(f"{name} must be a boolean (true/false), got {raw!r}")
 
-    def int(self, name: str, default: int, doc: str) -> int:
-        raw = self._raw(name, "int", default, doc)
+    def int(self, name: str, default: int, doc: str, *, shown: str | None = None) -> int:
+        raw = self._raw(name, "int", default, doc, shown)
         if raw is None:
             return default
         try:
@@ -62,8 +65,10 @@ class Env:
         except ValueError:
             raise ImproperlyConfiguredEnv(f"{name} must be an integer, got {raw!r}") from None
 
-    def list(self, name: str, default: list[str], doc: str) -> list[str]:
-        raw = self._raw(name, "list", default, doc)
+    def list(
+        self, name: str, default: list[str], doc: str, *, shown: str | None = None
+    ) -> list[str]:
+        raw = self._raw(name, "list", default, doc, shown)
         if raw is None:
             return list(default)
         return [item.strip() for item in raw.split(",") if item.strip()]
@@ -74,7 +79,9 @@ class Env:
             default = decl.default
             if isinstance(default, list):
                 default = ",".join(default)
-            shown = "" if default in ("", None) else f"`{default}`"
+            shown = "" if default in ("", None, []) else f"`{default}`"
+            if decl.shown is not None:
+                shown = decl.shown
             rows.append(f"| `{decl.name}` | {decl.kind} | {shown} | {decl.doc} |")
         return "\n".join(rows)
 

@@ -112,6 +112,7 @@ DATABASES = {
             "DATABASE_URL",
             f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
             "Database URL, e.g. postgres://user:pass@host:5432/woonbrug. Default: SQLite file.",
+            shown="`sqlite:///<project>/db.sqlite3`",
         ),
         conn_max_age=ENV.int("DATABASE_CONN_MAX_AGE", 60, "Seconds to keep database connections."),
         conn_health_checks=True,
@@ -123,14 +124,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = ENV.str(
     "REDIS_URL", "", "Redis URL for the Celery broker and cache. Empty: tasks run in-process."
 )
+_EAGER = ENV.bool(
+    "CELERY_TASK_ALWAYS_EAGER",
+    False,
+    "Run Celery tasks in-process even with a broker (tests).",
+    shown="`False` (always on without REDIS_URL)",
+)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = ENV.bool(
-        "CELERY_TASK_ALWAYS_EAGER", False, "Run Celery tasks in-process even with a broker (tests)."
-    )
+    CELERY_TASK_ALWAYS_EAGER = _EAGER
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
@@ -210,8 +215,15 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
 # --- Security headers (production defaults; DEBUG relaxes the HTTPS ones) ---------------
-_HTTPS = ENV.bool("HTTPS", not DEBUG, "Site is served over HTTPS (secure cookies, HSTS, redirect).")
-SECURE_SSL_REDIRECT = ENV.bool("SECURE_SSL_REDIRECT", _HTTPS, "Redirect plain HTTP to HTTPS.")
+_HTTPS = ENV.bool(
+    "HTTPS",
+    not DEBUG,
+    "Site is served over HTTPS (secure cookies, HSTS, redirect).",
+    shown="not DEBUG",
+)
+SECURE_SSL_REDIRECT = ENV.bool(
+    "SECURE_SSL_REDIRECT", _HTTPS, "Redirect plain HTTP to HTTPS.", shown="HTTPS"
+)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = _HTTPS
@@ -299,17 +311,26 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+_MANIFEST = ENV.bool(
+    "STATIC_MANIFEST",
+    True,
+    "Serve hashed static file names (needs collectstatic; ignored with DEBUG).",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        and ENV.bool("STATIC_MANIFEST", True, "Use hashed static file names (needs collectstatic).")
+        if _MANIFEST and not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 MEDIA_ROOT = Path(
-    ENV.str("MEDIA_ROOT", str(BASE_DIR / "media"), "Where generated documents are stored.")
+    ENV.str(
+        "MEDIA_ROOT",
+        str(BASE_DIR / "media"),
+        "Where generated documents are stored.",
+        shown="`<project>/media`",
+    )
 )
 
 EMAIL_BACKEND = ENV.str(

@@ -1,0 +1,24 @@
+# Woonbrug application image: gunicorn for the web, the same image runs Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy \
+    PATH="/opt/venv/bin:$PATH"
+
+# Pango/Cairo for PDF rendering (agreements, minutes); curl for healthchecks.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && pip install --no-cache-dir "uv==0.13.9"
+
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+
+COPY . .
+RUN DEBUG=true python manage.py collectstatic --noinput \
+ && useradd --system --uid 1000 woonbrug && mkdir -p /app/media && chown woonbrug /app/media
+USER woonbrug
+
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
