@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MUNICIPALITY_CODE_REGEX = r"^GM[0-9]{4}$"
@@ -21,6 +26,15 @@ class Municipality(models.Model):
         verbose_name=_("regio"),
         on_delete=models.PROTECT,
         related_name="municipalities",
+    )
+    # The municipality organisation that governs it (sets its capacity weights); optional.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("gemeentelijke organisatie"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="governed_municipalities",
     )
 
     class Meta:
@@ -91,3 +105,416 @@ class Neighbourhood(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class NeighbourhoodIndicator(models.Model):
+    """One year of a neighbourhood's figures (buurtindicatoren); every year is kept for trends.
+
+    Shares are percentages (0–100). The Leefbaarometer class runs from 1 ("zeer onvoldoende")
+    to 9 ("uitstekend"); its five dimension scores are deviations from the national average
+    as the Leefbaarometer publishes them (negative is worse), between -1 and 1.
+    """
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("buurt")
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    homes = models.PositiveIntegerField(_("aantal woningen"))
+    corporation_share = models.DecimalField(
+        _("aandeel corporatiewoningen (%)"), max_digits=5, decimal_places=2
+    )
+    liveability_class = models.PositiveSmallIntegerField(_("Leefbaarometer-klasse (1–9)"))
+    dimension_housing = models.DecimalField(
+        _("dimensie woningvoorraad"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    dimension_physical = models.DecimalField(
+        _("dimensie fysieke omgeving"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    dimension_amenities = models.DecimalField(
+        _("dimensie voorzieningen"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    dimension_social = models.DecimalField(
+        _("dimensie sociale samenhang"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    dimension_nuisance = models.DecimalField(
+        _("dimensie overlast en onveiligheid"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
+    lvb_share = models.DecimalField(_("aandeel LVB (%)"), max_digits=5, decimal_places=2)
+    welfare_share = models.DecimalField(_("aandeel bijstand (%)"), max_digits=5, decimal_places=2)
+    psychiatric_share = models.DecimalField(
+        _("aandeel psychische problematiek (%)"), max_digits=5, decimal_places=2
+    )
+    nuisance_index = models.DecimalField(
+        _("overlastmeldingen per 1.000 inwoners"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    imported_at = models.DateTimeField(_("geïmporteerd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("buurtindicatoren")
+        verbose_name_plural = _("buurtindicatoren")
+        ordering = ["neighbourhood__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighbourhood", "year"], name="indicator_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="indicator_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(liveability_class__gte=1, liveability_class__lte=9),
+                name="indicator_liveability_class_1_9",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__gte": 0, f"{f}__lte": 100}), name=f"indicator_{f}_pct"
+                )
+                for f in ("corporation_share", "lvb_share", "welfare_share", "psychiatric_share")
+            ],
+            models.CheckConstraint(
+                condition=Q(nuisance_index__isnull=True) | Q(nuisance_index__gte=0),
+                name="indicator_nuisance_index_nonneg",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.neighbourhood_id} {self.year}"
+
+
+class CapacityWeights(models.Model):
+    """A municipality's weights and thresholds for the carrying-capacity score (draagkrachtmodel).
+
+    Absent a row, `housing.capacity.DEFAULT_WEIGHTS` apply. Every change is recorded in
+    `CapacityWeightsChange` (who changed what, when).
+    """
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="capacity_weights"
+    )
+    values = models.JSONField(_("gewichten en drempels"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draagkrachtmodel")
+        verbose_name_plural = _("draagkrachtmodellen")
+
+    def __str__(self) -> str:
+        return f"{self.municipality}"
+
+
+class CapacityWeightsChange(models.Model):
+    """One change to a municipality's carrying-capacity weights (history)."""
+
+    weights = models.ForeignKey(CapacityWeights, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    # {"name": [old, new], ...}
+    diff = models.JSONField(default=dict)
+    reason = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.weights_id} {self.changed_at:%Y-%m-%d}"
+
+
+class Complex(models.Model):
+    """A building or group of buildings owned by one corporation (complex)."""
+
+    corporation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="complexes",
+        verbose_name=_("corporatie"),
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="complexes", verbose_name=_("buurt")
+    )
+    code = models.CharField(_("complexnummer"), max_length=30)
+    name = models.CharField(_("naam"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complex")
+        verbose_name_plural = _("complexen")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporation", "code"], name="complex_code_per_corporation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def active_stop(self, today: date | None = None) -> ComplexStop | None:
+        today = today or timezone.localdate()
+        for stop in self.stops.all():  # prefetched on list pages
+            if stop.is_active(today):
+                return stop
+        return None
+
+
+class ComplexStop(models.Model):
+    """The board closes a complex to placements for a while (plaatsingsstop), with a reason."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="stops")
+    reason = models.CharField(_("reden"), max_length=300)
+    until = models.DateField(_("tot en met"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("plaatsingsstop")
+        verbose_name_plural = _("plaatsingsstops")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"stop {self.complex_id} t/m {self.until}"
+
+    def is_active(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.lifted_at is None and self.until >= today
+
+
+class Stairwell(models.Model):
+    """The homes that share one entrance (portiek), with a limit on vulnerable households.
+
+    Groningen practice: "no more than one vulnerable household per stairwell" is the default.
+    The board sets the limit; the corporation records how many live there now.
+    """
+
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="stairwells")
+    name = models.CharField(_("naam of ingang"), max_length=120)
+    max_vulnerable = models.PositiveSmallIntegerField(_("maximum kwetsbare huishoudens"), default=1)
+    current_vulnerable = models.PositiveSmallIntegerField(_("kwetsbare huishoudens nu"), default=0)
+    limit_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    limit_set_at = models.DateTimeField(null=True, blank=True)
+    count_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("portiek")
+        verbose_name_plural = _("portieken")
+        ordering = ["complex_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["complex", "name"], name="stairwell_name_per_complex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_room(self) -> bool:
+        return self.current_vulnerable < self.max_vulnerable
+
+
+class DwellingStatus(models.TextChoices):
+    DRAFT = "draft", _("concept")
+    OFFERED = "offered", _("aangeboden aan de tafel")
+    RESERVED = "reserved", _("gereserveerd")
+    LET = "let", _("verhuurd")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+
+
+# Statuses in which a dwelling is "on the board": visible to the region's other parties.
+BOARD_STATUSES = (DwellingStatus.OFFERED, DwellingStatus.RESERVED)
+
+
+class DwellingType(models.TextChoices):
+    PORCH_FLAT = "porch_flat", _("portiekflat")
+    GALLERY_FLAT = "gallery_flat", _("galerijflat")
+    APARTMENT = "apartment", _("appartement met lift")
+    GROUND_FLOOR = "ground_floor", _("benedenwoning")
+    UPPER_FLOOR = "upper_floor", _("bovenwoning")
+    HOUSE = "house", _("eengezinswoning")
+    STUDIO = "studio", _("studio")
+    ROOM = "room", _("kamer")
+
+
+POSTCODE_REGEX = r"^[1-9][0-9]{3}[A-Z]{2}$"
+
+
+class Dwelling(models.Model):
+    """A vacating dwelling a corporation can offer to the board (vrijkomende woning)."""
+
+    corporation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="dwellings",
+        verbose_name=_("corporatie"),
+    )
+    reference = models.CharField(_("referentie"), max_length=40)
+    street = models.CharField(_("straat"), max_length=120)
+    number = models.PositiveIntegerField(_("huisnummer"))
+    suffix = models.CharField(_("toevoeging"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6)
+    city = models.CharField(_("plaats"), max_length=80)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="dwellings", verbose_name=_("buurt")
+    )
+    complex = models.ForeignKey(
+        Complex,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dwellings",
+        verbose_name=_("complex"),
+    )
+    stairwell = models.ForeignKey(
+        Stairwell,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dwellings",
+        verbose_name=_("portiek"),
+    )
+    dwelling_type = models.CharField(_("type"), max_length=20, choices=DwellingType.choices)
+    floor = models.SmallIntegerField(_("verdieping"), default=0)
+    has_lift = models.BooleanField(_("lift"), default=False)
+    rooms = models.PositiveSmallIntegerField(_("kamers"))
+    bedrooms = models.PositiveSmallIntegerField(_("slaapkamers"))
+    living_area = models.PositiveSmallIntegerField(_("woonoppervlakte (m²)"))
+    net_rent = models.DecimalField(_("netto huur (€)"), max_digits=7, decimal_places=2)
+    service_costs = models.DecimalField(
+        _("servicekosten (€)"), max_digits=6, decimal_places=2, default=Decimal("0")
+    )
+    step_free = models.BooleanField(_("traploos bereikbaar"), default=False)
+    ground_floor = models.BooleanField(_("gelijkvloers"), default=False)
+    wheelchair = models.BooleanField(_("rolstoeltoegankelijk"), default=False)
+    available_from = models.DateField(_("beschikbaar vanaf"), null=True, blank=True)
+    counts_toward_quota = models.BooleanField(_("telt mee voor contingent"), default=False)
+    notes = models.TextField(_("notities"), blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DwellingStatus.choices, default=DwellingStatus.DRAFT
+    )
+    # Set when the dwelling is let to an outflowing client through the board; feeds
+    # `selectors.placements_last_12_months` until placements have their own model (issue 7).
+    let_to_outflow_at = models.DateTimeField(_("verhuurd aan uitstromer op"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("woning")
+        verbose_name_plural = _("woningen")
+        ordering = ["street", "number", "suffix"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporation", "reference"], name="dwelling_reference_per_corporation"
+            ),
+            models.CheckConstraint(condition=Q(net_rent__gte=0), name="dwelling_rent_nonneg"),
+            models.CheckConstraint(
+                condition=Q(service_costs__gte=0), name="dwelling_service_costs_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode__regex=POSTCODE_REGEX), name="dwelling_postcode_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(bedrooms__lte=models.F("rooms")), name="dwelling_bedrooms_le_rooms"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DwellingStatus.values), name="dwelling_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stairwell__isnull=True) | Q(complex__isnull=False),
+                name="dwelling_stairwell_needs_complex",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "corporation"]),
+            models.Index(fields=["neighbourhood", "let_to_outflow_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        suffix = f"-{self.suffix}" if self.suffix else ""
+        return f"{self.street} {self.number}{suffix}, {self.city}"
+
+    @property
+    def total_rent(self) -> Decimal:
+        return self.net_rent + self.service_costs
+
+
+class DwellingEvent(models.Model):
+    """One step in a dwelling's lifecycle (history): who moved it from which status to which."""
+
+    dwelling = models.ForeignKey(Dwelling, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, choices=DwellingStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dwelling_id}: {self.from_status} → {self.to_status}"
+
+
+class ImportKind(models.TextChoices):
+    BOUNDARIES = "boundaries", _("buurtgrenzen (GeoJSON)")
+    INDICATORS = "indicators", _("buurtindicatoren (CSV/XLSX)")
+    DWELLINGS = "dwellings", _("woningen (CSV/XLSX)")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("te controleren")
+    INVALID = "invalid", _("afgekeurd")
+    APPLIED = "applied", _("verwerkt")
+
+
+class ImportBatch(models.Model):
+    """An uploaded file waiting for confirmation, and afterwards the record of who imported it."""
+
+    kind = models.CharField(max_length=12, choices=ImportKind.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="housing_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ImportKind.values), name="import_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"

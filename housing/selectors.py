@@ -3,8 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
-from housing.models import Neighbourhood
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts import access
+
+from . import capacity
+from .capacity import CapacityResult, Inputs
+from .models import (
+    CapacityWeights,
+    Complex,
+    ComplexStop,
+    Dwelling,
+    DwellingStatus,
+    Municipality,
+    Neighbourhood,
+    NeighbourhoodIndicator,
+    Stairwell,
+)
+
+PLACEMENT_WINDOW = timedelta(days=365)
 
 
 def neighbourhoods_by_code(codes: Iterable[str]) -> dict[str, Neighbourhood]:
@@ -19,3 +40,295 @@ def neighbourhoods_by_code(codes: Iterable[str]) -> dict[str, Neighbourhood]:
             "district__municipality"
         )
     }
+
+
+def neighbourhood_list(
+    *, user: Any, q: str = "", municipality: str = ""
+) -> QuerySet[Neighbourhood]:
+    """The neighbourhoods of the user's region(s), optionally searched by name or code."""
+    qs = access.scope(user, Neighbourhood).select_related("district__municipality")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q.upper()))
+    if municipality:
+        qs = qs.filter(district__municipality__code=municipality.upper())
+    return qs.order_by("code")
+
+
+# --- Carrying capacity ----------------------------------------------------------------------
+
+
+def placements_last_12_months(
+    neighbourhood: Neighbourhood | int, *, at: datetime | None = None
+) -> int:
+    """Placements this app made in the neighbourhood in the 12 months before `at`.
+
+    There is no placement model yet (issue 7). Until then a placement is a dwelling of the
+    neighbourhood let to an outflowing client through the board: `Dwelling.let_to_outflow_at`,
+    set by `services.dwelling_let(..., to_outflow=True)`. The board (issue 6) feeds it that way;
+    issue 7 can swap this function's body for a count of placements without changing callers.
+    """
+    neighbourhood_id = neighbourhood if isinstance(neighbourhood, int) else neighbourhood.pk
+    return _placement_counts([neighbourhood_id], at=at).get(neighbourhood_id, 0)
+
+
+def _placement_counts(
+    neighbourhood_ids: Iterable[int] | None, *, at: datetime | None
+) -> dict[int, int]:
+    at = at or timezone.now()
+    qs = Dwelling.objects.filter(
+        let_to_outflow_at__gt=at - PLACEMENT_WINDOW, let_to_outflow_at__lte=at
+    )
+    if neighbourhood_ids is not None:
+        qs = qs.filter(neighbourhood_id__in=list(neighbourhood_ids))
+    return dict(
+        qs.values_list("neighbourhood_id")
+        .annotate(n=Count("id"))
+        .values_list("neighbourhood_id", "n")
+    )
+
+
+def weights_for(municipality: Municipality | int) -> dict[str, float]:
+    """The municipality's capacity weights over the defaults."""
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    row = CapacityWeights.objects.filter(municipality_id=municipality_id).first()
+    return capacity.weights_with_defaults(row.values if row else None)
+
+
+def _latest_indicators(
+    neighbourhood_ids: list[int] | None, *, year: int
+) -> dict[int, NeighbourhoodIndicator]:
+    qs = NeighbourhoodIndicator.objects.filter(year__lte=year).order_by("neighbourhood_id", "-year")
+    if neighbourhood_ids is not None:
+        qs = qs.filter(neighbourhood_id__in=neighbourhood_ids)
+    latest: dict[int, NeighbourhoodIndicator] = {}
+    for indicator in qs:
+        latest.setdefault(indicator.neighbourhood_id, indicator)
+    return latest
+
+
+def inputs_from(indicator: NeighbourhoodIndicator, placements: int) -> Inputs:
+    return Inputs(
+        homes=indicator.homes,
+        liveability_class=indicator.liveability_class,
+        corporation_share=float(indicator.corporation_share),
+        lvb_share=float(indicator.lvb_share),
+        welfare_share=float(indicator.welfare_share),
+        psychiatric_share=float(indicator.psychiatric_share),
+        nuisance_dimension=None
+        if indicator.dimension_nuisance is None
+        else float(indicator.dimension_nuisance),
+        placements_12m=placements,
+        year=indicator.year,
+    )
+
+
+def capacities(
+    neighbourhoods: Iterable[Neighbourhood], *, at: datetime | None = None
+) -> dict[int, CapacityResult]:
+    """Carrying capacity of many neighbourhoods at once, in a fixed number of queries.
+
+    Neighbourhoods need `district` loaded (select_related) for their municipality's weights.
+    """
+    items = list(neighbourhoods)
+    if not items:
+        return {}
+    at = at or timezone.now()
+    ids = [n.pk for n in items]
+    # One query each for indicators, placements and weights, whatever the number of rows.
+    # Large sets (a whole region) filter by municipality rather than sending thousands of ids.
+    municipality_ids = {n.district.municipality_id for n in items}
+    id_filter = ids if len(ids) <= 500 else None
+    latest = _latest_indicators(id_filter, year=at.year, municipality_ids=municipality_ids)
+    placements = _placement_counts(id_filter, at=at, municipality_ids=municipality_ids)
+    stored = dict(
+        CapacityWeights.objects.filter(municipality_id__in=municipality_ids).values_list(
+            "municipality_id", "values"
+        )
+    )
+    weights = {m: capacity.weights_with_defaults(stored.get(m)) for m in municipality_ids}
+    results: dict[int, CapacityResult] = {}
+    for n in items:
+        indicator = latest.get(n.pk)
+        if indicator is None:
+            results[n.pk] = capacity.UNKNOWN_RESULT
+            continue
+        results[n.pk] = capacity.score(
+            inputs_from(indicator, placements.get(n.pk, 0)), weights[n.district.municipality_id]
+        )
+    return results
+
+
+def neighbourhood_capacity(
+    neighbourhood: Neighbourhood, *, at: datetime | None = None
+) -> CapacityResult:
+    """The neighbourhood's carrying capacity at `at` (default now): score, class, breakdown, headroom.
+
+    Uses the latest indicators of `at`'s year or before, the placements of the 12 months
+    before `at`, and the municipality's current weights.
+    """
+    if "district" not in neighbourhood._state.fields_cache:
+        neighbourhood = Neighbourhood.objects.select_related("district").get(pk=neighbourhood.pk)
+    return capacities([neighbourhood], at=at)[neighbourhood.pk]
+
+
+def indicator_history(neighbourhood: Neighbourhood) -> list[NeighbourhoodIndicator]:
+    return list(neighbourhood.indicators.order_by("-year"))
+
+
+def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
+    """GeoJSON of the user's neighbourhoods with their capacity, and the offered dwellings."""
+    neighbourhoods = list(
+        access.scope(user, Neighbourhood)
+        .filter(boundary__isnull=False)
+        .select_related("district__municipality")
+    )
+    results = capacities(neighbourhoods, at=at)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": n.boundary,
+            "properties": {
+                "kind": "neighbourhood",
+                "code": n.code,
+                "name": n.name,
+                "municipality": n.district.municipality.name,
+                **results[n.pk].as_dict(),
+            },
+        }
+        for n in neighbourhoods
+    ]
+    centroids = {n.pk: _centroid(n.boundary) for n in neighbourhoods}
+    for d in offered_dwellings(user=user).select_related("corporation", "neighbourhood"):
+        if d.latitude is not None and d.longitude is not None:
+            point = [float(d.longitude), float(d.latitude)]
+        else:
+            point = centroids.get(d.neighbourhood_id)
+        if point is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": point},
+                "properties": {
+                    "kind": "dwelling",
+                    "id": d.pk,
+                    "address": d.address,
+                    "corporation": d.corporation.name,
+                    "neighbourhood": d.neighbourhood.name,
+                    "rooms": d.rooms,
+                    "rent": str(d.total_rent),
+                    "url": f"/woningen/{d.pk}/",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _centroid(geometry: dict[str, Any] | None) -> list[float] | None:
+    """The mean of the outer ring's points: good enough to place a marker inside a buurt."""
+    if not geometry:
+        return None
+    ring = (
+        geometry["coordinates"][0]
+        if geometry["type"] == "Polygon"
+        else geometry["coordinates"][0][0]
+    )
+    points = ring[:-1] or ring
+    return [sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)]
+
+
+# --- Complexes, stairwells, dwellings --------------------------------------------------------
+
+
+def complex_list(*, user: Any, q: str = "", neighbourhood: str = "") -> QuerySet[Complex]:
+    qs = (
+        access.scope(user, Complex)
+        .select_related("corporation", "neighbourhood")
+        .prefetch_related(Prefetch("stops", queryset=ComplexStop.objects.order_by("-decided_at")))
+        .annotate(
+            stairwell_count=Count("stairwells", distinct=True),
+            dwelling_count=Count("dwellings", distinct=True),
+        )
+    )
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if neighbourhood:
+        qs = qs.filter(neighbourhood__code=neighbourhood.upper())
+    return qs.order_by("name")
+
+
+def stairwells_of(*, user: Any, complex: Complex) -> QuerySet[Stairwell]:
+    return (
+        access.scope(user, Stairwell)
+        .filter(complex=complex)
+        .select_related("limit_set_by")
+        .order_by("name")
+    )
+
+
+def stopped_complex_ids(*, at: datetime | None = None) -> set[int]:
+    """Complexes closed to placements today (for the board, issue 6)."""
+    today = timezone.localdate(at) if at else timezone.localdate()
+    return set(
+        ComplexStop.objects.filter(lifted_at__isnull=True, until__gte=today).values_list(
+            "complex_id", flat=True
+        )
+    )
+
+
+def dwelling_list(
+    *,
+    user: Any,
+    status: str = "",
+    neighbourhood: str = "",
+    dwelling_type: str = "",
+    owner: str = "",
+    min_bedrooms: int | None = None,
+    max_rent: Any = None,
+    quota: bool | None = None,
+    step_free: bool | None = None,
+    q: str = "",
+) -> QuerySet[Dwelling]:
+    """Dwellings the user may see, filtered. `owner="own"` keeps the user's own corporation's."""
+    from .permissions import corporation_ids
+
+    qs = access.scope(user, Dwelling).select_related(
+        "corporation", "neighbourhood", "complex", "stairwell"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if neighbourhood:
+        qs = qs.filter(neighbourhood__code=neighbourhood.upper())
+    if dwelling_type:
+        qs = qs.filter(dwelling_type=dwelling_type)
+    if owner == "own":
+        qs = qs.filter(corporation_id__in=corporation_ids(user))
+    elif owner == "others":
+        qs = qs.exclude(corporation_id__in=corporation_ids(user))
+    if min_bedrooms is not None:
+        qs = qs.filter(bedrooms__gte=min_bedrooms)
+    if max_rent is not None:
+        qs = qs.filter(net_rent__lte=max_rent)
+    if quota is not None:
+        qs = qs.filter(counts_toward_quota=quota)
+    if step_free is not None:
+        qs = qs.filter(step_free=step_free)
+    if q:
+        qs = qs.filter(
+            Q(street__icontains=q)
+            | Q(postcode__icontains=q.replace(" ", "").upper())
+            | Q(reference__icontains=q)
+        )
+    return qs.order_by("street", "number", "suffix", "pk")
+
+
+def offered_dwellings(*, user: Any, region: Any = None) -> QuerySet[Dwelling]:
+    """Dwellings offered to the board (status "offered") that the user may see.
+
+    Without a board model (issue 6) "offered to a board it takes part in" means offered in
+    the user's region; `region` narrows it to one region.
+    """
+    qs = access.scope(user, Dwelling).filter(status=DwellingStatus.OFFERED)
+    if region is not None:
+        qs = qs.filter(corporation__region=region)
+    return qs.order_by("available_from", "pk")

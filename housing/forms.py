@@ -1,0 +1,153 @@
+"""Forms for the housing pages (Dutch labels come from the models)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import capacity
+from .models import Complex, Dwelling, DwellingStatus, DwellingType, ImportKind, Stairwell
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DwellingForm(forms.ModelForm):
+    class Meta:
+        model = Dwelling
+        fields = [
+            "reference", "street", "number", "suffix", "postcode", "city", "neighbourhood", "complex",
+            "stairwell", "dwelling_type", "floor", "has_lift", "rooms", "bedrooms", "living_area",
+            "net_rent", "service_costs", "step_free", "ground_floor", "wheelchair", "available_from",
+            "counts_toward_quota", "notes",
+        ]  # fmt: skip
+        widgets = {"available_from": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, neighbourhoods: Any, complexes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods
+        self.fields["complex"].queryset = complexes
+        self.fields["stairwell"].queryset = Stairwell.objects.filter(
+            complex__in=complexes
+        ).select_related("complex")
+        self.fields["net_rent"].widget.attrs["min"] = "0"
+
+    def clean_postcode(self) -> str:
+        return self.cleaned_data["postcode"].replace(" ", "").upper()
+
+    def clean_net_rent(self) -> Any:
+        rent = self.cleaned_data["net_rent"]
+        if rent is not None and rent < 0:
+            raise forms.ValidationError(_("De huur kan niet negatief zijn."))
+        return rent
+
+
+class DwellingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoek"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("alle")), *DwellingStatus.choices]
+    )
+    owner = forms.ChoiceField(
+        label=_("Van"),
+        required=False,
+        choices=[
+            ("", _("alle")),
+            ("own", _("mijn corporatie")),
+            ("others", _("andere corporaties")),
+        ],
+    )
+    dwelling_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("alle")), *DwellingType.choices]
+    )
+    neighbourhood = forms.CharField(label=_("Buurtcode"), required=False, max_length=10)
+    min_bedrooms = forms.IntegerField(
+        label=_("Min. slaapkamers"), required=False, min_value=0, max_value=20
+    )
+    max_rent = forms.DecimalField(
+        label=_("Max. netto huur"), required=False, min_value=0, max_digits=7, decimal_places=2
+    )
+    quota = forms.NullBooleanField(
+        label=_("Contingent"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("alle")), ("true", _("ja")), ("false", _("nee"))]
+        ),
+    )
+
+
+class ComplexForm(forms.ModelForm):
+    class Meta:
+        model = Complex
+        fields = ["code", "name", "neighbourhood"]
+
+    def __init__(self, *args: Any, neighbourhoods: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(label=_("Reden"), max_length=300)
+    until = forms.DateField(label=_("Tot en met"), widget=DATE_INPUT)
+
+
+class StairwellForm(forms.Form):
+    name = forms.CharField(label=_("Naam of ingang"), max_length=120)
+
+
+class LimitForm(forms.Form):
+    max_vulnerable = forms.IntegerField(
+        label=_("Maximum kwetsbare huishoudens"), min_value=0, max_value=50
+    )
+
+
+class CountForm(forms.Form):
+    current_vulnerable = forms.IntegerField(
+        label=_("Kwetsbare huishoudens nu"), min_value=0, max_value=500
+    )
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
+    to_outflow = forms.BooleanField(
+        label=_("Verhuurd aan een uitstromer via de tafel"), required=False, initial=True
+    )
+
+
+class WeightsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Toelichting bij de wijziging"), max_length=300, required=False
+    )
+
+    def __init__(self, *args: Any, initial_weights: dict[str, float], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (_default, label, help_text) in capacity.WEIGHT_FIELDS.items():
+            self.fields[name] = forms.FloatField(
+                label=label,
+                help_text=help_text,
+                min_value=0,
+                max_value=1000,
+                initial=initial_weights[name],
+            )
+        self.order_fields([*capacity.WEIGHT_FIELDS, "reason"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values = {k: data[k] for k in capacity.WEIGHT_FIELDS if data.get(k) is not None}
+        if len(values) == len(capacity.WEIGHT_FIELDS):
+            for name, message in capacity.validate_weights(values).items():
+                self.add_error(name, message)
+        return data
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {k: self.cleaned_data[k] for k in capacity.WEIGHT_FIELDS}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Soort bestand"))
+    file = forms.FileField(label=_("Bestand (CSV, XLSX of GeoJSON)"))
+
+    def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, ImportKind(k).label) for k in kinds]

@@ -1,0 +1,3 @@
+from housing.sample_data import write_files
+
+write_files()

@@ -1,0 +1,493 @@
+"""State changes in housing. Keyword-only, typed, atomic; each writes its access-log row.
+
+Views and the API check the permission layer before calling a service (and log refusals);
+services check it again with `access.decide` when an actor is given, so a caller that forgot
+cannot do what the actor may not. `actor=None` is the system itself (demo data, commands).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.access import log
+from accounts.errors import DomainError
+from accounts.models import AccessAction, Organisation, OrganisationKind
+
+from . import capacity, importing
+from .models import (
+    CapacityWeights,
+    CapacityWeightsChange,
+    Complex,
+    ComplexStop,
+    Dwelling,
+    DwellingEvent,
+    DwellingStatus,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    Municipality,
+    Neighbourhood,
+    Stairwell,
+)
+
+S = DwellingStatus
+
+
+def _check(actor: Any, action: str, target: Any) -> str:
+    if actor is None:
+        return "system"
+    decision = access.decide(actor, action, target)
+    if not decision:
+        raise PermissionDenied(decision.rule)
+    return decision.rule
+
+
+# --- Dwellings ------------------------------------------------------------------------------
+
+DWELLING_FIELDS = (
+    "reference",
+    "street",
+    "number",
+    "suffix",
+    "postcode",
+    "city",
+    "neighbourhood",
+    "complex",
+    "stairwell",
+    "dwelling_type",
+    "floor",
+    "has_lift",
+    "rooms",
+    "bedrooms",
+    "living_area",
+    "net_rent",
+    "service_costs",
+    "step_free",
+    "ground_floor",
+    "wheelchair",
+    "available_from",
+    "counts_toward_quota",
+    "notes",
+    "latitude",
+    "longitude",
+)
+
+EDITABLE_STATUSES = (S.DRAFT, S.OFFERED, S.WITHDRAWN)
+
+
+def _clean_dwelling(dwelling: Dwelling) -> None:
+    """Invariants that span objects (the database checks the rest)."""
+    if dwelling.net_rent is not None and Decimal(dwelling.net_rent) < 0:
+        raise DomainError(
+            _("De huur kan niet negatief zijn."), field="net_rent", code="negative_rent"
+        )
+    if (
+        dwelling.bedrooms is not None
+        and dwelling.rooms is not None
+        and dwelling.bedrooms > dwelling.rooms
+    ):
+        raise DomainError(_("Meer slaapkamers dan kamers."), field="bedrooms", code="bedrooms")
+    if dwelling.complex_id and dwelling.complex.corporation_id != dwelling.corporation_id:
+        raise DomainError(
+            _("Dit complex is niet van uw corporatie."), field="complex", code="foreign_complex"
+        )
+    if dwelling.complex_id and dwelling.complex.neighbourhood_id != dwelling.neighbourhood_id:
+        raise DomainError(
+            _("Het complex ligt in een andere buurt."),
+            field="complex",
+            code="complex_neighbourhood",
+        )
+    if dwelling.stairwell_id and dwelling.stairwell.complex_id != dwelling.complex_id:
+        raise DomainError(
+            _("Deze portiek hoort niet bij het gekozen complex."),
+            field="stairwell",
+            code="stairwell",
+        )
+    if (
+        dwelling.neighbourhood_id
+        and dwelling.neighbourhood.district.municipality.region_id != dwelling.corporation.region_id
+    ):
+        raise DomainError(
+            _("Deze buurt ligt niet in de regio van de corporatie."),
+            field="neighbourhood",
+            code="region",
+        )
+    if (
+        Dwelling.objects.filter(
+            corporation_id=dwelling.corporation_id, reference=dwelling.reference
+        )
+        .exclude(pk=dwelling.pk)
+        .exists()
+    ):
+        raise DomainError(
+            _("Er is al een woning met deze referentie."), field="reference", code="duplicate"
+        )
+
+
+def dwelling_create(*, actor: Any, corporation: Organisation, **fields: Any) -> Dwelling:
+    """Register a vacating dwelling as a draft for `corporation`."""
+    if corporation.kind != OrganisationKind.HOUSING_CORPORATION:
+        raise DomainError(
+            _("Alleen een woningcorporatie registreert woningen."), code="not_corporation"
+        )
+    unknown = set(fields) - set(DWELLING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dwelling fields: {sorted(unknown)}")
+    dwelling = Dwelling(corporation=corporation, status=S.DRAFT, **fields)
+    if actor is not None and corporation.pk not in access.organisation_ids_of(
+        actor, "housing_consultant"
+    ):
+        raise PermissionDenied("own-corporation")
+    _check(actor, "create", Dwelling)
+    _clean_dwelling(dwelling)
+    with transaction.atomic():
+        dwelling.save()
+        DwellingEvent.objects.create(dwelling=dwelling, to_status=S.DRAFT, actor=actor)
+        log.record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            target=dwelling,
+            rule="own-corporation",
+            organisation_id=corporation.pk,
+        )
+    return dwelling
+
+
+def dwelling_update(*, actor: Any, dwelling: Dwelling, **fields: Any) -> Dwelling:
+    """Change a dwelling's details (not while it is reserved or let)."""
+    rule = _check(actor, "change", dwelling)
+    if dwelling.status not in EDITABLE_STATUSES:
+        raise DomainError(
+            _("Een gereserveerde of verhuurde woning kan niet meer worden gewijzigd."),
+            code="locked",
+        )
+    unknown = set(fields) - set(DWELLING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dwelling fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(dwelling, name, value)
+    _clean_dwelling(dwelling)
+    with transaction.atomic():
+        dwelling.save()
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=dwelling,
+            rule=rule,
+            organisation_id=dwelling.corporation_id,
+        )
+    return dwelling
+
+
+# from-status -> allowed to-statuses
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.OFFERED, S.WITHDRAWN},
+    S.OFFERED: {S.RESERVED, S.WITHDRAWN},
+    S.RESERVED: {S.LET, S.OFFERED, S.WITHDRAWN},
+    S.LET: set(),
+    S.WITHDRAWN: {S.DRAFT},
+}
+
+
+def _transition(
+    *, actor: Any, dwelling: Dwelling, action: str, to: str, note: str = "", **changes: Any
+) -> Dwelling:
+    rule = _check(actor, action, dwelling)
+    with transaction.atomic():
+        # Lock the row: two people offering/reserving at once must not both succeed.
+        current = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+        if to not in TRANSITIONS[current.status]:
+            raise DomainError(
+                _("Een woning met status “%(status)s” kan niet naar “%(to)s”.")
+                % {"status": current.get_status_display(), "to": S(to).label},
+                code="invalid_transition",
+                conflict=current.status != dwelling.status,
+            )
+        from_status = current.status
+        current.status = to
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.save(update_fields=["status", "updated_at", *changes])
+        DwellingEvent.objects.create(
+            dwelling=current, from_status=from_status, to_status=to, actor=actor, note=note[:300]
+        )
+        log.record(actor=actor, action=AccessAction.CHANGE, target=current, rule=rule)
+    dwelling.status = current.status
+    for name, value in changes.items():
+        setattr(dwelling, name, value)
+    return dwelling
+
+
+def dwelling_offer(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+    """Offer a draft dwelling to the board (aanbieden aan de plaatsingstafel)."""
+    if dwelling.complex_id and dwelling.complex.active_stop():
+        raise DomainError(_("Dit complex heeft een plaatsingsstop."), code="complex_stopped")
+    return _transition(actor=actor, dwelling=dwelling, action="offer", to=S.OFFERED, note=note)
+
+
+def dwelling_withdraw(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+    """Take a dwelling off the board or out of the pipeline (intrekken)."""
+    return _transition(actor=actor, dwelling=dwelling, action="withdraw", to=S.WITHDRAWN, note=note)
+
+
+def dwelling_reopen(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+    """Bring a withdrawn dwelling back to draft."""
+    return _transition(actor=actor, dwelling=dwelling, action="reopen", to=S.DRAFT, note=note)
+
+
+def dwelling_reserve(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+    """Reserve an offered dwelling (for a client the board matched; the board calls this)."""
+    return _transition(actor=actor, dwelling=dwelling, action="reserve", to=S.RESERVED, note=note)
+
+
+def dwelling_release(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+    """Undo a reservation: the dwelling is offered to the board again."""
+    return _transition(actor=actor, dwelling=dwelling, action="release", to=S.OFFERED, note=note)
+
+
+def dwelling_let(
+    *, actor: Any, dwelling: Dwelling, to_outflow: bool = True, note: str = "", at: Any = None
+) -> Dwelling:
+    """Record that a reserved dwelling is let. `to_outflow`: let to an outflowing client via the
+    board, which counts as a placement in the neighbourhood's capacity for 12 months."""
+    changes = {"let_to_outflow_at": (at or timezone.now()) if to_outflow else None}
+    return _transition(actor=actor, dwelling=dwelling, action="let", to=S.LET, note=note, **changes)
+
+
+# --- Complexes and stairwells ---------------------------------------------------------------
+
+
+def complex_create(
+    *, actor: Any, corporation: Organisation, neighbourhood: Neighbourhood, code: str, name: str
+) -> Complex:
+    """Register a complex of `corporation` in `neighbourhood`."""
+    _check(actor, "create", Complex)
+    if actor is not None and corporation.pk not in access.organisation_ids_of(
+        actor, "housing_consultant"
+    ):
+        raise PermissionDenied("own-corporation")
+    if neighbourhood.district.municipality.region_id != corporation.region_id:
+        raise DomainError(
+            _("Deze buurt ligt niet in de regio van de corporatie."),
+            field="neighbourhood",
+            code="region",
+        )
+    if Complex.objects.filter(corporation=corporation, code=code).exists():
+        raise DomainError(_("Er is al een complex met dit nummer."), field="code", code="duplicate")
+    with transaction.atomic():
+        obj = Complex.objects.create(
+            corporation=corporation, neighbourhood=neighbourhood, code=code, name=name
+        )
+        log.record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            target=obj,
+            rule="own-corporation",
+            organisation_id=corporation.pk,
+        )
+    return obj
+
+
+def complex_stop(*, actor: Any, complex: Complex, reason: str, until: date) -> ComplexStop:
+    """Close a complex to placements until a date (plaatsingsstop), with the reason and who decided."""
+    rule = _check(actor, "stop", complex)
+    if not reason.strip():
+        raise DomainError(_("Geef een reden."), field="reason", code="required")
+    if until < timezone.localdate():
+        raise DomainError(_("De einddatum ligt in het verleden."), field="until", code="past")
+    with transaction.atomic():
+        stop = ComplexStop.objects.create(
+            complex=complex, reason=reason.strip(), until=until, decided_by=actor
+        )
+        log.record(actor=actor, action=AccessAction.CHANGE, target=complex, rule=rule)
+    return stop
+
+
+def complex_stop_lift(*, actor: Any, stop: ComplexStop) -> ComplexStop:
+    """End a placement stop before its date."""
+    rule = _check(actor, "stop", stop.complex)
+    if stop.lifted_at is not None:
+        raise DomainError(_("Deze stop is al opgeheven."), code="already_lifted", conflict=True)
+    with transaction.atomic():
+        stop.lifted_at = timezone.now()
+        stop.lifted_by = actor
+        stop.save(update_fields=["lifted_at", "lifted_by"])
+        log.record(actor=actor, action=AccessAction.CHANGE, target=stop.complex, rule=rule)
+    return stop
+
+
+def stairwell_create(*, actor: Any, complex: Complex, name: str) -> Stairwell:
+    """Add a stairwell to a complex, with the default limit of one vulnerable household."""
+    rule = _check(actor, "add_stairwell", complex)
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Geef de portiek een naam."), field="name", code="required")
+    if complex.stairwells.filter(name__iexact=name).exists():
+        raise DomainError(_("Deze portiek bestaat al."), field="name", code="duplicate")
+    with transaction.atomic():
+        stairwell = Stairwell.objects.create(complex=complex, name=name)
+        log.record(actor=actor, action=AccessAction.CREATE, target=stairwell, rule=rule)
+    return stairwell
+
+
+def stairwell_set_limit(*, actor: Any, stairwell: Stairwell, max_vulnerable: int) -> Stairwell:
+    """The board's maximum of vulnerable households in this stairwell (Groningen: usually 1)."""
+    rule = _check(actor, "set_limit", stairwell)
+    if max_vulnerable < 0 or max_vulnerable > 50:
+        raise DomainError(
+            _("Kies een maximum tussen 0 en 50."), field="max_vulnerable", code="range"
+        )
+    with transaction.atomic():
+        stairwell.max_vulnerable = max_vulnerable
+        stairwell.limit_set_by = actor
+        stairwell.limit_set_at = timezone.now()
+        stairwell.save(update_fields=["max_vulnerable", "limit_set_by", "limit_set_at"])
+        log.record(actor=actor, action=AccessAction.CHANGE, target=stairwell, rule=rule)
+    return stairwell
+
+
+def stairwell_record_count(
+    *, actor: Any, stairwell: Stairwell, current_vulnerable: int
+) -> Stairwell:
+    """The corporation records how many vulnerable households live in the stairwell now."""
+    rule = _check(actor, "record_count", stairwell)
+    if current_vulnerable < 0 or current_vulnerable > 500:
+        raise DomainError(
+            _("Kies een aantal van 0 of meer."), field="current_vulnerable", code="range"
+        )
+    with transaction.atomic():
+        stairwell.current_vulnerable = current_vulnerable
+        stairwell.count_recorded_at = timezone.now()
+        stairwell.save(update_fields=["current_vulnerable", "count_recorded_at"])
+        log.record(actor=actor, action=AccessAction.CHANGE, target=stairwell, rule=rule)
+    return stairwell
+
+
+# --- Capacity weights ------------------------------------------------------------------------
+
+
+def capacity_weights_update(
+    *, actor: Any, municipality: Municipality, values: dict[str, float], reason: str = ""
+) -> CapacityWeights:
+    """Change a municipality's capacity weights; the change (old → new, who, why) is kept."""
+    rule = _check(actor, "configure", municipality)
+    new = capacity.weights_with_defaults(values)
+    errors = capacity.validate_weights(new)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise DomainError(message, field=name, code="invalid_weights")
+    with transaction.atomic():
+        weights, _created = CapacityWeights.objects.select_for_update().get_or_create(
+            municipality=municipality
+        )
+        old = capacity.weights_with_defaults(weights.values)
+        diff = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+        if not diff:
+            return weights
+        weights.values = {k: v for k, v in new.items() if v != capacity.DEFAULT_WEIGHTS[k]}
+        weights.save()
+        CapacityWeightsChange.objects.create(
+            weights=weights, changed_by=actor, diff=diff, reason=reason[:300]
+        )
+        log.record(actor=actor, action=AccessAction.CHANGE, target=municipality, rule=rule)
+    return weights
+
+
+# --- Imports --------------------------------------------------------------------------------
+
+KINDS_BY_ORGANISATION = {
+    OrganisationKind.MUNICIPALITY: (ImportKind.INDICATORS, ImportKind.BOUNDARIES),
+    OrganisationKind.HOUSING_CORPORATION: (ImportKind.DWELLINGS,),
+}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def import_upload(
+    *, actor: Any, organisation: Organisation, kind: str, filename: str, content: bytes
+) -> tuple[ImportBatch, importing.Report]:
+    """Store an uploaded file and check every row; nothing is imported yet (see import_apply)."""
+    rule = _check(actor, "create", ImportBatch)
+    if kind not in KINDS_BY_ORGANISATION.get(organisation.kind, ()):
+        raise DomainError(
+            _("Uw organisatie kan dit soort bestand niet importeren."), field="kind", code="kind"
+        )
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise DomainError(_("Het bestand is groter dan 50 MB."), field="file", code="too_large")
+    try:
+        report = importing.validate(kind, filename, content, organisation=organisation)
+    except importing.ImportFileError as error:
+        raise DomainError(str(error), field="file", code="unreadable") from None
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            organisation=organisation,
+            uploaded_by=actor,
+            filename=filename[:200],
+            content=content,
+            status=ImportStatus.PENDING if report.ok else ImportStatus.INVALID,
+            row_count=len(report.rows) + len({e.line for e in report.errors if e.line > 1}),
+            error_count=len(report.errors),
+        )
+        log.record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            target=batch,
+            rule=rule,
+            organisation_id=organisation.pk,
+        )
+    return batch, report
+
+
+def import_report(*, batch: ImportBatch) -> importing.Report:
+    try:
+        return importing.validate(
+            batch.kind, batch.filename, bytes(batch.content), organisation=batch.organisation
+        )
+    except importing.ImportFileError as error:
+        report = importing.Report(kind=batch.kind)
+        report.errors.append(importing.RowError(0, "", str(error)))
+        return report
+
+
+def import_apply(*, actor: Any, batch: ImportBatch) -> importing.Report:
+    """Check the stored file again (the data may have changed) and write it all, or nothing."""
+    rule = _check(actor, "apply", batch)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportStatus.PENDING:
+            raise DomainError(
+                _("Dit bestand is al verwerkt of afgekeurd."), code="not_pending", conflict=True
+            )
+        report = import_report(batch=locked)
+        if not report.ok:
+            locked.status = ImportStatus.INVALID
+            locked.error_count = len(report.errors)
+            locked.save(update_fields=["status", "error_count"])
+            return report
+        report = importing.validate_and_write(
+            batch.kind,
+            batch.filename,
+            bytes(locked.content),
+            organisation=locked.organisation,
+            actor=actor,
+        )
+        locked.status = ImportStatus.APPLIED
+        locked.applied_at = timezone.now()
+        locked.save(update_fields=["status", "applied_at"])
+        log.record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            target=locked,
+            rule=rule,
+            organisation_id=locked.organisation_id,
+        )
+    batch.status = locked.status
+    return report

@@ -1,0 +1,83 @@
+// The veerkrachtkaart: neighbourhoods coloured by carrying capacity, offered dwellings as
+// markers, a click shows the breakdown. Works without a tile server (tiles are optional).
+(function () {
+  "use strict";
+  const COLOURS = { green: "#2e9d4a", amber: "#f0a500", red: "#c8362c", unknown: "#b8bec6" };
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function showDetails(target, p) {
+    target.replaceChildren();
+    const title = el("h2", p.name + " (" + p.code + ")");
+    target.appendChild(title);
+    if (p.score === null) {
+      target.appendChild(el("p", "Geen indicatoren bekend."));
+    } else {
+      target.appendChild(el("p", "Score " + p.score + " · " + p.class_label + " · ruimte: " + p.headroom + " plaatsing(en) · jaar " + p.year));
+      const table = el("table", null, "table breakdown");
+      const body = el("tbody");
+      p.breakdown.forEach(function (c) {
+        const row = el("tr");
+        row.appendChild(el("td", c.label));
+        row.appendChild(el("td", c.value));
+        const pts = el("td", (c.points > 0 && c.key !== "base" ? "+" : "") + c.points, "num " + (c.points < 0 ? "minus" : (c.key !== "base" && c.points > 0 ? "plus" : "")));
+        row.appendChild(pts);
+        body.appendChild(row);
+      });
+      table.appendChild(body);
+      target.appendChild(table);
+    }
+    const link = el("a", "Alle gegevens van deze buurt");
+    link.href = "/buurten/" + encodeURIComponent(p.code) + "/";
+    target.appendChild(link);
+  }
+
+  function init() {
+    const node = document.getElementById("veerkrachtkaart");
+    if (!node || !window.L) return;
+    const details = document.getElementById("map-details");
+    const map = L.map(node, { zoomSnap: 0.25, attributionControl: true });
+    const tileUrl = node.dataset.tileUrl;
+    if (tileUrl) {
+      L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
+    }
+    map.setView([52.1, 5.1], 8);
+    fetch(node.dataset.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        const areas = { type: "FeatureCollection", features: data.features.filter(function (f) { return f.properties.kind === "neighbourhood"; }) };
+        const homes = data.features.filter(function (f) { return f.properties.kind === "dwelling"; });
+        const layer = L.geoJSON(areas, {
+          style: function (f) {
+            return { color: "#333", weight: 1, fillColor: COLOURS[f.properties.class] || COLOURS.unknown, fillOpacity: 0.7 };
+          },
+          onEachFeature: function (f, lyr) {
+            lyr.bindTooltip(f.properties.name + " – " + (f.properties.score === null ? "onbekend" : f.properties.score));
+            lyr.on("click", function () { showDetails(details, f.properties); });
+          },
+        }).addTo(map);
+        homes.forEach(function (f) {
+          const c = f.geometry.coordinates;
+          const marker = L.circleMarker([c[1], c[0]], { radius: 5, color: "#fff", weight: 1.5, fillColor: "#0b5e7a", fillOpacity: 1 });
+          const box = el("div");
+          const a = el("a", f.properties.address);
+          a.href = f.properties.url;
+          box.appendChild(a);
+          box.appendChild(el("div", f.properties.corporation + " · " + f.properties.rooms + " kamers · € " + f.properties.rent));
+          marker.bindPopup(box);
+          marker.addTo(map);
+        });
+        if (areas.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+        node.dataset.ready = "true";
+      })
+      .catch(function () { details.replaceChildren(el("p", "De kaartgegevens konden niet worden geladen.")); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
