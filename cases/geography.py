@@ -52,3 +52,17 @@ def districts_by_code(codes: Iterable[str], *, region_id: int) -> dict[str, Dist
 
 def neighbourhoods_for(codes: Iterable[str]) -> dict[str, Neighbourhood]:
     return neighbourhoods_by_code(codes)
+
+
+def names_by_code(kind: str, codes: Iterable[str]) -> dict[str, str]:
+    """{code: name} for municipalities, districts or neighbourhoods (kind: gm, wk, bu)."""
+    model = {"gm": Municipality, "wk": District, "bu": Neighbourhood}[kind]
+    return dict(model.objects.filter(code__in=list(codes)).values_list("code", "name"))
+
+
+def neighbourhood_codes_in(region_id: int) -> list[str]:
+    return sorted(
+        Neighbourhood.objects.filter(district__municipality__region_id=region_id).values_list(
+            "code", flat=True
+        )
+    )

@@ -441,16 +441,16 @@ def _transition(
     if transition.needs_reason and not reason:
         raise DomainError(_("Geef een reden op."), field="reason", code="reason_required")
     target = transition.target or resume_target(locked.status_before_pause)
-    if target == ClientStatus.READY or transition.needs_consent:
-        if not _valid_consent_exists(locked):
-            raise DomainError(
-                _(
-                    "Zonder geldige toestemming kan de cliënt niet uitstroomklaar zijn of aan tafel komen. "
-                    "Leg eerst de toestemming vast."
-                ),
-                field="consent",
-                code="no_consent",
-            )
+    needs_consent = target == ClientStatus.READY or transition.needs_consent
+    if needs_consent and not _valid_consent_exists(locked):
+        raise DomainError(
+            _(
+                "Zonder geldige toestemming kan de cliënt niet uitstroomklaar zijn of aan tafel komen. "
+                "Leg eerst de toestemming vast."
+            ),
+            field="consent",
+            code="no_consent",
+        )
     if target == ClientStatus.READY or transition.needs_complete_profile:
         missing = missing_for_ready(client)
         if missing:

@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
 
-urlpatterns: list = []
+REF = "<str:reference>"
+
+urlpatterns = [
+    path("clienten/", views.ClientListView.as_view(), name="client-list"),
+    path("clienten/nieuw/", views.ClientCreateView.as_view(), name="client-create"),
+    path(f"clienten/{REF}/", views.ClientDetailView.as_view(), name="client-detail"),
+    path(f"clienten/{REF}/bewerken/", views.ClientEditView.as_view(), name="client-edit"),
+    path(
+        f"clienten/{REF}/voorvertoning/", views.ClientPreviewView.as_view(), name="client-preview"
+    ),
+    path(
+        f"clienten/{REF}/status/<slug:action>/",
+        views.ClientTransitionView.as_view(),
+        name="client-transition",
+    ),
+    path(f"clienten/{REF}/toestemming/", views.ConsentRecordView.as_view(), name="consent-record"),
+    path(
+        f"clienten/{REF}/toestemming/intrekken/",
+        views.ConsentWithdrawView.as_view(),
+        name="consent-withdraw",
+    ),
+    path(f"clienten/{REF}/notities/", views.NoteAddView.as_view(), name="note-add"),
+    path(
+        f"clienten/{REF}/coordinator/", views.ClientReassignView.as_view(), name="client-reassign"
+    ),
+]

@@ -51,9 +51,8 @@ class Command(BaseCommand):
                         assignments = ", ".join(
                             f"{connection.ops.quote_name(c)} = %s" for c in columns
                         )
-                        cursor.execute(
-                            f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*values, row[0]]
-                        )  # noqa: S608
+                        update = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+                        cursor.execute(update, [*values, row[0]])
                 if not rows:
                     break
                 last = rows[-1][0]
