@@ -186,3 +186,10 @@ def test_the_purge_task_forgets_only_ended_sessions():
     assert purge_login_sessions.delay().get() == 1
     assert purge_login_sessions.delay().get() == 0
     assert list(LoginSession.objects.values_list("session_key", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_dutch_until_english_is_chosen(client):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Aanmelden" in page.content.decode()
+    assert page["Content-Language"] == "nl"
