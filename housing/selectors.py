@@ -72,7 +72,10 @@ def placements_last_12_months(
 
 
 def _placement_counts(
-    neighbourhood_ids: Iterable[int] | None, *, at: datetime | None
+    neighbourhood_ids: Iterable[int] | None,
+    *,
+    at: datetime | None,
+    municipality_ids: Iterable[int] = (),
 ) -> dict[int, int]:
     at = at or timezone.now()
     qs = Dwelling.objects.filter(
@@ -80,6 +83,8 @@ def _placement_counts(
     )
     if neighbourhood_ids is not None:
         qs = qs.filter(neighbourhood_id__in=list(neighbourhood_ids))
+    else:
+        qs = qs.filter(neighbourhood__district__municipality_id__in=list(municipality_ids))
     return dict(
         qs.values_list("neighbourhood_id")
         .annotate(n=Count("id"))
@@ -95,11 +100,13 @@ def weights_for(municipality: Municipality | int) -> dict[str, float]:
 
 
 def _latest_indicators(
-    neighbourhood_ids: list[int] | None, *, year: int
+    neighbourhood_ids: list[int] | None, *, year: int, municipality_ids: Iterable[int] = ()
 ) -> dict[int, NeighbourhoodIndicator]:
     qs = NeighbourhoodIndicator.objects.filter(year__lte=year).order_by("neighbourhood_id", "-year")
     if neighbourhood_ids is not None:
         qs = qs.filter(neighbourhood_id__in=neighbourhood_ids)
+    else:
+        qs = qs.filter(neighbourhood__district__municipality_id__in=list(municipality_ids))
     latest: dict[int, NeighbourhoodIndicator] = {}
     for indicator in qs:
         latest.setdefault(indicator.neighbourhood_id, indicator)

@@ -263,7 +263,7 @@ class DwellingTransitionView(ProtectedView, View):
 
 class ComplexListView(ProtectedView, TemplateView):
     access_model = Complex
-    access_action = "view"
+    access_action = "list"
     template_name = "housing/complex_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -1,0 +1,134 @@
+"""API serializers. Input serializers whitelist what a client may write; corporation, status
+and history are never writable: services set them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..models import Complex, Dwelling, Neighbourhood, NeighbourhoodIndicator, Stairwell
+
+
+class NeighbourhoodSerializer(serializers.ModelSerializer):
+    district = serializers.CharField(source="district.code")
+    municipality = serializers.CharField(source="district.municipality.code")
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["code", "name", "district", "municipality"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NeighbourhoodIndicator
+        exclude = ["id", "neighbourhood", "imported_at"]
+
+
+class NeighbourhoodDetailSerializer(NeighbourhoodSerializer):
+    boundary = serializers.JSONField()
+    capacity = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField()
+
+    class Meta(NeighbourhoodSerializer.Meta):
+        fields = [*NeighbourhoodSerializer.Meta.fields, "boundary", "capacity", "indicators"]
+
+    def get_capacity(self, obj: Neighbourhood) -> dict[str, Any] | None:
+        result = self.context.get("capacity")
+        return result.as_dict() if result is not None else None
+
+    def get_indicators(self, obj: Neighbourhood) -> list[dict[str, Any]] | None:
+        indicators = self.context.get("indicators")
+        return IndicatorSerializer(indicators, many=True).data if indicators is not None else None
+
+
+class StairwellSerializer(serializers.ModelSerializer):
+    has_room = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Stairwell
+        fields = [
+            "id",
+            "complex",
+            "name",
+            "max_vulnerable",
+            "current_vulnerable",
+            "has_room",
+            "limit_set_at",
+        ]
+        read_only_fields = ["max_vulnerable", "current_vulnerable", "limit_set_at"]
+
+
+class StairwellInputSerializer(serializers.Serializer):
+    complex = serializers.PrimaryKeyRelatedField(queryset=Complex.objects.all())
+    name = serializers.CharField(max_length=120)
+
+
+class CountSerializer(serializers.Serializer):
+    current_vulnerable = serializers.IntegerField(min_value=0, max_value=500)
+
+
+class LimitSerializer(serializers.Serializer):
+    max_vulnerable = serializers.IntegerField(min_value=0, max_value=50)
+
+
+class ComplexSerializer(serializers.ModelSerializer):
+    corporation = serializers.CharField(source="corporation.name", read_only=True)
+    neighbourhood = serializers.SlugRelatedField(
+        slug_field="code", queryset=Neighbourhood.objects.all()
+    )
+    stopped_until = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complex
+        fields = ["id", "code", "name", "corporation", "neighbourhood", "stopped_until"]
+
+    def get_stopped_until(self, obj: Complex) -> str | None:
+        stop = obj.active_stop()
+        return stop.until.isoformat() if stop else None
+
+
+class StopSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    until = serializers.DateField()
+
+
+class DwellingSerializer(serializers.ModelSerializer):
+    corporation = serializers.CharField(source="corporation.name", read_only=True)
+    neighbourhood = serializers.CharField(source="neighbourhood.code", read_only=True)
+
+    class Meta:
+        model = Dwelling
+        exclude = ["latitude", "longitude", "created_at"]
+
+
+class DwellingInputSerializer(serializers.ModelSerializer):
+    """What a corporation may write. Neighbourhood by CBS code; complex/stairwell by id."""
+
+    neighbourhood = serializers.SlugRelatedField(
+        slug_field="code", queryset=Neighbourhood.objects.all()
+    )
+    net_rent = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = Dwelling
+        fields = [
+            "reference", "street", "number", "suffix", "postcode", "city", "neighbourhood", "complex",
+            "stairwell", "dwelling_type", "floor", "has_lift", "rooms", "bedrooms", "living_area",
+            "net_rent", "service_costs", "step_free", "ground_floor", "wheelchair", "available_from",
+            "counts_toward_quota", "notes",
+        ]  # fmt: skip
+        validators: list = []  # uniqueness per corporation is the service's job
+
+    def validate_postcode(self, value: str) -> str:
+        import re
+
+        value = value.replace(" ", "").upper()
+        if not re.match(r"^[1-9][0-9]{3}[A-Z]{2}$", value):
+            raise serializers.ValidationError("Geen geldige postcode (1234AB).")
+        return value
+
+
+class TransitionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    to_outflow = serializers.BooleanField(required=False, default=True)
