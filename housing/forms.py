@@ -14,6 +14,13 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DwellingForm(forms.ModelForm):
+    postcode = forms.RegexField(
+        label=_("postcode"),
+        max_length=8,
+        regex=r"^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$",
+        error_messages={"invalid": _("Geen geldige postcode (1234 AB).")},
+    )
+
     class Meta:
         model = Dwelling
         fields = [
