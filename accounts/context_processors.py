@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from . import access
 from . import navigation as nav
-from .selectors import primary_membership
+from .selectors import primary_membership, unread_notification_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -30,6 +30,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         active = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"label": item.label, "url": url, "active": active})
     context.update(
-        nav_items=items, current_membership=primary_membership(user=user), user_roles=roles
+        nav_items=items,
+        current_membership=primary_membership(user=user),
+        user_roles=roles,
+        unread_notifications=unread_notification_count(user=user),
     )
     return context

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from . import access
 from .access import Rule, has_grant, has_role, has_role_in
-from .models import AccessLogEntry, Membership, Organisation, Role
+from .models import AccessLogEntry, Membership, Notification, Organisation, Role
 
 ANY_ROLE = has_role(*Role.values)
 
@@ -67,3 +67,19 @@ class AccessLogPolicy(access.Policy):
 
     def scope(self, user: Any, queryset: QuerySet[AccessLogEntry]) -> QuerySet[AccessLogEntry]:
         return queryset.filter(organisation_id__in=access.organisation_ids_of(user, Role.ORG_ADMIN))
+
+
+@access.register
+class NotificationPolicy(access.Policy):
+    """A person's notifications are theirs alone."""
+
+    model = Notification
+    rules = {
+        "view": Rule("own", ANY_ROLE),
+        "change": Rule(
+            "own", access.Predicate(lambda user, n: getattr(n, "user_id", None) == user.pk, "self")
+        ),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+        return queryset.filter(user_id=user.pk)

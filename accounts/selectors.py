@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from . import access
-from .models import AccessLogEntry, Membership, Organisation, Role, User
+from .models import AccessLogEntry, Membership, Notification, Organisation, Role, User
 
 
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
@@ -30,3 +30,11 @@ def primary_membership(*, user: User) -> Membership | None:
     memberships = access.memberships_of(user)
     ranked = sorted(memberships, key=lambda m: (m.role == Role.ORG_ADMIN, m.organisation.name))
     return ranked[0] if ranked else None
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    return access.scope(user, Notification)
+
+
+def unread_notification_count(*, user: User) -> int:
+    return access.scope(user, Notification).filter(read_at__isnull=True).count()

@@ -20,7 +20,16 @@ from guardian.shortcuts import assign_perm, remove_perm
 from . import access
 from .access import log
 from .errors import DomainError
-from .models import ROLES_BY_KIND, AccessAction, LoginSession, Membership, Organisation, Role, User
+from .models import (
+    ROLES_BY_KIND,
+    AccessAction,
+    LoginSession,
+    Membership,
+    Notification,
+    Organisation,
+    Role,
+    User,
+)
 
 __all__ = [
     "DomainError",
@@ -28,6 +37,8 @@ __all__ = [
     "member_invite",
     "membership_deactivate",
     "membership_grant",
+    "notification_mark_read",
+    "notify",
     "user_end_sessions",
 ]
 
@@ -177,3 +188,61 @@ def login_sessions_purge() -> int:
     cutoff = timezone.now() - timedelta(seconds=settings.SESSION_MAX_AGE)
     deleted, _ = LoginSession.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def notify(
+    *,
+    user: User,
+    kind: str,
+    title: str,
+    dedupe_key: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+) -> Notification | None:
+    """Tell `user` something, in the app and (after commit) by e-mail. Once per `dedupe_key`.
+
+    Returns the new notification, or None when this key was already sent to this user, so a
+    retried or repeated task never notifies twice. Inactive users are not notified.
+    """
+    if not user.is_active:
+        return None
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            user=user,
+            dedupe_key=dedupe_key[:200],
+            defaults={"kind": kind, "title": title[:200], "body": body, "url": url},
+        )
+    if not created:
+        return None
+    if email:
+        transaction.on_commit(lambda: _email_notification(notification.pk))
+    return notification
+
+
+def _email_notification(notification_id: int) -> None:
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    if notification.emailed_at is not None:
+        return
+    link = (
+        settings.SITE_URL + notification.url
+        if notification.url.startswith("/")
+        else notification.url
+    )
+    send_mail(
+        subject=f"Woonbrug: {notification.title}",
+        message=render_to_string(
+            "accounts/email/notification.txt", {"notification": notification, "link": link}
+        ),
+        from_email=None,
+        recipient_list=[notification.user.email],
+    )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

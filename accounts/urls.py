@@ -36,4 +36,5 @@ urlpatterns = [
         "leden/<int:pk>/beeindigen/", views.MemberDeactivateView.as_view(), name="member-deactivate"
     ),
     path("toegangslog/", views.AccessLogView.as_view(), name="access-log"),
+    path("meldingen/", views.NotificationListView.as_view(), name="notifications"),
 ]

@@ -27,7 +27,7 @@ from rest_framework.authtoken.models import Token
 from . import access, selectors, services
 from .access.views import ProtectedView, PublicView, public
 from .forms import EmailAuthenticationForm, InviteMemberForm, TokenForm
-from .models import AccessLogEntry, Membership, Organisation, Role
+from .models import AccessLogEntry, Membership, Notification, Organisation, Role
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -226,6 +226,25 @@ class AccessLogView(ProtectedView, TemplateView):
         context["page"] = Paginator(entries, 50).get_page(self.request.GET.get("page"))
         context["q"] = query
         return context
+
+
+class NotificationListView(ProtectedView, TemplateView):
+    """The person's notifications (reminders, alerts, digests); opening the page marks them read."""
+
+    template_name = "accounts/notification_list.html"
+    access_model = Notification
+    access_action = {"GET": "view", "POST": "view"}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["page"] = Paginator(
+            selectors.notification_list(user=self.request.user), 30
+        ).get_page(self.request.GET.get("page"))
+        return context
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.notification_mark_read(user=request.user)
+        return redirect("accounts:notifications")
 
 
 class ApiTokenView(ProtectedView, TemplateView):

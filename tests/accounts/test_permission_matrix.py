@@ -58,6 +58,7 @@ MATRIX = {
         lambda c: reverse("accounts:member-deactivate", args=[c["colleague"].pk]),
         {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
     ),
+    "accounts:notifications": ("get", lambda c: reverse("accounts:notifications"), EVERYONE),
     "accounts:access-log": ("get", lambda c: reverse("accounts:access-log"), ADMIN_ONLY),
     "api-me": ("get", lambda c: "/api/v1/me/", EVERYONE),
     "organisation-list": ("get", lambda c: "/api/v1/organisations/", EVERYONE),
