@@ -44,15 +44,25 @@ def scale_scores(scores: np.ndarray, *, max_magnitude: float) -> ScaledScores:
     if scores.size == 0:
         return ScaledScores(np.zeros(0, dtype=np.int64), 0, True)
     top = float(scores.max())
-    allowed = max(0, min(_MAX_DECIMALS, math.floor(math.log10(max_magnitude / top))))
-    for decimals in range(allowed + 1):
-        scaled = scores * 10.0**decimals
-        rounded = np.rint(scaled)
-        if np.all(np.abs(scaled - rounded) <= 1e-9 * np.maximum(1.0, scaled)):
-            return ScaledScores(np.maximum(rounded, 1).astype(np.int64), decimals, True)
+    # Negative when scores are absurdly large: then they are scaled down (inexactly).
+    allowed = min(_MAX_DECIMALS, math.floor(math.log10(max_magnitude / top)))
+    # Find the fewest decimals on a fixed sample first, then confirm on all scores: one
+    # full pass in the usual case instead of one per candidate number of decimals.
+    sample = scores[:: max(1, scores.size // 4096)]
+    for decimals in range(max(0, allowed + 1)):
+        if not _exact(sample, decimals):
+            continue
+        if _exact(scores, decimals):
+            scaled = np.rint(scores * 10.0**decimals)
+            return ScaledScores(np.maximum(scaled, 1).astype(np.int64), decimals, True)
     scaled = np.rint(scores * 10.0**allowed)
     # A positive score never becomes worthless: 1 is the smallest integer profit.
     return ScaledScores(np.maximum(scaled, 1).astype(np.int64), allowed, False)
+
+
+def _exact(scores: np.ndarray, decimals: int) -> bool:
+    scaled = scores * 10.0**decimals
+    return bool(np.all(np.abs(scaled - np.rint(scaled)) <= 1e-9 * np.maximum(1.0, scaled)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,24 +78,39 @@ class FlowNetworkSpec:
     innermost: np.ndarray  # per dwelling, kept group position or -1
 
 
+def cost_limit(spec: FlowNetworkSpec) -> float:
+    """Largest safe integer profit for this network (see ``_INT64_HEADROOM``)."""
+    n_nodes = spec.n_clients + spec.n_dwellings + int(spec.group_caps.shape[0]) + 2
+    supply = max(1, min(spec.n_clients, int(spec.cand_client.shape[0])))
+    return _INT64_HEADROOM / (4.0 * (n_nodes + 1) * supply)
+
+
 def solve_flow(spec: FlowNetworkSpec, scores: np.ndarray) -> tuple[np.ndarray, ScaledScores]:
     """Maximum-score placement under the laminar caps; returns (chosen mask, scaling used)."""
+    scaled = scale_scores(scores, max_magnitude=cost_limit(spec))
+    return solve_flow_int(spec, scaled.values), scaled
+
+
+def solve_flow_int(spec: FlowNetworkSpec, profit: np.ndarray) -> np.ndarray:
+    """Maximum-profit placement with integer profits; candidates with profit <= 0 are skipped."""
     nc, nd = spec.n_clients, spec.n_dwellings
     ng = int(spec.group_caps.shape[0])
     n_nodes = nc + nd + ng + 2
     source, sink = 0, n_nodes - 1
-    ncand = int(spec.cand_client.shape[0])
-    if ncand == 0:
-        return np.zeros(0, dtype=bool), scale_scores(scores, max_magnitude=1.0)
+    chosen = np.zeros(int(spec.cand_client.shape[0]), dtype=bool)
+    useful = np.flatnonzero(profit > 0)
+    if useful.size == 0:
+        return chosen
+    cand_client = spec.cand_client[useful]
+    cand_dwelling = spec.cand_dwelling[useful]
+    ncand = int(useful.size)
 
-    active_clients = np.unique(spec.cand_client)
-    active_dwellings = np.unique(spec.cand_dwelling)
+    active_clients = np.unique(cand_client)
+    active_dwellings = np.unique(cand_dwelling)
     supply = int(active_clients.size)
-    limit = _INT64_HEADROOM / (4.0 * (n_nodes + 1) * max(supply, 1))
-    scaled = scale_scores(scores, max_magnitude=limit)
 
-    client_node = 1 + spec.cand_client.astype(np.int32)
-    dwelling_node = 1 + nc + spec.cand_dwelling.astype(np.int32)
+    client_node = 1 + cand_client.astype(np.int32)
+    dwelling_node = 1 + nc + cand_dwelling.astype(np.int32)
     group_base = 1 + nc + nd
 
     # Dwelling -> its innermost group (or straight to the sink).
@@ -122,7 +147,7 @@ def solve_flow(spec: FlowNetworkSpec, scores: np.ndarray) -> tuple[np.ndarray, S
         ]
     )
     costs = np.zeros(tails.shape[0], dtype=np.int64)
-    costs[:ncand] = -scaled.values
+    costs[:ncand] = -profit[useful]
 
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
@@ -132,5 +157,5 @@ def solve_flow(spec: FlowNetworkSpec, scores: np.ndarray) -> tuple[np.ndarray, S
     status = smcf.solve()
     if status != smcf.OPTIMAL:  # pragma: no cover - the bypass arc makes this unreachable
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    flows = smcf.flows(np.arange(ncand, dtype=np.int32))
-    return flows > 0, scaled
+    chosen[useful] = smcf.flows(np.arange(ncand, dtype=np.int32)) > 0
+    return chosen

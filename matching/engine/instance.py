@@ -121,7 +121,7 @@ def _map_ids(values: list[Any], index: dict[str, int], what: str) -> np.ndarray:
 
 def _scores(values: list[Any]) -> np.ndarray:
     # bool is an int subclass and NaN/inf are floats: neither is a meaningful score.
-    if not {type(v) for v in values} <= {int, float}:
+    if not set(map(type, values)) <= {int, float}:
         pos = next(i for i, v in enumerate(values) if type(v) not in (int, float))
         raise InstanceError(f"candidates[{pos}].score must be a number, got {values[pos]!r}")
     scores = np.array(values, dtype=np.float64)

@@ -52,7 +52,7 @@ class Solution:
     optimal: bool
     bound: float
     gap: float
-    method: str  # "min-cost-flow" or "cp-sat"
+    method: str  # "min-cost-flow" or "lagrange+mip"
     laminar: bool
     alternatives: dict[str, list[Alternative]]
     unassigned: list[str]
@@ -93,7 +93,7 @@ def solve(
     """Maximise the total score of the placements.
 
     Laminar groups are solved exactly as a min-cost flow (``time_limit`` is not needed there).
-    Crossing groups go to CP-SAT, which stops at ``time_limit`` seconds; ``optimal`` then says
+    Crossing groups go to a Lagrangian bound plus a MIP (HiGHS), which stops at ``time_limit`` seconds; ``optimal`` then says
     whether optimality was proven. The same instance always gives the same answer for laminar
     groups; for crossing groups too whenever the optimum is proven and unique.
     """
@@ -118,12 +118,13 @@ def solve(
             instance, structure, time_limit=time_limit, num_workers=num_workers
         )
         chosen = result.chosen
-        method, optimal = "cp-sat", result.value >= result.bound
+        method, optimal = "lagrange+mip", result.value >= result.bound
         bound_scaled = result.bound / 10.0**result.decimals
         details = {
             "score_decimals": result.decimals,
             "scores_exact": result.exact,
-            "cp_sat_status": result.cp_sat_status,
+            "mip_status": result.mip_status,
+            "lagrange_rounds": result.rounds,
             "overlapping_groups": list(structure.overlap or ()),
         }
 
