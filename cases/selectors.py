@@ -8,6 +8,7 @@ care-only data, and treat consent past its end date as absent without waiting fo
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -237,3 +238,48 @@ def shared_profiles_for_board(*, region: Region | int) -> list[dict[str, Any]]:
 def is_shared_now(client: Client) -> bool:
     """Whether other parties can see this client's profile right now."""
     return client.status in SHARED_STATUSES and client_has_valid_consent(client)
+
+
+# --- For the placement board (issue 6) -------------------------------------------------------
+
+
+def board_clients(*, region_id: int, care_provider_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Clients the board may propose: ready or on the board, consent in force today, of the
+    given care providers. The shared projection plus the ids the board stores (no names)."""
+    today = timezone.localdate()
+    consented = Consent.objects.filter(valid_consent_q(today), client_id=OuterRef("pk"))
+    clients = (
+        Client.objects.filter(
+            care_provider__region_id=region_id,
+            care_provider_id__in=list(care_provider_ids),
+            status__in=["ready", "on_board"],
+        )
+        .filter(Exists(consented))
+        .select_related("profile", "profile__support_team_district")
+        .prefetch_related(*_profile_prefetches())
+        .order_by("ready_since", "id")
+    )
+    advice: dict[tuple[int, int | None], RentAdvice | None] = {}
+    result = []
+    for client in clients:
+        key = (client.profile.household_size, client.profile.monthly_income)
+        if key not in advice:
+            advice[key] = rent_advice(client.profile)
+        result.append(
+            {
+                "id": client.pk,
+                "care_provider_id": client.care_provider_id,
+                "coordinator_id": client.coordinator_id,
+                "profile": shared_profile_data(client, advice=advice[key]),
+            }
+        )
+    return result
+
+
+def client_names(client_ids: Iterable[int]) -> dict[int, str]:
+    """Decrypted names by client id. Callers decide who may see them (one query)."""
+    return dict(
+        CareRecord.objects.filter(client_id__in=list(client_ids)).values_list(
+            "client_id", "full_name"
+        )
+    )

@@ -339,3 +339,53 @@ def offered_dwellings(*, user: Any, region: Any = None) -> QuerySet[Dwelling]:
     if region is not None:
         qs = qs.filter(corporation__region=region)
     return qs.order_by("available_from", "pk")
+
+
+# --- For the placement board (issue 6) -------------------------------------------------------
+
+
+def board_dwellings(*, region_id: int, corporation_ids: Iterable[int]) -> QuerySet[Dwelling]:
+    """Dwellings offered to the board of `region_id` by the given (member) corporations, with
+    what the board's engine needs loaded. A system read: the board task has no user."""
+    return (
+        Dwelling.objects.filter(
+            status=DwellingStatus.OFFERED,
+            corporation__region_id=region_id,
+            corporation_id__in=list(corporation_ids),
+        )
+        .select_related("neighbourhood__district__municipality", "complex", "stairwell")
+        .order_by("available_from", "pk")
+    )
+
+
+def capacities_after(
+    neighbourhoods: Iterable[Neighbourhood],
+    extra: dict[int, int],
+    *,
+    at: datetime | None = None,
+) -> dict[int, CapacityResult]:
+    """Carrying capacity as it would be with `extra[neighbourhood_id]` more placements in the
+    12-month window (the board's "after this placement"). Same queries as `capacities`."""
+    items = list(neighbourhoods)
+    if not items:
+        return {}
+    at = at or timezone.now()
+    ids = [n.pk for n in items]
+    municipality_ids = {n.district.municipality_id for n in items}
+    latest = _latest_indicators(ids, year=at.year, municipality_ids=municipality_ids)
+    placements = _placement_counts(ids, at=at, municipality_ids=municipality_ids)
+    stored = dict(
+        CapacityWeights.objects.filter(municipality_id__in=municipality_ids).values_list(
+            "municipality_id", "values"
+        )
+    )
+    results: dict[int, CapacityResult] = {}
+    for n in items:
+        indicator = latest.get(n.pk)
+        if indicator is None:
+            results[n.pk] = capacity.UNKNOWN_RESULT
+            continue
+        weights = capacity.weights_with_defaults(stored.get(n.district.municipality_id))
+        count = placements.get(n.pk, 0) + extra.get(n.pk, 0)
+        results[n.pk] = capacity.score(inputs_from(indicator, count), weights)
+    return results
