@@ -32,7 +32,7 @@ Building and solving::
         # rejections.without_candidates
     parse_instance(instance_dict) -> Instance          # validates; raises InstanceError
     load_instance(path) -> Instance
-    solve(instance, *, time_limit=30.0, num_workers=2, n_alternatives=3) -> Solution
+    solve(instance, *, time_limit=30.0, n_alternatives=3) -> Solution
         # Solution.assignments: list[Assignment(client, dwelling, score, extra)],
         # .objective, .optimal, .bound, .gap, .method, .laminar,
         # .alternatives: dict[client id, list[Alternative(dwelling, score)]] (top 3),

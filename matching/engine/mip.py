@@ -55,7 +55,6 @@ def solve_overlapping(
     structure: GroupStructure,
     *,
     time_limit: float,
-    num_workers: int = 2,
 ) -> MipResult:
     """Maximise the total score under crossing groups; see the module docstring."""
     started = time.perf_counter()
@@ -243,10 +242,6 @@ def _repair(
         for h in groups:
             load[h] += 1
     return chosen
-
-
-def _ints(values: np.ndarray) -> str:
-    return ",".join(map(str, values.tolist()))
 
 
 def _build_model(

@@ -87,15 +87,15 @@ def solve(
     instance: Instance,
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
-    num_workers: int = 2,
     n_alternatives: int = 3,
 ) -> Solution:
     """Maximise the total score of the placements.
 
     Laminar groups are solved exactly as a min-cost flow (``time_limit`` is not needed there).
-    Crossing groups go to a Lagrangian bound plus a MIP (HiGHS), which stops at ``time_limit`` seconds; ``optimal`` then says
-    whether optimality was proven. The same instance always gives the same answer for laminar
-    groups; for crossing groups too whenever the optimum is proven and unique.
+    Crossing groups get Lagrangian bounds from exact flows plus a MIP (HiGHS) within
+    ``time_limit`` seconds; ``optimal`` then says whether optimality was proven, ``bound``
+    and ``gap`` how far from proven the answer is. The same instance always gives the same
+    answer for laminar groups; for crossing groups too unless a time limit cuts a phase short.
     """
     started = time.perf_counter()
     structure = analyse_groups(instance)
@@ -114,9 +114,7 @@ def solve(
         bound_scaled = None
         details: dict[str, Any] = {"score_decimals": scaled.decimals, "scores_exact": scaled.exact}
     else:
-        result = solve_overlapping(
-            instance, structure, time_limit=time_limit, num_workers=num_workers
-        )
+        result = solve_overlapping(instance, structure, time_limit=time_limit)
         chosen = result.chosen
         method, optimal = "lagrange+mip", result.value >= result.bound
         bound_scaled = result.bound / 10.0**result.decimals
