@@ -16,7 +16,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind, Region
+from accounts.models import Organisation, OrganisationKind, Region, Role, User
 
 from . import importing, sample_data
 from .models import (
@@ -64,9 +64,12 @@ def seed(*, stdout: TextIO) -> None:
             region=region, kind=OrganisationKind.HOUSING_CORPORATION
         ).order_by("slug")
     )
+    chair = User.objects.filter(
+        memberships__organisation=municipality_org, memberships__role=Role.BOARD_CHAIR
+    ).first()
     with transaction.atomic():
         _geography(region, municipality_org)
-        made = _dwellings(corporations)
+        made = _dwellings(corporations, chair)
     stdout.write(
         f"  housing: {Neighbourhood.objects.filter(district__municipality__region=region).count()} buurten, "
         f"{Complex.objects.filter(corporation__region=region).count()} complexen, "
@@ -99,7 +102,7 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
-def _dwellings(corporations: list[Organisation]) -> int:
+def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
     if not corporations:
         return 0
     neighbourhoods = {n.code: n for n in Neighbourhood.objects.filter(code__startswith="BU9901")}
@@ -142,6 +145,7 @@ def _dwellings(corporations: list[Organisation]) -> int:
                 complex=weakest,
                 reason="Veel overlastmeldingen in de portieken; eerst buurtaanpak",
                 until=today + timedelta(days=120),
+                decided_by=chair,
             )
         existing = set(
             Dwelling.objects.filter(corporation=corporation).values_list("reference", flat=True)

@@ -475,6 +475,10 @@ class DwellingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.dwelling_id}: {self.from_status} → {self.to_status}"
 
+    @property
+    def from_status_label(self) -> str:
+        return str(DwellingStatus(self.from_status).label) if self.from_status else ""
+
 
 class ImportKind(models.TextChoices):
     BOUNDARIES = "boundaries", _("buurtgrenzen (GeoJSON)")

@@ -172,6 +172,7 @@ class DwellingDetailView(ProtectedView, TemplateView):
             "can_edit": access.decide(user, "change", d).allowed
             and d.status in services.EDITABLE_STATUSES,
             "transition_form": TransitionForm(),
+            "complex_visible": bool(d.complex_id) and access.visible(user, d.complex),
         }
 
 
