@@ -17,9 +17,12 @@ def geo(region):
     municipality = MunicipalityFactory(code="GM9901", name="Veerhaven", region=region)
     district = DistrictFactory(code="WK990101", name="Centrum", municipality=municipality)
     neighbourhoods = [
-        NeighbourhoodFactory(code=f"BU990101{i:02d}", name=f"Buurt {i}", district=district) for i in range(3)
+        NeighbourhoodFactory(code=f"BU990101{i:02d}", name=f"Buurt {i}", district=district)
+        for i in range(3)
     ]
-    return SimpleNamespace(municipality=municipality, district=district, neighbourhoods=neighbourhoods)
+    return SimpleNamespace(
+        municipality=municipality, district=district, neighbourhoods=neighbourhoods
+    )
 
 
 @pytest.fixture

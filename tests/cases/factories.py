@@ -35,7 +35,9 @@ class ProfileDataFactory(factory.DictFactory):
     monthly_income = 1600
     support_hours_per_week = Decimal("3.0")
     agreement_type = AgreementType.FLIP_LEASE
-    earliest_move_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    earliest_move_date = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=30)
+    )
     note_for_corporation = factory.Faker("sentence", locale="nl_NL")
 
 
@@ -103,7 +105,9 @@ def make_client(
     return client
 
 
-def give_consent(coordinator: User, client: Client, *, days: int = 365, given_days_ago: int = 0) -> Any:
+def give_consent(
+    coordinator: User, client: Client, *, days: int = 365, given_days_ago: int = 0
+) -> Any:
     today = timezone.localdate()
     return services.consent_record(
         actor=coordinator,

@@ -21,7 +21,8 @@ def expire(client) -> None:
     """Make the client's consent one that ended yesterday (given a year ago)."""
     today = timezone.localdate()
     Consent.objects.filter(client=client).update(
-        given_on=today - datetime.timedelta(days=366), valid_until=today - datetime.timedelta(days=1)
+        given_on=today - datetime.timedelta(days=366),
+        valid_until=today - datetime.timedelta(days=1),
     )
 
 
@@ -78,7 +79,9 @@ def test_any_coordinator_of_the_provider_may_take_a_withdrawal(coordinator, coll
     assert client.status == "draft"
 
 
-def test_withdrawal_for_a_housed_client_keeps_the_status_but_hides_the_profile(coordinator, region, geo):
+def test_withdrawal_for_a_housed_client_keeps_the_status_but_hides_the_profile(
+    coordinator, region, geo
+):
     client = make_client(coordinator, status="housed", municipality=geo.municipality)
     services.consent_withdraw(actor=coordinator, client=client)
     client.refresh_from_db()

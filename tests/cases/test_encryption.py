@@ -18,7 +18,12 @@ from .factories import make_client
 
 pytestmark = pytest.mark.django_db
 
-NAME, HISTORY, REASON, NOTE = "Jan Pietersen", "Psychose in 2023", "Oude wijk van dealer", "Belde om 9 uur"
+NAME, HISTORY, REASON, NOTE = (
+    "Jan Pietersen",
+    "Psychose in 2023",
+    "Oude wijk van dealer",
+    "Belde om 9 uur",
+)
 
 
 def raw(table: str, column: str, pk_column: str, pk: int) -> str:

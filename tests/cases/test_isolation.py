@@ -51,12 +51,22 @@ def _url(name: str, client: Client) -> str:
 
 
 @pytest.mark.parametrize(("method", "name", "data"), DETAIL_URLS)
-def test_another_providers_client_is_a_404_and_nothing_changes(coordinator, login, theirs, method, name, data):
-    before = (Client.objects.get(pk=theirs.pk).status, theirs.notes.count(), theirs.consents.count())
+def test_another_providers_client_is_a_404_and_nothing_changes(
+    coordinator, login, theirs, method, name, data
+):
+    before = (
+        Client.objects.get(pk=theirs.pk).status,
+        theirs.notes.count(),
+        theirs.consents.count(),
+    )
     refused_before = AccessLogEntry.objects.filter(result="refused").count()
     response = getattr(login(coordinator), method)(_url(name, theirs), data)
     assert response.status_code == 404
-    assert (Client.objects.get(pk=theirs.pk).status, theirs.notes.count(), theirs.consents.count()) == before
+    assert (
+        Client.objects.get(pk=theirs.pk).status,
+        theirs.notes.count(),
+        theirs.consents.count(),
+    ) == before
     rows = AccessLogEntry.objects.filter(result="refused").order_by("-id")
     assert rows.count() == refused_before + 1
     assert rows[0].user_id == coordinator.pk and rows[0].rule == "not-visible"
@@ -67,9 +77,12 @@ def test_a_missing_reference_and_another_providers_look_the_same(coordinator, lo
     other = browser.get(reverse("cases:client-detail", args=[theirs.reference]))
     missing = browser.get(reverse("cases:client-detail", args=["WB-2026-00000"]))
     assert other.status_code == missing.status_code == 404
+
     # Same page, byte for byte, apart from the CSRF token and the requested path itself.
     def strip(response, reference: str) -> bytes:
-        body = re.sub(rb'(X-CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+', b"", response.content)
+        body = re.sub(
+            rb'(X-CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+', b"", response.content
+        )
         return body.replace(reference.encode(), b"REF")
 
     assert strip(other, theirs.reference) == strip(missing, "WB-2026-00000")
@@ -107,7 +120,9 @@ def test_the_api_list_count_is_only_the_own_providers(coordinator, login, theirs
     assert searched["count"] == 0
 
 
-def test_the_name_search_decrypts_only_the_own_providers_records(coordinator, theirs, mine, django_assert_max_num_queries):
+def test_the_name_search_decrypts_only_the_own_providers_records(
+    coordinator, theirs, mine, django_assert_max_num_queries
+):
     from cases.selectors import client_list
 
     with django_assert_max_num_queries(3):
@@ -136,23 +151,39 @@ def test_corporations_and_the_municipality_get_404_everywhere(make_org, login, t
     assert browser.get(f"/api/v1/clients/{theirs.reference}/").status_code == 404
     assert browser.post("/api/v1/clients/", {"adults": 1}).status_code == 404
     refused = AccessLogEntry.objects.filter(user_id=user.pk, result="refused")
-    assert refused.exists() and set(refused.values_list("rule", flat=True)) == {"not-a-care-coordinator"}
+    assert refused.exists() and set(refused.values_list("rule", flat=True)) == {
+        "not-a-care-coordinator"
+    }
 
 
-def test_the_providers_org_admin_without_the_coordinator_role_sees_no_clients(provider, login, mine):
+def test_the_providers_org_admin_without_the_coordinator_role_sees_no_clients(
+    provider, login, mine
+):
     admin = member(Role.ORG_ADMIN, provider)
-    assert login(admin).get(reverse("cases:client-detail", args=[mine.reference])).status_code == 404
+    assert (
+        login(admin).get(reverse("cases:client-detail", args=[mine.reference])).status_code == 404
+    )
 
 
-def test_a_coordinator_of_a_provider_that_is_deactivated_sees_nothing(coordinator, provider, login, mine):
+def test_a_coordinator_of_a_provider_that_is_deactivated_sees_nothing(
+    coordinator, provider, login, mine
+):
     provider.is_active = False
     provider.save()
-    assert login(coordinator).get(reverse("cases:client-detail", args=[mine.reference])).status_code == 404
+    assert (
+        login(coordinator).get(reverse("cases:client-detail", args=[mine.reference])).status_code
+        == 404
+    )
 
 
-def test_a_leftover_grant_opens_nothing_after_leaving_the_provider(coordinator, provider, login, mine):
+def test_a_leftover_grant_opens_nothing_after_leaving_the_provider(
+    coordinator, provider, login, mine
+):
     coordinator.memberships.update(is_active=False)
-    assert login(coordinator).get(reverse("cases:client-edit", args=[mine.reference])).status_code == 404
+    assert (
+        login(coordinator).get(reverse("cases:client-edit", args=[mine.reference])).status_code
+        == 404
+    )
 
 
 def test_care_only_data_never_reaches_the_board_projection(coordinator, region, geo):
@@ -170,7 +201,13 @@ def test_care_only_data_never_reaches_the_board_projection(coordinator, region, 
     )
     record = CareRecord.objects.get(pk=client.pk)
     text = repr(shared_profiles_for_board(region=region))
-    for secret in [record.full_name, record.care_history, record.exclusion_reasons, record.phone, "1234"]:
+    for secret in [
+        record.full_name,
+        record.care_history,
+        record.exclusion_reasons,
+        record.phone,
+        "1234",
+    ]:
         assert secret not in text
     assert client.reference in text and geo.neighbourhoods[0].code in text
     assert coordinator.full_name not in text

@@ -34,7 +34,9 @@ def test_transition_table(coordinator, geo, action, status):
     client = client_in(coordinator, geo.municipality, status)
     history_before = client.transitions.count()
     if status in transition.sources:
-        services.client_transition(actor=coordinator, client=client, action=action, reason="omdat het moet")
+        services.client_transition(
+            actor=coordinator, client=client, action=action, reason="omdat het moet"
+        )
         client.refresh_from_db()
         expected = transition.target or "ready"  # resume from a pause while ready
         assert client.status == expected
@@ -115,10 +117,22 @@ def test_housed_records_the_date(coordinator, geo):
 def test_registration_starts_the_history(coordinator):
     client = make_client(coordinator)
     row = ClientTransition.objects.get(client=client)
-    assert (row.action, row.from_status, row.to_status, row.actor) == ("register", "", "draft", coordinator)
+    assert (row.action, row.from_status, row.to_status, row.actor) == (
+        "register",
+        "",
+        "draft",
+        coordinator,
+    )
 
 
 def test_the_client_page_offers_only_allowed_actions():
-    assert [t.action for t in available_actions("draft")] == ["mark_ready", "close", "pause", "withdraw"]
-    assert "consent_lost" not in [t.action for s in ClientStatus.values for t in available_actions(s)]
+    assert [t.action for t in available_actions("draft")] == [
+        "mark_ready",
+        "close",
+        "pause",
+        "withdraw",
+    ]
+    assert "consent_lost" not in [
+        t.action for s in ClientStatus.values for t in available_actions(s)
+    ]
     assert available_actions("closed") == []

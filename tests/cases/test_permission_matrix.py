@@ -18,14 +18,27 @@ from tests.url_walk import walk
 
 from .factories import give_consent, make_client
 
-PERSONAS = ["coordinator", "colleague", "outsider", "consultant", "chair", "analyst", "org_admin", "anonymous"]
+PERSONAS = [
+    "coordinator",
+    "colleague",
+    "outsider",
+    "consultant",
+    "chair",
+    "analyst",
+    "org_admin",
+    "anonymous",
+]
 OWN = {"coordinator", "colleague"}
 
 
-def expect(coordinator: int, colleague: int | None = None, outsider: int = 404, anonymous: int = 302) -> dict[str, int]:
+def expect(
+    coordinator: int, colleague: int | None = None, outsider: int = 404, anonymous: int = 302
+) -> dict[str, int]:
     """Expected status per persona; everyone without the coordinator role: 404."""
     result = dict.fromkeys(PERSONAS, 404)
-    result.update(coordinator=coordinator, colleague=coordinator if colleague is None else colleague)
+    result.update(
+        coordinator=coordinator, colleague=coordinator if colleague is None else colleague
+    )
     result.update(outsider=outsider, anonymous=anonymous)
     return result
 
@@ -55,33 +68,75 @@ EDIT_FORM = {"adults": "1", "children": "0", "full_name": "Nieuwe Naam"}
 
 # (name, method) -> (url(ctx), body, expected per persona)
 MATRIX = {
-    ("cases:client-list", "get"): (lambda c: reverse("cases:client-list"), None, expect(200, outsider=200)),
-    ("cases:client-create", "get"): (lambda c: reverse("cases:client-create"), None, expect(200, outsider=200)),
-    ("cases:client-create", "post"): (lambda c: reverse("cases:client-create"), EDIT_FORM, expect(302, outsider=302)),
+    ("cases:client-list", "get"): (
+        lambda c: reverse("cases:client-list"),
+        None,
+        expect(200, outsider=200),
+    ),
+    ("cases:client-create", "get"): (
+        lambda c: reverse("cases:client-create"),
+        None,
+        expect(200, outsider=200),
+    ),
+    ("cases:client-create", "post"): (
+        lambda c: reverse("cases:client-create"),
+        EDIT_FORM,
+        expect(302, outsider=302),
+    ),
     ("cases:client-detail", "get"): (web("client-detail"), None, expect(200)),
     ("cases:client-edit", "get"): (web("client-edit"), None, expect(200, 403)),
     ("cases:client-edit", "post"): (web("client-edit"), EDIT_FORM, expect(302, 403)),
     ("cases:client-preview", "get"): (web("client-preview"), None, expect(200)),
-    ("cases:client-transition", "post"): (web("client-transition", action="pause"), {"reason": "opname"}, expect(302, 403)),
+    ("cases:client-transition", "post"): (
+        web("client-transition", action="pause"),
+        {"reason": "opname"},
+        expect(302, 403),
+    ),
     ("cases:consent-record", "get"): (web("consent-record"), None, expect(200, 403)),
     ("cases:consent-record", "post"): (web("consent-record"), consent_body, expect(302, 403)),
     ("cases:consent-withdraw", "post"): (web("consent-withdraw"), {}, expect(302)),
     ("cases:note-add", "post"): (web("note-add"), {"body": "Gebeld."}, expect(302)),
     ("cases:client-reassign", "post"): (web("client-reassign"), lambda: {}, expect(302, 403)),
-    ("cases-client-list", "get"): (lambda c: "/api/v1/clients/", None, expect(200, outsider=200, anonymous=403)),
-    ("cases-client-list", "post"): (lambda c: "/api/v1/clients/", {"adults": 1}, expect(201, outsider=201, anonymous=403)),
+    ("cases-client-list", "get"): (
+        lambda c: "/api/v1/clients/",
+        None,
+        expect(200, outsider=200, anonymous=403),
+    ),
+    ("cases-client-list", "post"): (
+        lambda c: "/api/v1/clients/",
+        {"adults": 1},
+        expect(201, outsider=201, anonymous=403),
+    ),
     ("cases-client-detail", "get"): (api(), None, expect(200, anonymous=403)),
     ("cases-client-detail", "patch"): (api(), {"children": 1}, expect(200, 403, anonymous=403)),
     ("cases-client-consents", "get"): (api("consents/"), None, expect(200, anonymous=403)),
-    ("cases-client-record-consent", "post"): (api("consent/"), consent_body, expect(201, 403, anonymous=403)),
-    ("cases-client-withdraw-consent", "post"): (api("consent/withdraw/"), {}, expect(200, anonymous=403)),
-    ("cases-client-shared-preview", "get"): (api("shared-preview/"), None, expect(200, anonymous=403)),
-    ("cases-client-transition", "post"): (api("transition/"), {"action": "pause", "reason": "x"}, expect(200, 403, anonymous=403)),
+    ("cases-client-record-consent", "post"): (
+        api("consent/"),
+        consent_body,
+        expect(201, 403, anonymous=403),
+    ),
+    ("cases-client-withdraw-consent", "post"): (
+        api("consent/withdraw/"),
+        {},
+        expect(200, anonymous=403),
+    ),
+    ("cases-client-shared-preview", "get"): (
+        api("shared-preview/"),
+        None,
+        expect(200, anonymous=403),
+    ),
+    ("cases-client-transition", "post"): (
+        api("transition/"),
+        {"action": "pause", "reason": "x"},
+        expect(200, 403, anonymous=403),
+    ),
 }
 
 
 def _cases_routes() -> set[str]:
-    return {r.name for r in walk() if r.name.startswith("cases:") or r.name.startswith("cases-client-")}
+    return {
+        r.name for r in walk() if r.name.startswith("cases:") or r.name.startswith("cases-client-")
+    }
 
 
 def test_every_cases_url_is_in_the_matrix():
@@ -122,5 +177,9 @@ def test_role_url_method(name, method, persona, people, login, geo, client):
     kwargs = {}
     if name.startswith("cases-client") and body is not None:
         kwargs["content_type"] = "application/json"
-    response = getattr(browser, method)(url({"client": case}), body or {}, **kwargs) if method != "get" else browser.get(url({"client": case}))
+    response = (
+        getattr(browser, method)(url({"client": case}), body or {}, **kwargs)
+        if method != "get"
+        else browser.get(url({"client": case}))
+    )
     assert response.status_code == expected[persona], getattr(response, "content", b"")[:300]
