@@ -30,7 +30,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
 

@@ -7,6 +7,8 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 
+from .middleware import user_is_verified
+
 
 class SecureAdminSite(AdminSite):
     site_header = "Woonbrug beheer"
@@ -15,7 +17,7 @@ class SecureAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
             return False
-        return not settings.REQUIRE_MFA or request.user.is_verified()  # type: ignore[union-attr]
+        return not settings.REQUIRE_MFA or user_is_verified(request.user)
 
 
 class WoonbrugAdminConfig(AdminConfig):

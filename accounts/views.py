@@ -27,6 +27,7 @@ from rest_framework.authtoken.models import Token
 from . import access, selectors, services
 from .access.views import ProtectedView, PublicView, public
 from .forms import EmailAuthenticationForm, InviteMemberForm, TokenForm
+from .middleware import user_is_verified
 from .models import AccessLogEntry, Membership, Notification, Organisation, Role
 
 
@@ -63,11 +64,11 @@ class MFAView(PublicView, View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect(settings.LOGIN_URL)
-        if request.user.is_verified():  # type: ignore[union-attr]
+        if user_is_verified(request.user):
             return redirect(_safe_next(request))
         confirmed = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
-        self.setup = confirmed is None
-        if self.setup:
+        self.needs_setup = confirmed is None
+        if self.needs_setup:
             self.device, _created = TOTPDevice.objects.get_or_create(
                 user=request.user, confirmed=False, defaults={"name": "Authenticator-app"}
             )
@@ -78,10 +79,10 @@ class MFAView(PublicView, View):
     def render(self, form: TokenForm) -> HttpResponse:
         context: dict[str, Any] = {
             "form": form,
-            "setup": self.setup,
+            "setup": self.needs_setup,
             "next": _safe_next(self.request),
         }
-        if self.setup:
+        if self.needs_setup:
             qr = segno.make(self.device.config_url, micro=False)
             context["qr_svg"] = qr.svg_data_uri(scale=5, border=2)
             context["secret_b32"] = base64.b32encode(self.device.bin_key).decode().rstrip("=")
@@ -94,7 +95,7 @@ class MFAView(PublicView, View):
         form = TokenForm(request.POST, device=self.device)
         if not form.is_valid():
             return self.render(form)
-        if self.setup:
+        if self.needs_setup:
             self.device.confirmed = True
             self.device.save(update_fields=["confirmed"])
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
@@ -141,7 +142,7 @@ class MemberHomeView(ProtectedView, View):
     access_action = "list"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        org_ids = sorted(access.organisation_ids_of(request.user, Role.ORG_ADMIN))
+        org_ids = sorted(access.organisation_ids_of(self.actor, Role.ORG_ADMIN))
         return redirect("accounts:members", pk=org_ids[0])
 
 
@@ -154,7 +155,7 @@ class OwnOrganisationMixin(ProtectedView):
     access_purpose = "ledenbeheer"
 
     def get_access_queryset(self) -> Any:
-        return Organisation.objects.filter(pk__in=access.organisation_ids_of(self.request.user))
+        return Organisation.objects.filter(pk__in=access.organisation_ids_of(self.actor))
 
 
 class MemberListView(OwnOrganisationMixin, TemplateView):
@@ -163,7 +164,7 @@ class MemberListView(OwnOrganisationMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["organisation"] = self.object
-        context["members"] = selectors.member_list(user=self.request.user, organisation=self.object)
+        context["members"] = selectors.member_list(user=self.actor, organisation=self.object)
         context["form"] = kwargs.get("form") or InviteMemberForm(organisation=self.object)
         return context
 
@@ -174,7 +175,7 @@ class MemberInviteView(OwnOrganisationMixin, View):
         if form.is_valid():
             try:
                 membership = services.member_invite(
-                    actor=request.user, organisation=self.object, **form.cleaned_data
+                    actor=self.actor, organisation=self.object, **form.cleaned_data
                 )
             except services.DomainError as error:
                 form.add_error(error.field, error.message)
@@ -199,7 +200,7 @@ class MemberDeactivateView(ProtectedView, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            services.membership_deactivate(actor=request.user, membership=self.object)
+            services.membership_deactivate(actor=self.actor, membership=self.object)
         except services.DomainError as error:
             messages.error(request, error.message)
         else:
@@ -217,7 +218,7 @@ class AccessLogView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        entries = selectors.access_log_list(user=self.request.user)
+        entries = selectors.access_log_list(user=self.actor)
         query = self.request.GET.get("q", "").strip()
         if query:
             entries = entries.filter(object_id__icontains=query) | entries.filter(
@@ -237,13 +238,13 @@ class NotificationListView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["page"] = Paginator(
-            selectors.notification_list(user=self.request.user), 30
-        ).get_page(self.request.GET.get("page"))
+        context["page"] = Paginator(selectors.notification_list(user=self.actor), 30).get_page(
+            self.request.GET.get("page")
+        )
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        services.notification_mark_read(user=request.user)
+        services.notification_mark_read(user=self.actor)
         return redirect("accounts:notifications")
 
 
@@ -255,8 +256,8 @@ class ApiTokenView(ProtectedView, TemplateView):
     access_action = "view"
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        Token.objects.filter(user=request.user).delete()
-        token = Token.objects.create(user=request.user)
+        Token.objects.filter(user=self.actor).delete()
+        token = Token.objects.create(user=self.actor)
         return self.render_to_response({"new_token": token.key})
 
 

@@ -8,6 +8,7 @@ set, is read instead of `<NAME>` (for Docker/Kubernetes secrets).
 
 from __future__ import annotations
 
+import builtins
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +28,20 @@ class Declaration:
 
 
 class Env:
-    def __init__(self, environ: os._Environ[str] | dict[str, str] | None = None) -> None:
+    def __init__(
+        self, environ: os._Environ[builtins.str] | dict[builtins.str, builtins.str] | None = None
+    ) -> None:
         self.environ = os.environ if environ is None else environ
-        self.declared: dict[str, Declaration] = {}
+        self.declared: dict[builtins.str, Declaration] = {}
 
     def _raw(
-        self, name: str, kind: str, default: object, doc: str, shown: str | None = None
-    ) -> str | None:
+        self,
+        name: builtins.str,
+        kind: builtins.str,
+        default: object,
+        doc: builtins.str,
+        shown: builtins.str | None = None,
+    ) -> builtins.str | None:
         self.declared[name] = Declaration(name, kind, default, doc, shown)
         path = self.environ.get(f"{name}_FILE")
         if path:
@@ -41,11 +49,25 @@ class Env:
         value = self.environ.get(name)
         return None if value is None or value == "" else value
 
-    def str(self, name: str, default: str, doc: str, *, shown: str | None = None) -> str:
+    def str(
+        self,
+        name: builtins.str,
+        default: builtins.str,
+        doc: builtins.str,
+        *,
+        shown: builtins.str | None = None,
+    ) -> builtins.str:
         raw = self._raw(name, "str", default, doc, shown)
         return default if raw is None else raw
 
-    def bool(self, name: str, default: bool, doc: str, *, shown: str | None = None) -> bool:
+    def bool(
+        self,
+        name: builtins.str,
+        default: builtins.bool,
+        doc: builtins.str,
+        *,
+        shown: builtins.str | None = None,
+    ) -> builtins.bool:
         raw = self._raw(name, "bool", default, doc, shown)
         if raw is None:
             return default
@@ -56,7 +78,14 @@ class Env:
             return False
         raise ImproperlyConfiguredEnv(f"{name} must be a boolean (true/false), got {raw!r}")
 
-    def int(self, name: str, default: int, doc: str, *, shown: str | None = None) -> int:
+    def int(
+        self,
+        name: builtins.str,
+        default: builtins.int,
+        doc: builtins.str,
+        *,
+        shown: builtins.str | None = None,
+    ) -> builtins.int:
         raw = self._raw(name, "int", default, doc, shown)
         if raw is None:
             return default
@@ -66,14 +95,19 @@ class Env:
             raise ImproperlyConfiguredEnv(f"{name} must be an integer, got {raw!r}") from None
 
     def list(
-        self, name: str, default: list[str], doc: str, *, shown: str | None = None
-    ) -> list[str]:
+        self,
+        name: builtins.str,
+        default: builtins.list[builtins.str],
+        doc: builtins.str,
+        *,
+        shown: builtins.str | None = None,
+    ) -> builtins.list[builtins.str]:
         raw = self._raw(name, "list", default, doc, shown)
         if raw is None:
             return list(default)
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def markdown_table(self) -> str:
+    def markdown_table(self) -> builtins.str:
         rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
         for decl in self.declared.values():
             default = decl.default

@@ -8,6 +8,7 @@ and map their actions to policy actions with `access_actions`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -22,7 +23,10 @@ from rest_framework.request import Request
 from . import core, guard
 
 if TYPE_CHECKING:  # importing rest_framework.views here would be circular (DRF settings load us)
+    from rest_framework.permissions import _PermissionClass
     from rest_framework.views import APIView
+
+    from accounts.models import User
 
 # Viewset actions and the policy action each one needs by default.
 DEFAULT_ACTIONS = {
@@ -41,8 +45,17 @@ def is_second_factor_verified(request: Request) -> bool:
         return True
     if isinstance(request.auth, Token):
         return True
-    is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    from accounts.middleware import user_is_verified
+
+    return user_is_verified(request.user)
+
+
+def actor(request: Request) -> User:
+    """The signed-in user of a request that passed the layer (never anonymous there)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    return user
 
 
 def policy_action(view: APIView, request: Request) -> str:
@@ -82,27 +95,26 @@ class ProtectedViewSetMixin:
     access_model: ClassVar[type[Model]]
     access_actions: ClassVar[dict[str, str]] = {}
     access_purpose: ClassVar[str] = ""
-    permission_classes: ClassVar[list[type[BasePermission]]] = [LayerPermission]
-
-    request: Request
-    kwargs: dict[str, Any]
+    permission_classes: Sequence[_PermissionClass] = (LayerPermission,)
 
     def get_base_queryset(self) -> QuerySet[Any]:
         return self.access_model._default_manager.all()
 
     def get_queryset(self) -> QuerySet[Any]:
-        return core.scope(self.request.user, self.get_base_queryset())
+        return core.scope(self.request.user, self.get_base_queryset())  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:
         lookup_field = getattr(self, "lookup_field", "pk")
         kwarg = getattr(self, "lookup_url_kwarg", None) or lookup_field
+        request: Request = self.request  # type: ignore[attr-defined]
+        kwargs: dict[str, Any] = self.kwargs  # type: ignore[attr-defined]
         try:
             return guard.get_object_or_404(
-                self.request,
+                request,
                 self.filter_queryset(self.get_queryset()),  # type: ignore[attr-defined]
-                policy_action(self, self.request),  # type: ignore[arg-type]
-                purpose=self.request.headers.get("X-Purpose", self.access_purpose),
-                **{lookup_field: self.kwargs[kwarg]},
+                policy_action(self, request),  # type: ignore[arg-type]
+                purpose=request.headers.get("X-Purpose", self.access_purpose),
+                **{lookup_field: kwargs[kwarg]},
             )
         except Http404:
             raise exceptions.NotFound() from None

@@ -16,13 +16,16 @@ fails for any URL that is neither.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
 from . import core, guard
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class PublicView:
@@ -45,6 +48,11 @@ class ProtectedView(LoginRequiredMixin):
 
     request: HttpRequest
     object: Any
+
+    @property
+    def actor(self) -> User:
+        """The signed-in user (dispatch has already turned anonymous visitors away)."""
+        return cast("User", self.request.user)
 
     def get_access_queryset(self) -> QuerySet[Any]:
         return self.access_model._default_manager.all()
@@ -75,7 +83,7 @@ class ProtectedView(LoginRequiredMixin):
             self.access_rule = guard.require(
                 request, action, self.access_model, purpose=self.get_access_purpose()
             )
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def scoped(self, model: type[Model] | QuerySet[Any]) -> QuerySet[Any]:
         """Objects of another model, filtered by the layer for the current user."""

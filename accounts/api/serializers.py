@@ -18,7 +18,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
-    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField[Organisation](read_only=True)
 
     class Meta:
         model = Membership
@@ -73,7 +73,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
     def get_memberships(self, user: User) -> list[dict[str, object]]:
         from accounts import access
 
-        return RoleSerializer(access.memberships_of(user), many=True).data  # type: ignore[return-value]
+        return [RoleSerializer(m).data for m in access.memberships_of(user)]
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer[AccessLogEntry]):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access, selectors, services
-from accounts.access.drf import IsVerifiedUser, ProtectedViewSetMixin
+from accounts.access.drf import IsVerifiedUser, ProtectedViewSetMixin, actor
 from accounts.models import AccessLogEntry, Membership, Organisation
 
 from .serializers import (
@@ -31,7 +31,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(actor(request)).data)
 
 
 class OrganisationViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet[Organisation]):
@@ -59,13 +59,13 @@ class MembershipViewSet(
 
     @extend_schema(request=MemberInviteSerializer, responses={201: MembershipSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        organisations = {o.pk: o for o in selectors.organisation_list(user=request.user)}
+        organisations = {o.pk: o for o in selectors.organisation_list(user=actor(request))}
         serializer = MemberInviteSerializer(
             data=request.data, context={"organisations": organisations}
         )
         serializer.is_valid(raise_exception=True)
         try:
-            membership = services.member_invite(actor=request.user, **serializer.validated_data)
+            membership = services.member_invite(actor=actor(request), **serializer.validated_data)
         except services.DomainError as error:
             raise ValidationError({error.field or "non_field_errors": [error.message]}) from None
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
@@ -75,7 +75,7 @@ class MembershipViewSet(
     def deactivate(self, request: Request, pk: str | None = None) -> Response:
         membership = self.get_object()
         try:
-            membership = services.membership_deactivate(actor=request.user, membership=membership)
+            membership = services.membership_deactivate(actor=actor(request), membership=membership)
         except services.DomainError as error:
             raise ValidationError({"non_field_errors": [error.message]}) from None
         return Response(MembershipSerializer(membership).data)
