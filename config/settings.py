@@ -385,3 +385,30 @@ CELERY_BEAT_SCHEDULE["cases-expire-consents"] = {
     "task": "cases.tasks.expire_consents",
     "schedule": timedelta(hours=1),
 }
+
+# --- Placement board (matching) -------------------------------------------------------------
+BOARD_GENERATE_HOURS_BEFORE = ENV.int(
+    "BOARD_GENERATE_HOURS_BEFORE", 24, "Hours before a board meeting its proposals are made."
+)
+BOARD_CHAIR_ALERT_DAYS = ENV.int(
+    "BOARD_CHAIR_ALERT_DAYS", 2, "Days past a proposal's deadline before the chair is alerted."
+)
+BOARD_EXPIRY_DAYS = ENV.int(
+    "BOARD_EXPIRY_DAYS", 7, "Days past a proposal's deadline before it expires."
+)
+CELERY_BEAT_SCHEDULE["matching-plan-meetings"] = {
+    "task": "matching.tasks.plan_meetings",
+    "schedule": timedelta(hours=6),
+}
+CELERY_BEAT_SCHEDULE["matching-generate-due"] = {
+    "task": "matching.tasks.generate_due",
+    "schedule": timedelta(minutes=15),
+}
+CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
+    "task": "matching.tasks.check_deadlines",
+    "schedule": timedelta(hours=1),
+}
+CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
+    "task": "matching.tasks.send_digests",
+    "schedule": timedelta(hours=6),  # keyed per ISO week: the first run of a week sends it
+}

@@ -1,5 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchingConfig(AppConfig):
     name = "matching"
+    verbose_name = _("Plaatsingstafel")
+
+    def ready(self) -> None:
+        from accounts import navigation
+        from accounts.models import Role
+        from cases.signals import client_left_board
+
+        from . import permissions  # noqa: F401 - registers the policies
+        from .signals import withdraw_proposals_of_client
+
+        navigation.register(
+            _("Plaatsingstafel"),
+            "matching:board-list",
+            {Role.BOARD_CHAIR, Role.ANALYST, Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT},
+            order=30,
+        )
+        client_left_board.connect(withdraw_proposals_of_client, dispatch_uid="matching-client-left")

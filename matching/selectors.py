@@ -1,0 +1,229 @@
+"""Reads for the placement board, filtered by what the user may see.
+
+Names: a care coordinator sees the names of their own provider's clients; a housing
+consultant sees a client's name only once the client accepted, the consultant's corporation
+approved, and the client's consent is in force today. Everyone else sees the pseudonym.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Role, User
+from cases import selectors as case_selectors
+
+from .models import (
+    ACTIVE_STATUSES,
+    DECIDED_STATUSES,
+    Board,
+    Meeting,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+)
+
+AGENDA_STATUSES = [
+    ProposalStatus.AWAITING_CONFIRMATION,
+    ProposalStatus.OPEN,
+    ProposalStatus.AGREED,
+    ProposalStatus.DECLINED,
+    ProposalStatus.REFUSED,
+    ProposalStatus.EXPIRED,
+]
+
+
+def board_list(*, user: User) -> QuerySet[Board]:
+    return access.scope(user, Board).select_related("region", "chair").order_by("name")
+
+
+def meeting_list(*, user: User, board: Board) -> QuerySet[Meeting]:
+    return (
+        access.scope(user, Meeting)
+        .filter(board=board)
+        .annotate(
+            n_proposals=Count("proposals", filter=Q(proposals__status__in=AGENDA_STATUSES)),
+            n_agreed=Count("proposals", filter=Q(proposals__status=ProposalStatus.AGREED)),
+        )
+        .order_by("-date")
+    )
+
+
+def meeting_detail_queryset() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("board", "board__region", "board__chair")
+
+
+def agenda(*, user: User, meeting: Meeting) -> QuerySet[Proposal]:
+    """The meeting's proposals the user may see, with what the screen shows, in one query."""
+    return (
+        access.scope(user, Proposal)
+        .filter(meeting=meeting, status__in=AGENDA_STATUSES)
+        .select_related(
+            "dwelling",
+            "neighbourhood",
+            "care_provider",
+            "corporation",
+            "consultant_by",
+            "client_by",
+        )
+        .order_by("neighbourhood__name", "-score", "pk")
+    )
+
+
+def _consented_client_ids(client_ids: list[int]) -> set[int]:
+    if not client_ids:
+        return set()
+    return case_selectors.clients_with_valid_consent(client_ids)
+
+
+def name_allowed(user: User, proposal: Proposal, *, consented: bool) -> bool:
+    """May `user` see the real name of the proposal's client (see the module docstring)."""
+    if proposal.care_provider_id in access.organisation_ids_of(user, Role.CARE_COORDINATOR):
+        return True
+    return (
+        proposal.corporation_id in access.organisation_ids_of(user, Role.HOUSING_CONSULTANT)
+        and proposal.status == ProposalStatus.AGREED
+        and consented
+    )
+
+
+def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
+    """Proposal id -> client name, only where the user may see it (at most two queries)."""
+    coordinator_orgs = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+    consultant_orgs = access.organisation_ids_of(user, Role.HOUSING_CONSULTANT)
+    maybe = [
+        p
+        for p in proposals
+        if p.care_provider_id in coordinator_orgs
+        or (p.corporation_id in consultant_orgs and p.status == ProposalStatus.AGREED)
+    ]
+    if not maybe:
+        return {}
+    consented = _consented_client_ids(
+        [p.client_id for p in maybe if p.care_provider_id not in coordinator_orgs]
+    )
+    allowed = [p for p in maybe if name_allowed(user, p, consented=p.client_id in consented)]
+    names = case_selectors.client_names([p.client_id for p in allowed])
+    return {p.pk: names.get(p.client_id, "") for p in allowed}
+
+
+@dataclass
+class AgendaGroup:
+    key: str
+    label: str
+    proposals: list[Proposal]
+
+
+def grouped(proposals: list[Proposal], *, by: str) -> list[AgendaGroup]:
+    groups: OrderedDict[str, AgendaGroup] = OrderedDict()
+    for p in proposals:
+        if by == "provider":
+            key, label = str(p.care_provider_id), p.care_provider.name
+        elif by == "corporation":
+            key, label = str(p.corporation_id), p.corporation.name
+        else:
+            key, label = str(p.neighbourhood_id), p.neighbourhood.name
+        groups.setdefault(key, AgendaGroup(key, label, [])).proposals.append(p)
+    return sorted(groups.values(), key=lambda g: g.label)
+
+
+def summary(proposals: list[Proposal]) -> dict[str, int]:
+    counts = {s.value: 0 for s in ProposalStatus}
+    stalled = 0
+    for p in proposals:
+        counts[p.status] += 1
+        stalled += p.is_stalled
+    counts["stalled"] = stalled
+    counts["total"] = len(proposals)
+    return counts
+
+
+def latest_run(meeting: Meeting) -> Any:
+    return meeting.runs.order_by("-started_at", "-id").first()
+
+
+def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, Any]]]:
+    """The latest run's "why no match", minus clients or dwellings that since got a proposal."""
+    run = meeting.runs.order_by("-started_at", "-id").only("no_match").first()
+    if run is None:
+        return {"clients": [], "dwellings": []}
+    taken = Proposal.objects.filter(
+        meeting__board_id=meeting.board_id, status__in=ACTIVE_STATUSES
+    ).values_list("client_id", "dwelling_id")
+    taken_clients = {c for c, _ in taken}
+    taken_dwellings = {d for _, d in taken}
+    return {
+        "clients": [
+            c for c in run.no_match.get("clients", []) if c["client_id"] not in taken_clients
+        ],
+        "dwellings": [
+            d for d in run.no_match.get("dwellings", []) if d["dwelling_id"] not in taken_dwellings
+        ],
+    }
+
+
+def timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:
+    return proposal.events.select_related("actor").order_by("at", "id")
+
+
+def proposal_detail_queryset() -> QuerySet[Proposal]:
+    return Proposal.objects.select_related(
+        "meeting__board",
+        "dwelling",
+        "neighbourhood",
+        "care_provider",
+        "corporation",
+        "consultant_by",
+        "client_by",
+        "override_requested_by",
+        "override_confirmed_by",
+    )
+
+
+def minutes(*, user: User, meeting: Meeting) -> list[Proposal]:
+    """What the minutes record: every decided or open proposal with its reasons."""
+    return list(
+        agenda(user=user, meeting=meeting).select_related(
+            "override_requested_by", "override_confirmed_by"
+        )
+    )
+
+
+def digest_for(*, user: User, today: dt.date, since: dt.datetime) -> dict[str, int]:
+    visible = access.scope(user, Proposal)
+    return {
+        "stalled": visible.filter(status=ProposalStatus.OPEN, stalled_at__isnull=False).count(),
+        "expiring": visible.filter(
+            status=ProposalStatus.OPEN,
+            stalled_at__isnull=True,
+            deadline__gte=today,
+            deadline__lte=today + dt.timedelta(days=2),
+        ).count(),
+        "decided": visible.filter(status__in=DECIDED_STATUSES, closed_at__gte=since).count(),
+        "new": visible.filter(status=ProposalStatus.OPEN, created_at__gte=since).count(),
+    }
+
+
+def meeting_is_current(meeting: Meeting) -> bool:
+    return meeting.date >= timezone.localdate() - dt.timedelta(days=7)
+
+
+def purpose_of_meeting(meeting_id: Any) -> str:
+    """The access-log purpose for a meeting URL, before the layer has fetched it."""
+    label = Meeting.objects.filter(pk=meeting_id).values_list("week_label", flat=True).first()
+    return f"plaatsingstafel {label}" if label else "plaatsingstafel"
+
+
+def purpose_of_proposal(proposal_id: Any) -> str:
+    label = (
+        Proposal.objects.filter(pk=proposal_id)
+        .values_list("meeting__week_label", flat=True)
+        .first()
+    )
+    return f"plaatsingstafel {label}" if label else "plaatsingstafel"
