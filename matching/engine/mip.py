@@ -35,8 +35,8 @@ FULL_MODEL_MAX_CANDIDATES = 60_000  # above this, the MIP gets the reduced candi
 REDUCED_TOP_PER_CLIENT = 6
 # A fixed number of rounds (not a time share) keeps the answer deterministic; the time
 # budget only cuts in when a round is unexpectedly slow.
-LAGRANGE_ROUNDS = 20
-LAGRANGE_SHARE_OF_TIME = 0.6
+LAGRANGE_ROUNDS = 32
+LAGRANGE_SHARE_OF_TIME = 0.65
 
 
 @dataclass(frozen=True, slots=True)
