@@ -217,6 +217,16 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
     candidates_per_client: Counter[str] = Counter(
         c["client"] for c in outcome.instance["candidates"]
     )
+    # Which dwellings a neighbourhood or stairwell limit closes, for the client messages.
+    blocked: dict[str, str] = {}
+    for d in pool.dwellings:
+        if pool.room.get(d.neighbourhood_id) == 0:
+            blocked[dwelling_key(d.pk)] = "buurt"
+        elif d.stairwell_id and pool.stairwell_room.get(d.stairwell_id) == 0:
+            blocked[dwelling_key(d.pk)] = "portiek"
+    client_candidates: dict[str, list[str]] = {}
+    for c in outcome.instance["candidates"]:
+        client_candidates.setdefault(c["client"], []).append(c["dwelling"])
     clients = []
     for item, ec in zip(pool.clients, pool.engine_clients, strict=True):
         if ec.id in assigned_clients:
@@ -225,9 +235,16 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
         if candidates_per_client[ec.id] == 0 and rejected.allowed:
             message = "Alleen woningen die eerder zijn afgewezen of geweigerd passen."
         elif rejected.allowed:
+            full = Counter(blocked[c] for c in client_candidates.get(ec.id, ()) if c in blocked)
+            parts = []
+            if full["buurt"]:
+                parts.append(f"{full['buurt']} in een buurt zonder ruimte")
+            if full["portiek"]:
+                parts.append(f"{full['portiek']} in een vol portiek")
+            limits = f" ({', '.join(parts)})" if parts else ""
             message = (
-                f"{rejected.allowed} passende woning(en), maar die gingen naar cliënten met meer "
-                "voorrang, of de buurt of het portiek heeft geen ruimte meer."
+                f"{rejected.allowed} passende woning(en){limits}; de overige gingen naar "
+                "cliënten met meer voorrang of een betere match."
             )
         else:
             message = rejected.message()

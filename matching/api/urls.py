@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from . import views
+
+router = SimpleRouter()
+router.register("boards", views.BoardViewSet, basename="matching-board")
+router.register("meetings", views.MeetingViewSet, basename="matching-meeting")
+router.register("proposals", views.ProposalViewSet, basename="matching-proposal")
+
+urlpatterns = router.urls

@@ -1,0 +1,137 @@
+"""Board API: the same permission layer and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access.drf import ProtectedViewSetMixin
+from accounts.errors import DomainError
+
+from .. import selectors, services
+from ..models import Board, Meeting, Proposal
+from . import serializers
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+
+def raise_for(error: DomainError) -> None:
+    if error.code == "forbidden":
+        raise exceptions.PermissionDenied(error.message) from error
+    if error.conflict:
+        raise Conflict(error.message, code=error.code) from error
+    raise exceptions.ValidationError(
+        {error.field or "non_field_errors": [error.message]}
+    ) from error
+
+
+class BoardViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    access_model = Board
+    access_purpose = "plaatsingstafel"
+    serializer_class = serializers.BoardSerializer
+
+    def get_base_queryset(self) -> Any:
+        return Board.objects.select_related("region").order_by("name")
+
+
+class MeetingViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    access_model = Meeting
+    access_actions = {"generate": "generate"}
+    access_purpose = "plaatsingstafel"
+    serializer_class = serializers.MeetingSerializer
+
+    def get_base_queryset(self) -> Any:
+        qs = Meeting.objects.select_related("board").order_by("-date")
+        board = self.request.query_params.get("board")
+        return qs.filter(board_id=board) if board and board.isdigit() else qs
+
+    @action(detail=True, methods=["post"])
+    def generate(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()
+        try:
+            run = services.proposals_generate(meeting=meeting, actor=request.user, request=request)
+        except DomainError as error:
+            raise_for(error)
+        return Response({"run": run.pk, "duration_ms": run.duration_ms, **run.stats})
+
+
+class ProposalViewSet(
+    ProtectedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    access_model = Proposal
+    access_actions = {"decide": "decide", "respond": "respond", "confirm": "confirm"}
+    access_purpose = "plaatsingstafel"
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "retrieve":
+            return serializers.ProposalDetailSerializer
+        return serializers.ProposalSerializer
+
+    def get_base_queryset(self) -> Any:
+        qs = selectors.proposal_detail_queryset().order_by("meeting", "pk")
+        meeting = self.request.query_params.get("meeting")
+        return qs.filter(meeting_id=meeting) if meeting and meeting.isdigit() else qs
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["names"] = getattr(self, "_names", {})
+        return context
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = list(page if page is not None else self.get_queryset())
+        self._names = selectors.visible_names(user=request.user, proposals=rows)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        proposal = self.get_object()
+        self._names = selectors.visible_names(user=request.user, proposals=[proposal])
+        return Response(self.get_serializer(proposal).data)
+
+    def _decision(self, request: Request, service: Any) -> Response:
+        proposal = self.get_object()
+        data = serializers.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            proposal = service(
+                actor=request.user, proposal=proposal, request=request, **data.validated_data
+            )
+        except DomainError as error:
+            raise_for(error)
+        self._names = selectors.visible_names(user=request.user, proposals=[proposal])
+        return Response(
+            serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
+        )
+
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        """The corporation approves or declines (decision: approved|declined, reason, text)."""
+        return self._decision(request, services.proposal_decide)
+
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: str | None = None) -> Response:
+        """The client's answer (decision: accepted|refused, reason, text)."""
+        return self._decision(request, services.proposal_respond)
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """A second municipality user confirms an override (four eyes)."""
+        proposal = self.get_object()
+        try:
+            proposal = services.proposal_override_confirm(
+                actor=request.user, proposal=proposal, request=request
+            )
+        except DomainError as error:
+            raise_for(error)
+        return Response(
+            serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
+        )
