@@ -86,7 +86,11 @@ def check_solution(instance: Instance, doc: Any) -> list[str]:
             problems.append(f"group {gid!r} holds {load} placements, above its cap {cap}")
 
     claimed = doc.get("objective")
-    if type(claimed) not in (int, float) or not math.isfinite(claimed):
+    if (
+        not isinstance(claimed, int | float)
+        or isinstance(claimed, bool)
+        or not math.isfinite(claimed)
+    ):
         problems.append("objective is missing or not a finite number")
     elif not math.isclose(claimed, total, rel_tol=OBJECTIVE_TOLERANCE, abs_tol=OBJECTIVE_TOLERANCE):
         problems.append(f"objective {claimed} differs from the sum of scores {total}")

@@ -62,7 +62,9 @@ class DwellingTable:
             [sum(1 << target_index[t] for t in d.target_groups) for d in ds], dtype=np.int64
         )
         order = np.argsort(gm, kind="stable")
-        starts = np.flatnonzero(np.r_[True, gm[order][1:] != gm[order][:-1]]) if ds else []
+        starts: list[int] = (
+            np.flatnonzero(np.r_[True, gm[order][1:] != gm[order][:-1]]).tolist() if ds else []
+        )
         by_gm = {
             int(gm[order[s]]): order[s:e]
             for s, e in zip(list(starts), [*list(starts)[1:], len(ds)], strict=True)
