@@ -385,6 +385,8 @@ CELERY_BEAT_SCHEDULE["cases-expire-consents"] = {
     "task": "cases.tasks.expire_consents",
     "schedule": timedelta(hours=1),
 }
+# Name the client-status enum in the API schema (other apps have a "status" field too).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ClientStatusEnum"] = "cases.models.ClientStatus"
 
 # --- Placement board (matching) -------------------------------------------------------------
 BOARD_GENERATE_HOURS_BEFORE = ENV.int(
@@ -412,5 +414,3 @@ CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
     "task": "matching.tasks.send_digests",
     "schedule": timedelta(hours=6),  # keyed per ISO week: the first run of a week sends it
 }
-# Name the client-status enum in the API schema (other apps have a "status" field too).
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ClientStatusEnum"] = "cases.models.ClientStatus"
