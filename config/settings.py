@@ -284,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "cases.models.ClientStatus",
         "DwellingStatusEnum": "housing.models.DwellingStatus",
         "ImportStatusEnum": "housing.models.ImportStatus",
+        "MeetingStatusEnum": "matching.models.MeetingStatus",
+        "ProposalStatusEnum": "matching.models.ProposalStatus",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
