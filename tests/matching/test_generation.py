@@ -88,7 +88,7 @@ def test_clients_without_a_proposal_are_listed_with_the_rules_that_blocked_them(
     [entry] = run.no_match["clients"]
     assert "te duur" in entry["message"]
     [dwelling] = run.no_match["dwellings"]
-    assert "rent_above_max" in dwelling["message"]
+    assert "te duur" in dwelling["message"]
 
 
 def test_a_stopped_complex_and_a_full_stairwell_get_no_proposal(world):
@@ -111,3 +111,16 @@ def test_a_stopped_complex_and_a_full_stairwell_get_no_proposal(world):
 def test_only_the_chair_may_generate(proposed):
     with pytest.raises(services.DomainError):
         services.proposals_generate(meeting=proposed.meeting, actor=proposed.consultant_a)
+
+
+def test_a_dwelling_no_client_fits_is_explained_in_dutch_per_rule():
+    from collections import Counter
+
+    from matching.generation import _no_client_fits
+
+    message = _no_client_fits(Counter({"rent_above_max": 12, "too_few_bedrooms": 1}))
+    assert (
+        message
+        == "Geen cliënt past: voor 12 cliënten te duur, voor 1 cliënt te weinig slaapkamers."
+    )
+    assert "rent_above_max" not in message
