@@ -15,57 +15,36 @@ from typing import Any
 
 from cases import selectors as case_selectors
 from housing import selectors as housing_selectors
-from matching import engine
+from matching import building, engine
 from matching.engine import rules as engine_rules
 
 from .models import ACTIVE_STATUSES, Meeting, Proposal, ProposalStatus
 
-# How far ahead of the meeting a client may still move (the engine's "move until").
-MOVE_WINDOW_DAYS = 180
+# The pure translation lives in `building`, shared with the what-if simulation; these names
+# stay importable from here for the board's callers.
+MOVE_WINDOW_DAYS = building.MOVE_WINDOW_DAYS
+dwelling_key = building.dwelling_key
+engine_client = building.engine_client
 
 
-def dwelling_key(pk: int) -> str:
-    return f"W{pk}"
-
-
-def _date(value: str | None, default: dt.date) -> dt.date:
-    return dt.date.fromisoformat(value) if value else default
-
-
-def engine_client(item: dict[str, Any], *, today: dt.date) -> engine.Client:
-    """The engine's view of one shared profile (see `cases.selectors.shared_profile_data`)."""
-    p = item["profile"]
-    access = p["accessibility"]
-    needs = set()
-    if access["step_free"]:
-        needs.add(engine.Need.STEP_FREE)
-    if access["ground_floor_or_lift"] or (
-        access["max_floor"] is not None and access["max_floor"] < 1
-    ):
-        needs.add(engine.Need.GROUND_FLOOR_OR_LIFT)
-    if access["wheelchair"]:
-        needs.add(engine.Need.WHEELCHAIR)
-    children = p["household"]["children"]
-    move_from = _date(p["earliest_move_date"], today)
-    # Without an affordable-allocation figure the rent cannot be checked here; the
-    # corporation checks it when deciding. (Profiles that are ready always have one.)
-    max_rent = float(p["max_rent"]) if p["max_rent"] else 1_000_000.0
-    return engine.Client(
-        id=p["reference"],
-        max_rent=max_rent,
-        move_until=max(today, move_from) + dt.timedelta(days=MOVE_WINDOW_DAYS),
-        waiting_since=_date(p["ready_since"], today),
-        household_size=p["household"]["adults"] + children,
-        bedrooms_needed=1 + (children + 1) // 2,
-        needs=frozenset(needs),
-        excluded_neighbourhoods=frozenset(p["excluded_neighbourhoods"]),
-        preferred_municipalities=frozenset(p["preferred_municipalities"]),
-        preferred_districts=frozenset(p["preferred_districts"]),
-        support_districts=frozenset([p["support_team_district"]])
-        if p["support_team_district"]
-        else frozenset(),
-        target_group=p["target_group"] or "ggz",
-        move_from=move_from,
+def dwelling_facts(d: Any) -> building.DwellingFacts:
+    """A loaded `housing.Dwelling` (neighbourhood, district, municipality selected) as facts."""
+    n = d.neighbourhood
+    return building.DwellingFacts(
+        pk=d.pk,
+        rent=float(d.net_rent),
+        bedrooms=d.bedrooms,
+        available_from=d.available_from,
+        neighbourhood_id=d.neighbourhood_id,
+        neighbourhood=n.code,
+        district=n.district.code,
+        municipality=n.district.municipality.code,
+        complex_id=d.complex_id,
+        stairwell_id=d.stairwell_id,
+        step_free=d.step_free,
+        ground_floor=d.ground_floor or d.floor == 0,
+        lift=d.has_lift,
+        wheelchair=d.wheelchair,
     )
 
 
@@ -111,60 +90,34 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
     # Placements agreed or proposed but not yet let use up room and stairwell places too.
     held_per_neighbourhood = Counter(d.neighbourhood_id for d in held_dwellings)
     held_per_stairwell = Counter(d.stairwell_id for d in held_dwellings if d.stairwell_id)
-    room: dict[int, int | None] = {}
-    for nid, result in capacity.items():
-        room[nid] = (
-            None
-            if result.headroom is None
-            else max(0, result.headroom - held_per_neighbourhood.get(nid, 0))
-        )
+    room = building.neighbourhood_room(
+        {nid: result.headroom for nid, result in capacity.items()}, held_per_neighbourhood
+    )
     stairwell_room: dict[int, int] = {}
+    facts = [dwelling_facts(d) for d in dwellings]
     engine_dwellings = []
-    for d in dwellings:
-        n = d.neighbourhood
-        cap = capacity[d.neighbourhood_id]
+    for d, f in zip(dwellings, facts, strict=True):
         vulnerable = 0
         if d.stairwell_id:
             s = d.stairwell
             vulnerable = s.current_vulnerable + held_per_stairwell.get(s.pk, 0)
-            stairwell_room[s.pk] = max(0, s.max_vulnerable - vulnerable)
+            stairwell_room[s.pk] = building.stairwell_room(s.max_vulnerable, vulnerable)
         engine_dwellings.append(
-            engine.Dwelling(
-                id=dwelling_key(d.pk),
-                rent=float(d.net_rent),
-                bedrooms=d.bedrooms,
-                available_from=d.available_from or today,
-                neighbourhood=n.code,
-                district=n.district.code,
-                municipality=n.district.municipality.code,
-                complex_id=f"C{d.complex_id}" if d.complex_id else None,
-                stairwell_id=f"S{d.stairwell_id}" if d.stairwell_id else None,
-                complex_stopped=d.complex_id in stopped,
-                step_free=d.step_free,
-                ground_floor=d.ground_floor or d.floor == 0,
-                lift=d.has_lift,
-                wheelchair=d.wheelchair,
-                stairwell_vulnerable=vulnerable,
-                neighbourhood_capacity=cap.score if cap.score is not None else 50.0,
+            building.engine_dwelling(
+                f,
+                today=today,
+                vulnerable=vulnerable,
+                capacity_score=capacity[d.neighbourhood_id].score,
+                stopped=d.complex_id in stopped,
             )
         )
-    groups = []
-    by_stairwell: dict[int, list[str]] = {}
-    by_neighbourhood: dict[int, list[str]] = {}
-    for d in dwellings:
-        if d.stairwell_id:
-            by_stairwell.setdefault(d.stairwell_id, []).append(dwelling_key(d.pk))
-        if room.get(d.neighbourhood_id) is not None:
-            by_neighbourhood.setdefault(d.neighbourhood_id, []).append(dwelling_key(d.pk))
     # Stairwell within neighbourhood: a laminar family, as the engine prefers.
-    groups += [
-        engine.Group(f"stairwell:S{sid}", stairwell_room[sid], tuple(ids))
-        for sid, ids in by_stairwell.items()
-    ]
-    groups += [
-        engine.Group(neighbourhoods[nid].code, int(room[nid] or 0), tuple(ids))
-        for nid, ids in by_neighbourhood.items()
-    ]
+    groups = building.board_groups(
+        facts,
+        room=room,
+        stairwell_room=stairwell_room,
+        neighbourhood_codes={nid: n.code for nid, n in neighbourhoods.items()},
+    )
     return Pool(
         clients=clients,
         dwellings=dwellings,
@@ -188,16 +141,14 @@ class Outcome:
 
 def solve(pool: Pool, *, today: dt.date, time_limit: float = 10.0) -> Outcome:
     started = time.perf_counter()
-    instance, rejections = engine.build_instance(
-        pool.engine_clients, pool.engine_dwellings, pool.groups, today=today
+    # Declined and refused pairs are never proposed again at this board.
+    instance, rejections = building.build(
+        pool.engine_clients,
+        pool.engine_dwellings,
+        pool.groups,
+        today=today,
+        excluded_pairs=pool.excluded_pairs,
     )
-    if pool.excluded_pairs:
-        # Declined and refused pairs are never proposed again at this board.
-        instance["candidates"] = [
-            c
-            for c in instance["candidates"]
-            if (c["client"], c["dwelling"]) not in pool.excluded_pairs
-        ]
     solution = engine.solve(engine.parse_instance(instance), time_limit=time_limit)
     return Outcome(instance, solution, rejections, int((time.perf_counter() - started) * 1000))
 
