@@ -292,3 +292,24 @@ def clients_with_valid_consent(client_ids: Iterable[int]) -> set[int]:
             "client_id", flat=True
         )
     )
+
+
+# --- For the what-if simulation (issue 9) ----------------------------------------------------
+
+
+def ready_count_since(
+    *, region_id: int, care_provider_ids: Iterable[int], since: datetime.datetime
+) -> int:
+    """How many distinct clients of these care providers became ready to move since `since`
+    (from the status history): the simulation's default arrival flow. A count, no profiles."""
+    return (
+        ClientTransition.objects.filter(
+            to_status="ready",
+            at__gte=since,
+            client__care_provider__region_id=region_id,
+            client__care_provider_id__in=list(care_provider_ids),
+        )
+        .values("client_id")
+        .distinct()
+        .count()
+    )

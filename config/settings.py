@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "housing",
     "cases",
     "matching",
+    "matching.simulation",
 ]
 
 MIDDLEWARE = [
@@ -416,3 +417,10 @@ CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
     "task": "matching.tasks.send_digests",
     "schedule": timedelta(hours=6),  # keyed per ISO week: the first run of a week sends it
 }
+
+# --- What-if simulation (matching.simulation) -----------------------------------------------
+SIMULATION_SMALL_NUMBERS = ENV.int(
+    "SIMULATION_SMALL_NUMBERS",
+    5,
+    "Per-neighbourhood simulation counts below this are shown as 'minder dan N' (privacy).",
+)

@@ -18,6 +18,7 @@ from .models import (
     Complex,
     ComplexStop,
     Dwelling,
+    DwellingEvent,
     DwellingStatus,
     Municipality,
     Neighbourhood,
@@ -389,3 +390,99 @@ def capacities_after(
         count = placements.get(n.pk, 0) + extra.get(n.pk, 0)
         results[n.pk] = capacity.score(inputs_from(indicator, count), weights)
     return results
+
+
+# --- For the what-if simulation (issue 9) ----------------------------------------------------
+
+
+def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list[dict[str, Any]]:
+    """Per neighbourhood of the region: its latest indicators as capacity inputs (placements
+    left at 0), its municipality's weights and the dates of its placements in the 12 months
+    before `at`. A system read for the simulation's snapshot (no user: the caller checked)."""
+    at = at or timezone.now()
+    neighbourhoods = list(
+        Neighbourhood.objects.filter(district__municipality__region_id=region_id)
+        .select_related("district")
+        .order_by("code")
+    )
+    municipality_ids = {n.district.municipality_id for n in neighbourhoods}
+    latest = _latest_indicators(None, year=at.year, municipality_ids=municipality_ids)
+    stored = dict(
+        CapacityWeights.objects.filter(municipality_id__in=municipality_ids).values_list(
+            "municipality_id", "values"
+        )
+    )
+    dates: dict[int, list[datetime]] = {}
+    for nid, when in (
+        Dwelling.objects.filter(
+            neighbourhood__district__municipality_id__in=municipality_ids,
+            let_to_outflow_at__gt=at - PLACEMENT_WINDOW,
+            let_to_outflow_at__lte=at,
+        )
+        .order_by("let_to_outflow_at", "pk")
+        .values_list("neighbourhood_id", "let_to_outflow_at")
+    ):
+        dates.setdefault(nid, []).append(when)
+    result = []
+    for n in neighbourhoods:
+        indicator = latest.get(n.pk)
+        result.append(
+            {
+                "id": n.pk,
+                "code": n.code,
+                "name": n.name,
+                "homes": indicator.homes if indicator else None,
+                "lvb_share": float(indicator.lvb_share) if indicator else None,
+                "inputs": inputs_from(indicator, 0) if indicator else None,
+                "weights": capacity.weights_with_defaults(stored.get(n.district.municipality_id)),
+                "placements": [timezone.localtime(d).date() for d in dates.get(n.pk, [])],
+            }
+        )
+    return result
+
+
+def region_stairwells(*, region_id: int) -> QuerySet[Stairwell]:
+    """The stairwells of the region's complexes (system read for the simulation)."""
+    return Stairwell.objects.filter(complex__corporation__region_id=region_id).order_by("pk")
+
+
+def stopped_complexes_until(*, at: datetime | None = None) -> dict[int, Any]:
+    """Complexes closed to placements today, with the last day of their stop."""
+    today = timezone.localdate(at) if at else timezone.localdate()
+    until: dict[int, Any] = {}
+    for complex_id, day in ComplexStop.objects.filter(
+        lifted_at__isnull=True, until__gte=today
+    ).values_list("complex_id", "until"):
+        until[complex_id] = max(day, until.get(complex_id, day))
+    return until
+
+
+def board_stock(*, region_id: int, corporation_ids: Iterable[int]) -> QuerySet[Dwelling]:
+    """The member corporations' dwellings in the region, except those let to an outflowing
+    client in the last 12 months: the templates the simulation draws vacancies from."""
+    return (
+        Dwelling.objects.filter(
+            corporation__region_id=region_id, corporation_id__in=list(corporation_ids)
+        )
+        .exclude(let_to_outflow_at__gt=timezone.now() - PLACEMENT_WINDOW)
+        .select_related("neighbourhood__district__municipality")
+        .order_by("pk")
+    )
+
+
+def offered_count_since(
+    *, region_id: int, corporation_ids: Iterable[int], since: datetime
+) -> int:
+    """How many distinct dwellings the member corporations offered to the board since `since`
+    (from the dwellings' status history): the simulation's default vacancy flow."""
+    return (
+        DwellingEvent.objects.filter(
+            to_status=DwellingStatus.OFFERED,
+            at__gte=since,
+            dwelling__corporation__region_id=region_id,
+            dwelling__corporation_id__in=list(corporation_ids),
+        )
+        .values("dwelling_id")
+        .distinct()
+        .count()
+    )

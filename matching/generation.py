@@ -260,8 +260,14 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
 
 def held(meeting: Meeting) -> tuple[set[int], list[Any]]:
     """Clients and dwellings held by active proposals at this board (any meeting)."""
+    return held_at_board(meeting.board_id)
+
+
+def held_at_board(board_id: int) -> tuple[set[int], list[Any]]:
+    """Clients and dwellings held by active proposals at the board (also the simulation's
+    starting point: held placements count as made)."""
     rows = list(
-        Proposal.objects.filter(meeting__board_id=meeting.board_id, status__in=ACTIVE_STATUSES)
+        Proposal.objects.filter(meeting__board_id=board_id, status__in=ACTIVE_STATUSES)
         .select_related("dwelling")
         .only("client_id", "dwelling__id", "dwelling__neighbourhood_id", "dwelling__stairwell_id")
     )

@@ -1,0 +1,657 @@
+"""The what-if week loop: a year of weekly boards under chosen limits. Pure: no Django.
+
+Input is a :class:`Snapshot` (plain data taken once from the database, see `snapshot.py`)
+and :class:`Params` (the scenario). Every week:
+
+1. complex stops that ran out are lifted (when the scenario keeps stops at all);
+2. dwellings come free (a Poisson number, drawn like the region's own dwellings) and
+   clients arrive (a Poisson number, with needs drawn from the region's shared profiles);
+3. the board's *own* building code (`matching.building`) turns the waiting clients and
+   offered dwellings into the engine's instance, with the scenario's limits as groups;
+4. the policy picks the week's placements: the optimiser (`engine.solve`, as the board uses
+   it), priority order (`engine.greedy` without any limit, as practised today) or priority
+   order within the limits (`engine.greedy` on the limited instance);
+5. placements raise the neighbourhood's share and its 12-month placement count and the
+   stairwell's vulnerable households, so next week's limits and scores follow;
+6. a dwelling unused for `offer_weeks` weeks is let to a regular tenant.
+
+Determinism: every random draw comes from a `random.Random` seeded by (seed, week, stream),
+and nothing iterates a set of strings, so a scenario and seed always give the same result
+(the engine is exact and deterministic on the board's laminar groups). The number of
+arrivals and vacancies per week depends on the seed only, so scenarios with the same seed
+see the same flows and differ only by their rules.
+
+What "past the tipping point" means here: a neighbourhood's share of vulnerable households
+is its LVB share from the latest indicators (the field reports' nuisance tipping point,
+~35%) plus one household per placement in it (100 / homes points each, real placements of
+the last 12 months included, since the yearly indicator does not show them yet). It is past
+its tipping point when that share is above the scenario's tipping point. Neighbourhoods
+without indicators have no share: no tipping-point limit, never counted as past it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import random
+import statistics
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import orjson
+
+from housing import capacity
+from matching import building, engine
+from matching.building import DwellingFacts
+
+PLACEMENT_WINDOW_DAYS = 365
+MAX_HORIZON_WEEKS = 156
+MAX_FLOW_PER_WEEK = 500.0
+
+
+class LimitMode(StrEnum):
+    TIPPING_POINT = "tipping_point"  # share of vulnerable households at most the tipping point
+    HEADROOM = "headroom"  # the carrying-capacity model's headroom, as the board uses it
+    NONE = "none"  # no neighbourhood limit
+
+
+class Policy(StrEnum):
+    OPTIMISER = "optimiser"  # the board's optimiser, with the limits
+    PRIORITY = "priority"  # priority order as practised today: no limits
+    PRIORITY_WITHIN_LIMITS = "priority_within_limits"  # priority order, with the limits
+
+
+LIMITED_POLICIES = (Policy.OPTIMISER, Policy.PRIORITY_WITHIN_LIMITS)
+
+
+class ParamsError(ValueError):
+    """A scenario value is out of range; `field` names it, the message is Dutch."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Cancelled(Exception):
+    """The progress callback asked to stop."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """A scenario's rules and flows (see the module docstring)."""
+
+    limit_mode: LimitMode = LimitMode.TIPPING_POINT
+    tipping_point: float = 35.0  # % vulnerable households; also the measure in the results
+    neighbourhood_limits: Mapping[str, float] = field(default_factory=dict)  # BU code -> %
+    stairwell_rule: bool = False
+    stairwell_max: int = 1
+    complexes_stopped: bool = True
+    policy: Policy = Policy.OPTIMISER
+    horizon_weeks: int = 52
+    seed: int = 1
+    clients_per_week: float = 1.0
+    dwellings_per_week: float = 2.0
+    offer_weeks: int = 4
+
+    def __post_init__(self) -> None:
+        def check(ok: bool, name: str, message: str) -> None:
+            if not ok:
+                raise ParamsError(name, message)
+
+        check(
+            0 <= self.tipping_point <= 100, "tipping_point", "Kies een kantelpunt van 0 tot 100%."
+        )
+        for code, value in self.neighbourhood_limits.items():
+            check(
+                isinstance(code, str) and 0 <= float(value) <= 100,
+                "neighbourhood_limits",
+                f"Kantelpunt voor {code} moet tussen 0 en 100% liggen.",
+            )
+        check(0 <= self.stairwell_max <= 20, "stairwell_max", "Kies een maximum van 0 tot 20.")
+        check(
+            1 <= self.horizon_weeks <= MAX_HORIZON_WEEKS,
+            "horizon_weeks",
+            f"Kies 1 tot {MAX_HORIZON_WEEKS} weken.",
+        )
+        check(0 <= self.seed < 2**31, "seed", "Kies een getal van 0 tot 2147483647.")
+        for name in ("clients_per_week", "dwellings_per_week"):
+            check(
+                0 <= getattr(self, name) <= MAX_FLOW_PER_WEEK,
+                name,
+                f"Kies 0 tot {MAX_FLOW_PER_WEEK:g} per week.",
+            )
+        check(1 <= self.offer_weeks <= 52, "offer_weeks", "Kies 1 tot 52 weken.")
+
+    @property
+    def limited(self) -> bool:
+        return self.policy in LIMITED_POLICIES
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Params:
+        """Params from JSON-like data (the command's scenario file, a stored scenario)."""
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(data) - known - {"name", "description"})
+        if unknown:
+            raise ParamsError(unknown[0], f"Onbekend veld: {', '.join(unknown)}.")
+        values: dict[str, Any] = {}
+        try:
+            for name, cast in (
+                ("limit_mode", LimitMode),
+                ("policy", Policy),
+                ("tipping_point", float),
+                ("stairwell_max", int),
+                ("horizon_weeks", int),
+                ("seed", int),
+                ("clients_per_week", float),
+                ("dwellings_per_week", float),
+                ("offer_weeks", int),
+            ):
+                if data.get(name) is not None:
+                    values[name] = cast(data[name])
+        except (TypeError, ValueError):
+            raise ParamsError(name, f"Ongeldige waarde voor {name}.") from None
+        for name in ("stairwell_rule", "complexes_stopped"):
+            if name in data:
+                if not isinstance(data[name], bool):
+                    raise ParamsError(name, f"{name} moet true of false zijn.")
+                values[name] = data[name]
+        limits = data.get("neighbourhood_limits") or {}
+        if not isinstance(limits, Mapping):
+            raise ParamsError("neighbourhood_limits", "Geef per buurtcode een percentage.")
+        try:
+            values["neighbourhood_limits"] = {
+                str(k).strip().upper(): float(v) for k, v in sorted(limits.items())
+            }
+        except (TypeError, ValueError):
+            raise ParamsError(
+                "neighbourhood_limits", "Geef per buurtcode een percentage."
+            ) from None
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["limit_mode"] = str(self.limit_mode)
+        data["policy"] = str(self.policy)
+        data["neighbourhood_limits"] = dict(sorted(self.neighbourhood_limits.items()))
+        return data
+
+
+# --- The snapshot: plain data, taken once ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeighbourhoodFacts:
+    id: int
+    code: str
+    name: str
+    homes: int | None = None  # None: no indicators
+    lvb_share: float | None = None
+    inputs: capacity.Inputs | None = None  # latest indicators, placements_12m left at 0
+    weights: Mapping[str, float] = field(default_factory=dict)
+    placements: tuple[dt.date, ...] = ()  # real placements in the 12 months before the start
+
+
+@dataclass(frozen=True)
+class StairwellFacts:
+    id: int
+    vulnerable: int  # vulnerable households now, held proposals included
+    max_vulnerable: int  # the board's own limit today
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The board's region at the start, as plain data. Clients carry pseudonyms only."""
+
+    start: dt.date
+    neighbourhoods: tuple[NeighbourhoodFacts, ...]
+    stairwells: tuple[StairwellFacts, ...]
+    stops: Mapping[int, dt.date]  # complex id -> closed to placements until (inclusive)
+    waiting: tuple[dict[str, Any], ...]  # {"profile": minimised profile}, oldest first
+    offered: tuple[DwellingFacts, ...]  # offered now and not held by a proposal
+    stock: tuple[DwellingFacts, ...]  # the member corporations' dwellings (vacancy templates)
+    profiles: tuple[dict[str, Any], ...]  # minimised profiles to draw arrivals' needs from
+
+    def digest(self) -> str:
+        """A checksum of the snapshot: two runs with the same digest started from the same data."""
+        data = orjson.dumps(asdict(self), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        return hashlib.sha256(data).hexdigest()
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    week: int
+    client: str
+    dwelling: str
+    neighbourhood_id: int
+    stairwell_id: int | None
+    score: float
+    wait_weeks: float
+    share_before: float | None
+    share_after: float | None
+    tipping_point: float
+    neighbourhood_room: int | None  # the week's room for this neighbourhood (None: no limit)
+    stairwell_before: int
+    stairwell_room: int | None  # None: no stairwell limit this week
+    past_tipping: bool  # already past its tipping point before this placement
+    occupied_stairwell: bool  # the stairwell already had a vulnerable household
+
+
+@dataclass(frozen=True)
+class WeekResult:
+    week: int
+    date: dt.date
+    arrivals: int
+    vacancies: int
+    placed: int
+    placed_past_tipping: int
+    placed_in_occupied_stairwell: int
+    let_regular: int
+    waiting: int
+    offered: int
+    housed_total: int
+    neighbourhoods_past_tipping: int
+    score_total: float
+    wait_median: float | None  # of those still waiting after the week's board
+
+
+@dataclass(frozen=True)
+class NeighbourhoodResult:
+    id: int
+    code: str
+    name: str
+    tipping_point: float
+    share_start: float | None
+    share_end: float | None
+    past_start: bool
+    past_end: bool
+    placements: int
+
+
+@dataclass
+class Result:
+    params: Params
+    snapshot_digest: str
+    weeks: list[WeekResult]
+    placements: list[Placement]
+    neighbourhoods: list[NeighbourhoodResult]
+    summary: dict[str, Any]
+    seconds: float = 0.0
+
+
+# --- The loop --------------------------------------------------------------------------------
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth; the flows are small numbers per week)."""
+    if mean <= 0:
+        return 0
+    if mean > 50:  # normal approximation keeps big flows fast
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _rng(seed: int, week: int, stream: str) -> random.Random:
+    return random.Random(f"woonbrug-sim:{seed}:{week}:{stream}")
+
+
+@dataclass
+class _Neighbourhood:
+    facts: NeighbourhoodFacts
+    tipping_point: float
+    added: int = 0  # vulnerable households placed by the simulation
+    dates: list[dt.date] = field(default_factory=list)  # placements, for the 12-month window
+
+    def share(self) -> float | None:
+        f = self.facts
+        if f.lvb_share is None or not f.homes:
+            return None
+        return f.lvb_share + 100.0 * (len(f.placements) + self.added) / f.homes
+
+    def past(self) -> bool:
+        share = self.share()
+        return share is not None and share > self.tipping_point + 1e-9
+
+    def tipping_room(self) -> int | None:
+        share = self.share()
+        if share is None or not self.facts.homes:
+            return None
+        return max(0, math.floor((self.tipping_point - share) * self.facts.homes / 100 + 1e-9))
+
+    def capacity(self, day: dt.date) -> capacity.CapacityResult:
+        f = self.facts
+        if f.inputs is None:
+            return capacity.UNKNOWN_RESULT
+        since = day - dt.timedelta(days=PLACEMENT_WINDOW_DAYS)
+        recent = sum(1 for d in (*f.placements, *self.dates) if since < d <= day)
+        return capacity.score(replace(f.inputs, placements_12m=recent), dict(f.weights))
+
+
+@dataclass
+class _Waiting:
+    item: dict[str, Any]
+    since: dt.date
+
+
+def simulate(
+    snapshot: Snapshot,
+    params: Params,
+    *,
+    on_week: Callable[[int, int], bool] | None = None,
+    on_instance: Callable[[int, engine.Instance, list[engine.Assignment]], None] | None = None,
+) -> Result:
+    """Run the scenario on the snapshot; never touches a database.
+
+    `on_week(done, total)` is called after every week; returning False cancels the run
+    (raises :class:`Cancelled`). `on_instance(week, instance, placements)` sees each week's
+    instance as built with the scenario's groups (tests compare policies on it).
+    """
+    started = time.perf_counter()
+    hood = {
+        n.id: _Neighbourhood(n, params.neighbourhood_limits.get(n.code, params.tipping_point))
+        for n in snapshot.neighbourhoods
+    }
+    codes = {n.id: n.code for n in snapshot.neighbourhoods}
+    stairwells = {s.id: s.vulnerable for s in snapshot.stairwells}
+    stops = dict(snapshot.stops) if params.complexes_stopped else {}
+    waiting: dict[str, _Waiting] = {}
+    for item in snapshot.waiting:
+        p = item["profile"]
+        since = dt.date.fromisoformat(p["ready_since"]) if p["ready_since"] else snapshot.start
+        waiting[p["reference"]] = _Waiting(item, since)
+    offered: dict[str, tuple[DwellingFacts, int]] = {d.key: (d, 1) for d in snapshot.offered}
+    occupied: set[int] = set()  # dwellings the simulation let to a vulnerable household
+    stock = sorted(snapshot.stock, key=lambda d: d.pk)
+    past_start = {nid: h.past() for nid, h in hood.items()}
+    share_start = {nid: h.share() for nid, h in hood.items()}
+    placements: list[Placement] = []
+    weeks: list[WeekResult] = []
+    housed_waits: list[float] = []
+
+    day = snapshot.start
+    for week in range(1, params.horizon_weeks + 1):
+        day = snapshot.start + dt.timedelta(weeks=week - 1)
+        stops = {c: until for c, until in stops.items() if until >= day}
+        vacancies = _vacancies(params, week, day, stock, offered, occupied)
+        arrivals = _arrivals(snapshot, params, week, day, waiting)
+
+        clients = [building.engine_client(w.item, today=day) for w in waiting.values()]
+        facts = [f for f, _since in offered.values()]
+        capacity_today = {
+            nid: hood[nid].capacity(day) for nid in dict.fromkeys(f.neighbourhood_id for f in facts)
+        }
+        dwellings = [
+            building.engine_dwelling(
+                f,
+                today=day,
+                vulnerable=stairwells.get(f.stairwell_id, 0) if f.stairwell_id else 0,
+                capacity_score=capacity_today[f.neighbourhood_id].score,
+                stopped=f.complex_id in stops,
+            )
+            for f in facts
+        ]
+        room, stair_room = _limits(params, hood, stairwells, capacity_today, facts)
+        groups = building.board_groups(
+            facts, room=room, stairwell_room=stair_room, neighbourhood_codes=codes
+        )
+        chosen = _choose(params, clients, dwellings, groups, day, week, on_instance)
+
+        by_key = {f.key: f for f in facts}
+        placed_past = placed_occupied = 0
+        score_total = 0.0
+        for a in chosen:
+            f = by_key[a.dwelling]
+            h = hood[f.neighbourhood_id]
+            share_before, past = h.share(), h.past()
+            before = stairwells.get(f.stairwell_id, 0) if f.stairwell_id else 0
+            h.added += 1
+            h.dates.append(day)
+            if f.stairwell_id:
+                stairwells[f.stairwell_id] = before + 1
+            w = waiting.pop(a.client)
+            wait = (day - w.since).days / 7
+            housed_waits.append(wait)
+            del offered[a.dwelling]
+            occupied.add(f.pk)
+            placed_past += past
+            placed_occupied += before > 0
+            score_total += a.score
+            placements.append(
+                Placement(
+                    week=week,
+                    client=a.client,
+                    dwelling=a.dwelling,
+                    neighbourhood_id=f.neighbourhood_id,
+                    stairwell_id=f.stairwell_id,
+                    score=a.score,
+                    wait_weeks=round(wait, 2),
+                    share_before=share_before,
+                    share_after=h.share(),
+                    tipping_point=h.tipping_point,
+                    neighbourhood_room=room.get(f.neighbourhood_id),
+                    stairwell_before=before,
+                    stairwell_room=stair_room.get(f.stairwell_id) if f.stairwell_id else None,
+                    past_tipping=past,
+                    occupied_stairwell=before > 0,
+                )
+            )
+        # Unused for too long: the corporation lets it to a regular tenant.
+        let_regular = 0
+        for key, (_facts, since_week) in list(offered.items()):
+            if week - since_week + 1 >= params.offer_weeks:
+                del offered[key]
+                let_regular += 1
+        waits_now = [(day - w.since).days / 7 for w in waiting.values()]
+        weeks.append(
+            WeekResult(
+                week=week,
+                date=day,
+                arrivals=arrivals,
+                vacancies=vacancies,
+                placed=len(chosen),
+                placed_past_tipping=placed_past,
+                placed_in_occupied_stairwell=placed_occupied,
+                let_regular=let_regular,
+                waiting=len(waiting),
+                offered=len(offered),
+                housed_total=len(placements),
+                neighbourhoods_past_tipping=sum(h.past() for h in hood.values()),
+                score_total=round(score_total, 2),
+                wait_median=round(statistics.median(waits_now), 1) if waits_now else None,
+            )
+        )
+        if on_week is not None and not on_week(week, params.horizon_weeks):
+            raise Cancelled
+
+    neighbourhoods = [
+        NeighbourhoodResult(
+            id=nid,
+            code=h.facts.code,
+            name=h.facts.name,
+            tipping_point=h.tipping_point,
+            share_start=_round(share_start[nid]),
+            share_end=_round(h.share()),
+            past_start=past_start[nid],
+            past_end=h.past(),
+            placements=h.added,
+        )
+        for nid, h in sorted(hood.items(), key=lambda kv: kv[1].facts.code)
+    ]
+    still = [(day - w.since).days / 7 for w in waiting.values()]
+    summary = {
+        "housed": len(placements),
+        "placed_past_tipping": sum(p.past_tipping for p in placements),
+        "placed_in_occupied_stairwell": sum(p.occupied_stairwell for p in placements),
+        "past_tipping_start": sum(past_start.values()),
+        "past_tipping_end": sum(h.past() for h in hood.values()),
+        "neighbourhoods": len(hood),
+        "wait_median": _round(statistics.median(housed_waits)) if housed_waits else None,
+        "wait_p90": _round(percentile(housed_waits, 90)),
+        "still_waiting": len(still),
+        "still_waiting_median": _round(statistics.median(still)) if still else None,
+        "still_waiting_max": _round(max(still)) if still else None,
+        "still_waiting_buckets": _buckets(still),
+        "waiting_start": len(snapshot.waiting),
+        "offered_start": len(snapshot.offered),
+        "arrivals": sum(w.arrivals for w in weeks),
+        "vacancies": sum(w.vacancies for w in weeks),
+        "let_regular": sum(w.let_regular for w in weeks),
+        "score_total": round(sum(p.score for p in placements), 2),
+    }
+    return Result(
+        params=params,
+        snapshot_digest=snapshot.digest(),
+        weeks=weeks,
+        placements=placements,
+        neighbourhoods=neighbourhoods,
+        summary=summary,
+        seconds=time.perf_counter() - started,
+    )
+
+
+# Still waiting at the end, by how long: (label, upper bound in weeks, exclusive).
+WAIT_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("0-13", 13),
+    ("13-26", 26),
+    ("26-52", 52),
+    ("52+", math.inf),
+)
+
+
+def _buckets(waits: Sequence[float]) -> dict[str, int]:
+    counts = dict.fromkeys((label for label, _ in WAIT_BUCKETS), 0)
+    for w in waits:
+        for label, upper in WAIT_BUCKETS:
+            if w < upper:
+                counts[label] += 1
+                break
+    return counts
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _vacancies(
+    params: Params,
+    week: int,
+    day: dt.date,
+    stock: list[DwellingFacts],
+    offered: dict[str, tuple[DwellingFacts, int]],
+    occupied: set[int],
+) -> int:
+    """Dwellings like the region's own come free. The count depends on the seed only; which
+    ones, on what is free this week (not on offer, not let to a placed client)."""
+    count = poisson(_rng(params.seed, week, "vacancy-count"), params.dwellings_per_week)
+    free = [d for d in stock if d.key not in offered and d.pk not in occupied]
+    if not free:
+        return 0
+    picked = _rng(params.seed, week, "vacancies").sample(free, min(count, len(free)))
+    for d in sorted(picked, key=lambda d: d.pk):
+        offered[d.key] = (replace(d, available_from=day), week)
+    return len(picked)
+
+
+def _arrivals(
+    snapshot: Snapshot,
+    params: Params,
+    week: int,
+    day: dt.date,
+    waiting: dict[str, _Waiting],
+) -> int:
+    """New clients, each with the needs of a randomly drawn real (shared) profile."""
+    count = poisson(_rng(params.seed, week, "arrival-count"), params.clients_per_week)
+    pool = snapshot.profiles or tuple(item["profile"] for item in snapshot.waiting)
+    if not pool:
+        return 0
+    rng = _rng(params.seed, week, "arrivals")
+    for k in range(count):
+        profile = dict(rng.choice(pool))
+        profile["reference"] = f"N{week:03d}-{k + 1:02d}"
+        profile["ready_since"] = day.isoformat()
+        profile["earliest_move_date"] = None
+        waiting[profile["reference"]] = _Waiting({"profile": profile}, day)
+    return count
+
+
+def _limits(
+    params: Params,
+    hood: dict[int, _Neighbourhood],
+    stairwells: dict[int, int],
+    capacity_today: dict[int, capacity.CapacityResult],
+    facts: list[DwellingFacts],
+) -> tuple[dict[int, int | None], dict[int, int]]:
+    """This week's room per neighbourhood and per stairwell, as the scenario limits them."""
+    if not params.limited:
+        return {}, {}
+    room: dict[int, int | None] = {}
+    for nid in capacity_today:
+        if params.limit_mode == LimitMode.TIPPING_POINT:
+            room[nid] = hood[nid].tipping_room()
+        elif params.limit_mode == LimitMode.HEADROOM:
+            room[nid] = capacity_today[nid].headroom
+    stair_room: dict[int, int] = {}
+    if params.stairwell_rule:
+        for f in facts:
+            if f.stairwell_id:
+                stair_room[f.stairwell_id] = building.stairwell_room(
+                    params.stairwell_max, stairwells.get(f.stairwell_id, 0)
+                )
+    return room, stair_room
+
+
+def _choose(
+    params: Params,
+    clients: list[engine.Client],
+    dwellings: list[engine.Dwelling],
+    groups: list[engine.Group],
+    day: dt.date,
+    week: int,
+    on_instance: Callable[[int, engine.Instance, list[engine.Assignment]], None] | None,
+) -> list[engine.Assignment]:
+    if not clients or not dwellings:
+        return []
+    doc, _rejections = building.build(clients, dwellings, groups, today=day)
+    instance = engine.parse_instance(doc)
+    if params.policy == Policy.OPTIMISER:
+        chosen = engine.solve(instance, n_alternatives=0).assignments
+    else:
+        chosen = _greedy_assignments(instance)
+    if on_instance is not None:
+        on_instance(week, instance, chosen)
+    return chosen
+
+
+def _greedy_assignments(instance: engine.Instance) -> list[engine.Assignment]:
+    """Priority order: each client in turn takes its best remaining dwelling."""
+    picked = np.flatnonzero(engine.greedy(instance))
+    return [
+        engine.Assignment(
+            instance.client_ids[int(instance.cand_client[k])],
+            instance.dwelling_ids[int(instance.cand_dwelling[k])],
+            float(instance.cand_score[k]),
+        )
+        for k in picked.tolist()
+    ]

@@ -1,0 +1,402 @@
+"""State changes for what-if scenarios. Keyword-only, typed, atomic, audited.
+
+Each function a person triggers takes `actor=`, checks the permission layer itself (pages,
+API and command share these), writes the access-log row in the same transaction and raises
+`DomainError` when refused. The simulation itself (`simulation_execute`, the task's body)
+reads a snapshot and writes only its own run and week rows: never live data.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.access import log
+from accounts.errors import DomainError
+from accounts.models import AccessAction, User
+from matching.models import Board
+
+from . import core, snapshot
+from .models import ACTIVE_RUN_STATUSES, RunStatus, Scenario, SimulationRun, SimulationWeek
+from .permissions import PURPOSE
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "results_export",
+    "scenario_create",
+    "scenario_delete",
+    "scenario_share",
+    "scenario_update",
+    "simulation_cancel",
+    "simulation_execute",
+    "simulation_start",
+    "suppress_neighbourhoods",
+]
+
+# Fields a person may set on a scenario (never board, sharing or authorship).
+SCENARIO_FIELDS = (
+    "name",
+    "description",
+    "limit_mode",
+    "tipping_point",
+    "neighbourhood_limits",
+    "stairwell_rule",
+    "stairwell_max",
+    "complexes_stopped",
+    "policy",
+    "horizon_weeks",
+    "seed",
+    "clients_per_week",
+    "dwellings_per_week",
+    "offer_weeks",
+)
+DECIMAL_FIELDS = ("tipping_point", "clients_per_week", "dwellings_per_week")
+# A running run whose worker has not reported for this long is taken as gone.
+STALE_AFTER = timedelta(minutes=5)
+
+
+def small_number_threshold() -> int:
+    return int(getattr(settings, "SIMULATION_SMALL_NUMBERS", 5))
+
+
+def _require(actor: User, action: str, target: Any) -> str:
+    decision = access.decide(actor, action, target)
+    if not decision or (target.pk is not None and not access.visible(actor, target)):
+        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+    return decision.rule
+
+
+def _clean(data: dict[str, Any], *, base: Scenario) -> dict[str, Any]:
+    """The whitelisted values over the scenario's current ones, checked by the pure Params."""
+    values = {name: getattr(base, name) for name in SCENARIO_FIELDS}
+    values.update({k: v for k, v in data.items() if k in SCENARIO_FIELDS})
+    values["name"] = str(values["name"] or "").strip()[:120]
+    if not values["name"]:
+        raise DomainError(_("Geef het scenario een naam."), field="name", code="required")
+    for name in DECIMAL_FIELDS:
+        try:
+            values[name] = Decimal(str(values[name])).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            raise DomainError(_("Vul een getal in."), field=name, code="invalid") from None
+    try:
+        params = core.Params.from_dict(
+            {k: v for k, v in values.items() if k not in ("name", "description")}
+            | {name: float(values[name]) for name in DECIMAL_FIELDS}
+        )
+    except core.ParamsError as error:
+        raise DomainError(error.message, field=error.field, code="invalid") from None
+    values["neighbourhood_limits"] = dict(params.neighbourhood_limits)
+    return values
+
+
+def scenario_create(
+    *, actor: User, board: Board, data: dict[str, Any], request: HttpRequest | None = None
+) -> Scenario:
+    """A new scenario for the board. Flows not given are prefilled from the region's own last
+    12 months (see `snapshot.flows`)."""
+    if not access.visible(actor, board):
+        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+    scenario = Scenario(board=board, created_by=actor)
+    rule = _require(actor, "create", scenario)
+    prefill = snapshot.flows(board)
+    for name in ("clients_per_week", "dwellings_per_week"):
+        if data.get(name) in (None, ""):
+            data = {**data, name: prefill[name]}
+    for name, value in _clean(data, base=scenario).items():
+        setattr(scenario, name, value)
+    with transaction.atomic():
+        scenario.save()
+        log.record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            target=scenario,
+            rule=rule,
+            purpose=PURPOSE,
+            request=request,
+        )
+    return scenario
+
+
+def scenario_update(
+    *, actor: User, scenario: Scenario, data: dict[str, Any], request: HttpRequest | None = None
+) -> Scenario:
+    """Change a scenario's rules or flows; earlier runs keep the values they ran with."""
+    rule = _require(actor, "change", scenario)
+    values = _clean(data, base=scenario)
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(scenario, name, value)
+        scenario.save()
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=scenario,
+            rule=rule,
+            purpose=PURPOSE,
+            request=request,
+        )
+    return scenario
+
+
+def scenario_delete(*, actor: User, scenario: Scenario, request: HttpRequest | None = None) -> None:
+    """Remove a scenario with its runs (only its own rows; nothing live)."""
+    rule = _require(actor, "delete", scenario)
+    with transaction.atomic():
+        if scenario.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
+            raise DomainError(
+                _("Stop eerst de lopende berekening."), code="run_active", conflict=True
+            )
+        log.record(
+            actor=actor,
+            action=AccessAction.DELETE,
+            target=scenario,
+            rule=rule,
+            purpose=PURPOSE,
+            request=request,
+        )
+        scenario.delete()
+
+
+def scenario_share(
+    *, actor: User, scenario: Scenario, shared: bool, request: HttpRequest | None = None
+) -> Scenario:
+    """The chair shares a scenario's results with the board's corporations and care
+    providers (or takes them back)."""
+    rule = _require(actor, "share", scenario)
+    with transaction.atomic():
+        scenario.shared_with_board = shared
+        scenario.shared_by = actor if shared else None
+        scenario.shared_at = timezone.now() if shared else None
+        scenario.save(update_fields=["shared_with_board", "shared_by", "shared_at", "updated_at"])
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=scenario,
+            rule=rule,
+            purpose=f"{PURPOSE}: {'gedeeld' if shared else 'niet meer gedeeld'}",
+            request=request,
+        )
+    return scenario
+
+
+def simulation_start(
+    *, actor: User, scenario: Scenario, request: HttpRequest | None = None
+) -> SimulationRun:
+    """Queue a run of the scenario (one at a time per scenario); the task runs after commit."""
+    from . import tasks
+
+    rule = _require(actor, "run", scenario)
+    params = scenario.params()
+    try:
+        with transaction.atomic():
+            run = SimulationRun.objects.create(
+                scenario=scenario,
+                parameters=params.to_dict(),
+                total_weeks=params.horizon_weeks,
+                requested_by=actor,
+            )
+            log.record(
+                actor=actor,
+                action=AccessAction.CHANGE,
+                target=scenario,
+                rule=rule,
+                purpose=f"{PURPOSE}: doorrekenen",
+                request=request,
+            )
+            tasks.queue_run(run.pk)
+    except IntegrityError:
+        raise DomainError(
+            _("Dit scenario wordt al doorgerekend."), code="run_active", conflict=True
+        ) from None
+    return run
+
+
+def simulation_cancel(
+    *, actor: User, scenario: Scenario, request: HttpRequest | None = None
+) -> SimulationRun:
+    """Stop the scenario's active run: at once when it has not started (or its worker is
+    gone), otherwise after the week it is busy with."""
+    rule = _require(actor, "cancel", scenario)
+    with transaction.atomic():
+        run = (
+            SimulationRun.objects.select_for_update()
+            .filter(scenario=scenario, status__in=ACTIVE_RUN_STATUSES)
+            .first()
+        )
+        if run is None:
+            raise DomainError(
+                _("Er loopt geen berekening voor dit scenario."), code="no_run", conflict=True
+            )
+        now = timezone.now()
+        stale = run.heartbeat_at is None or now - run.heartbeat_at > STALE_AFTER
+        if run.status == RunStatus.QUEUED or stale:
+            run.status = RunStatus.CANCELLED
+            run.finished_at = now
+        run.cancel_requested = True
+        run.save(update_fields=["status", "finished_at", "cancel_requested"])
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=scenario,
+            rule=rule,
+            purpose=f"{PURPOSE}: stoppen",
+            request=request,
+        )
+    return run
+
+
+def suppress_neighbourhoods(
+    rows: list[core.NeighbourhoodResult], *, threshold: int
+) -> list[dict[str, Any]]:
+    """Per neighbourhood, with placement counts from 1 to threshold - 1 hidden, and the share
+    at the end too (start and end together would give the count away)."""
+    out = []
+    for n in rows:
+        small = 0 < n.placements < threshold
+        out.append(
+            {
+                "code": n.code,
+                "name": n.name,
+                "tipping_point": n.tipping_point,
+                "share_start": n.share_start,
+                "share_end": None if small else n.share_end,
+                "past_start": n.past_start,
+                "past_end": n.past_end,
+                "placements": None if small else n.placements,
+                "suppressed": small,
+            }
+        )
+    return out
+
+
+def simulation_execute(*, run_id: int) -> SimulationRun:
+    """Run a queued simulation (the Celery task's body). Idempotent: a run that is not
+    queued any more (done, cancelled, or taken by another delivery) is left alone."""
+    with transaction.atomic():
+        run = (
+            SimulationRun.objects.select_for_update()
+            .select_related("scenario__board")
+            .get(pk=run_id)
+        )
+        if run.status != RunStatus.QUEUED:
+            return run
+        now = timezone.now()
+        run.status = RunStatus.RUNNING
+        run.started_at = run.heartbeat_at = now
+        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+    started = time.perf_counter()
+
+    def on_week(done: int, total: int) -> bool:
+        SimulationRun.objects.filter(pk=run_id).update(weeks_done=done, heartbeat_at=timezone.now())
+        return not SimulationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+
+    try:
+        params = core.Params.from_dict(run.parameters)
+        snap = snapshot.take(run.scenario.board)
+        result = core.simulate(snap, params, on_week=on_week)
+    except core.Cancelled:
+        return _finish(run, status=RunStatus.CANCELLED, started=started)
+    except Exception as error:  # a failed run is shown as failed; nothing is retried
+        logger.exception("simulation run %s failed", run_id)
+        return _finish(run, status=RunStatus.FAILED, started=started, error=str(error))
+    return _finish(run, status=RunStatus.DONE, started=started, result=result, snap=snap)
+
+
+def _finish(
+    run: SimulationRun,
+    *,
+    status: str,
+    started: float,
+    result: core.Result | None = None,
+    snap: core.Snapshot | None = None,
+    error: str = "",
+) -> SimulationRun:
+    with transaction.atomic():
+        run = SimulationRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.RUNNING:  # cancelled meanwhile (stale worker)
+            return run
+        run.status = status
+        run.finished_at = timezone.now()
+        run.duration_ms = int((time.perf_counter() - started) * 1000)
+        run.error = error[:300]
+        if result is not None and snap is not None:
+            run.weeks_done = len(result.weeks)
+            run.snapshot_date = snap.start
+            run.snapshot_digest = result.snapshot_digest
+            run.snapshot_stats = {
+                "waiting": len(snap.waiting),
+                "offered": len(snap.offered),
+                "neighbourhoods": len(snap.neighbourhoods),
+                "stairwells": len(snap.stairwells),
+                "stock": len(snap.stock),
+            }
+            run.summary = result.summary
+            run.neighbourhoods = suppress_neighbourhoods(
+                result.neighbourhoods, threshold=small_number_threshold()
+            )
+            SimulationWeek.objects.bulk_create(
+                SimulationWeek(
+                    run=run,
+                    week=w.week,
+                    date=w.date,
+                    arrivals=w.arrivals,
+                    vacancies=w.vacancies,
+                    placed=w.placed,
+                    placed_past_tipping=w.placed_past_tipping,
+                    placed_in_occupied_stairwell=w.placed_in_occupied_stairwell,
+                    let_regular=w.let_regular,
+                    waiting=w.waiting,
+                    offered=w.offered,
+                    housed_total=w.housed_total,
+                    neighbourhoods_past_tipping=w.neighbourhoods_past_tipping,
+                    score_total=w.score_total,
+                    wait_median=w.wait_median,
+                )
+                for w in result.weeks
+            )
+        run.save()
+    return run
+
+
+def results_export(
+    *, actor: User, scenarios: list[Scenario], request: HttpRequest | None = None
+) -> bytes:
+    """The scenarios' latest results as an XLSX workbook; one export row per scenario in the
+    access log. Scenarios without results are refused (there is nothing to export)."""
+    from . import exports, selectors
+
+    runs = []
+    rules = []
+    for scenario in scenarios:
+        rules.append(_require(actor, "export", scenario))
+        run = selectors.latest_result(scenario)
+        if run is None:
+            raise DomainError(
+                _("Scenario ‘%(name)s’ heeft nog geen uitkomsten.") % {"name": scenario.name},
+                code="no_results",
+                conflict=True,
+            )
+        runs.append(run)
+    data = exports.workbook(runs, threshold=small_number_threshold())
+    with transaction.atomic():
+        for scenario, rule in zip(scenarios, rules, strict=True):
+            log.record(
+                actor=actor,
+                action=AccessAction.EXPORT,
+                target=scenario,
+                rule=rule,
+                purpose=PURPOSE,
+                request=request,
+            )
+    return data

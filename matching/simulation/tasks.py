@@ -1,0 +1,22 @@
+"""The simulation runs in a Celery worker. Thin: take the run id, call the service.
+
+Idempotent: `simulation_execute` only starts a run that is still queued, so a redelivered or
+duplicated message changes nothing more. Progress and cancel go through the run row.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+from . import services
+
+
+@shared_task(name="simulation.tasks.run_simulation", acks_late=True)
+def run_simulation(run_id: int) -> str:
+    return str(services.simulation_execute(run_id=run_id).status)
+
+
+def queue_run(run_id: int) -> None:
+    """Queue the run after the current transaction commits (the row must exist first)."""
+    transaction.on_commit(lambda: run_simulation.delay(run_id))
