@@ -272,8 +272,8 @@ class ExportView(ScenarioMixin, View):
 
 
 class CompareMixin(ProtectedView):
-    """Two or more scenarios of one board side by side; each one fetched through the layer
-    (an invisible id is a 404 with a refused row, like any other object)."""
+    """Two or more scenarios of one board side by side, oldest first; each one fetched through
+    the layer (an invisible id is a 404 with a refused row, like any other object)."""
 
     access_model = Board
     access_lookup = ("pk", "board")
@@ -281,7 +281,7 @@ class CompareMixin(ProtectedView):
 
     def compared(self) -> list[Scenario]:
         ids = list(dict.fromkeys(self.request.GET.getlist("s")))[:MAX_COMPARED]
-        return [
+        scenarios = [
             access.get_object_or_404(
                 self.request,
                 selectors.scenario_queryset().filter(board=self.object),
@@ -291,6 +291,8 @@ class CompareMixin(ProtectedView):
             )
             for pk in ids
         ]
+        # The first made is the baseline the differences are taken from.
+        return sorted(scenarios, key=lambda s: (s.created_at, s.pk))
 
 
 class CompareView(CompareMixin, TemplateView):

@@ -99,7 +99,7 @@ class Command(BaseCommand):
             f"cliënten, {len(snap.offered)} aangeboden woningen, {len(snap.neighbourhoods)} buurten"
         )
         names = [name for name, _r in results]
-        width = max(12, *(len(n) for n in names))
+        width = max(12, *(len(n) + 2 for n in names))
         label_width = max(len(str(m.label)) for m in selectors.METRICS) + 2
         header = "".ljust(label_width) + "".join(n.rjust(width + 2) for n in names)
         if len(results) > 1:
