@@ -470,9 +470,7 @@ def board_stock(*, region_id: int, corporation_ids: Iterable[int]) -> QuerySet[D
     )
 
 
-def offered_count_since(
-    *, region_id: int, corporation_ids: Iterable[int], since: datetime
-) -> int:
+def offered_count_since(*, region_id: int, corporation_ids: Iterable[int], since: datetime) -> int:
     """How many distinct dwellings the member corporations offered to the board since `since`
     (from the dwellings' status history): the simulation's default vacancy flow."""
     return (
