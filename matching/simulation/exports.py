@@ -31,7 +31,7 @@ def _sheet(wb: Workbook, title: str, header: Sequence[Any], rows: Sequence[Seque
 
 def workbook(runs: Sequence[SimulationRun], *, threshold: int) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     names = [r.scenario.name for r in runs]
     summary = []
     for row in selectors.summary_rows(runs):

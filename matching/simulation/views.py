@@ -55,7 +55,7 @@ class IndexView(ProtectedView, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         boards = list(board_selectors.board_list(user=self.actor))
         if len(boards) == 1:
-            return redirect("simulation:scenario-list", board=boards[0].pk)  # type: ignore[return-value]
+            return redirect("simulation:scenario-list", board=boards[0].pk)
         return self.render_to_response({"boards": boards})
 
 
@@ -116,7 +116,7 @@ class ScenarioCreateView(ProtectedView, FormView):
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Scenario aangemaakt. Reken het door."))
-        return redirect("simulation:scenario-detail", pk=scenario.pk)  # type: ignore[return-value]
+        return redirect("simulation:scenario-detail", pk=scenario.pk)
 
 
 class ScenarioMixin(ProtectedView):
@@ -180,7 +180,7 @@ class ScenarioUpdateView(ScenarioMixin, FormView):
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Scenario opgeslagen."))
-        return redirect("simulation:scenario-detail", pk=scenario.pk)  # type: ignore[return-value]
+        return redirect("simulation:scenario-detail", pk=scenario.pk)
 
 
 class ScenarioDeleteView(ScenarioMixin, View):
@@ -303,7 +303,7 @@ class CompareView(CompareMixin, TemplateView):
         runs = [r for r in (selectors.latest_result(s) for s in scenarios) if r is not None]
         if len(runs) < 2:
             messages.info(request, _("Kies twee of meer scenario's met uitkomsten."))
-            return redirect("simulation:scenario-list", board=self.object.pk)  # type: ignore[return-value]
+            return redirect("simulation:scenario-list", board=self.object.pk)
         return self.render_to_response(
             {
                 "board": self.object,
