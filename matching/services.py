@@ -715,6 +715,59 @@ def proposal_override_confirm(
     return p
 
 
+def proposal_override_reject(
+    *, actor: User, proposal: Proposal, reason: str, request: HttpRequest | None = None
+) -> Proposal:
+    """The second municipality user refuses the chair's override: the proposal is withdrawn,
+    and its client and dwelling return to the pool. Four eyes: not by the requester."""
+    rule = _require(actor, "confirm", proposal, purpose=proposal.meeting.purpose)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            _("Geef aan waarom u de overschrijding niet bevestigt."),
+            field="reason",
+            code="required",
+        )
+    with transaction.atomic():
+        p = _locked(proposal)
+        if p.status != ProposalStatus.AWAITING_CONFIRMATION:
+            raise DomainError(
+                _("Dit voorstel wacht niet op bevestiging."), code="not_awaiting", conflict=True
+            )
+        if p.override_requested_by_id == actor.pk:
+            raise DomainError(
+                _("Vier ogen: iemand anders dan de aanvrager moet beslissen."), code="four_eyes"
+            )
+        p.status = ProposalStatus.WITHDRAWN
+        p.closed_at = timezone.now()
+        p.save()
+        _event(
+            p,
+            actor=actor,
+            kind="override_rejected",
+            message=_("Overschrijding niet bevestigd (vier ogen): %(reason)s")
+            % {"reason": reason[:300]},
+        )
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=p,
+            rule=rule,
+            purpose=f"{p.meeting.purpose}: override rejected",
+            request=request,
+        )
+        if p.override_requested_by is not None:
+            notify(
+                user=p.override_requested_by,
+                kind="board.override",
+                title=_("Overschrijding niet bevestigd: %(week)s") % {"week": p.meeting.week_label},
+                body=reason,
+                url=reverse("matching:proposal-detail", args=[p.pk]),
+                dedupe_key=f"board-override-rejected:{p.pk}",
+            )
+    return p
+
+
 # --- Deadlines, reminders, digest -----------------------------------------------------------
 
 

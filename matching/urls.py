@@ -41,4 +41,9 @@ urlpatterns = [
         views.ProposalConfirmView.as_view(),
         name="proposal-confirm",
     ),
+    path(
+        "tafel/voorstel/<int:pk>/niet-bevestigen/",
+        views.ProposalRejectOverrideView.as_view(),
+        name="proposal-reject-override",
+    ),
 ]

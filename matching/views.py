@@ -270,6 +270,18 @@ class ProposalRespondView(_ProposalAction):
         )
 
 
+class ProposalRejectOverrideView(_ProposalAction):
+    access_action = "confirm"
+
+    def perform(self, request: HttpRequest) -> Any:
+        return services.proposal_override_reject(
+            actor=request.user,
+            proposal=self.object,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+
+
 class ProposalConfirmView(_ProposalAction):
     access_action = "confirm"
 
