@@ -715,6 +715,32 @@ def proposal_override_confirm(
     return p
 
 
+def meeting_close(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> Meeting:
+    """The chair closes the meeting: its minutes are final and it is not recalculated.
+
+    Open proposals keep running on their own deadlines; closing decides nothing for them.
+    """
+    rule = _require(actor, "generate", meeting, purpose=meeting.purpose)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status == MeetingStatus.CLOSED:
+            raise DomainError(
+                _("Dit overleg is al afgerond."), code="meeting_closed", conflict=True
+            )
+        meeting.status = MeetingStatus.CLOSED
+        meeting.closed_at = timezone.now()
+        meeting.save(update_fields=["status", "closed_at"])
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=meeting,
+            rule=rule,
+            purpose=f"{meeting.purpose}: closed",
+            request=request,
+        )
+    return meeting
+
+
 def proposal_override_reject(
     *, actor: User, proposal: Proposal, reason: str, request: HttpRequest | None = None
 ) -> Proposal:

@@ -15,6 +15,9 @@ urlpatterns = [
         name="meeting-generate",
     ),
     path(
+        "tafel/overleg/<int:pk>/afronden/", views.MeetingCloseView.as_view(), name="meeting-close"
+    ),
+    path(
         "tafel/overleg/<int:pk>/overschrijden/",
         views.MeetingOverrideView.as_view(),
         name="meeting-override",

@@ -222,3 +222,19 @@ def test_a_client_leaving_the_board_withdraws_the_open_proposal(
         )
     p.refresh_from_db()
     assert p.status == ProposalStatus.WITHDRAWN
+
+
+def test_the_chair_closes_a_meeting_once_and_it_is_not_recalculated_after(world):
+    from matching.models import MeetingStatus
+
+    meeting = services.meeting_close(actor=world.chair, meeting=world.meeting)
+    assert meeting.status == MeetingStatus.CLOSED and meeting.closed_at is not None
+    with pytest.raises(services.DomainError, match="afgerond"):
+        services.meeting_close(actor=world.chair, meeting=meeting)
+    with pytest.raises(services.DomainError, match="afgerond"):
+        services.proposals_generate(meeting=meeting, actor=world.chair)
+
+
+def test_only_the_chair_closes_a_meeting(world):
+    with pytest.raises(services.DomainError, match="toestemming"):
+        services.meeting_close(actor=world.consultant_a, meeting=world.meeting)

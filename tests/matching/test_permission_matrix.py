@@ -47,6 +47,9 @@ MATRIX = {
     "matching:meeting-generate": (
         "post", lambda c: reverse("matching:meeting-generate", args=[c["meeting"].pk]), expect(302, allowed=CHAIR),
     ),
+    "matching:meeting-close": (
+        "post", lambda c: reverse("matching:meeting-close", args=[c["meeting"].pk]), expect(302, allowed=CHAIR),
+    ),
     "matching:meeting-override": (
         "post", lambda c: reverse("matching:meeting-override", args=[c["meeting"].pk]), expect(302, allowed=CHAIR),
     ),
