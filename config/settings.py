@@ -388,8 +388,6 @@ CELERY_BEAT_SCHEDULE["cases-expire-consents"] = {
     "task": "cases.tasks.expire_consents",
     "schedule": timedelta(hours=1),
 }
-# Name the client-status enum in the API schema (other apps have a "status" field too).
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ClientStatusEnum"] = "cases.models.ClientStatus"
 
 # --- Placement board (matching) -------------------------------------------------------------
 BOARD_GENERATE_HOURS_BEFORE = ENV.int(

@@ -210,10 +210,16 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
             if full["portiek"]:
                 parts.append(f"{full['portiek']} in een vol portiek")
             limits = f" ({', '.join(parts)})" if parts else ""
-            message = (
-                f"{rejected.allowed} passende woning(en){limits}; de overige gingen naar "
-                "cliënten met meer voorrang of een betere match."
-            )
+            if full["buurt"] + full["portiek"] >= rejected.allowed:
+                message = (
+                    f"{rejected.allowed} passende woning(en){limits}: geen daarvan kan nu "
+                    "binnen de grenzen van buurt en portiek."
+                )
+            else:
+                message = (
+                    f"{rejected.allowed} passende woning(en){limits}; de overige gingen naar "
+                    "cliënten met meer voorrang of een betere match."
+                )
         else:
             message = rejected.message()
         clients.append(

@@ -152,6 +152,31 @@ def test_an_override_waits_for_a_second_municipality_user(full_neighbourhood):
     assert world.second_chair.notifications.filter(kind="board.override").count() == 1
 
 
+def test_a_second_user_can_refuse_an_override_which_frees_client_and_dwelling(full_neighbourhood):
+    world, client, dwelling = full_neighbourhood
+    p = services.proposal_override_request(
+        actor=world.chair, meeting=world.meeting, client_id=client.pk, dwelling_id=dwelling.pk,
+        reason="Netwerk van de cliënt woont om de hoek.",
+    )  # fmt: skip
+    with pytest.raises(services.DomainError, match="Vier ogen"):
+        services.proposal_override_reject(actor=world.chair, proposal=p, reason="Toch niet.")
+    with pytest.raises(services.DomainError) as missing_reason:
+        services.proposal_override_reject(actor=world.second_chair, proposal=p, reason=" ")
+    assert missing_reason.value.field == "reason"
+    p = services.proposal_override_reject(
+        actor=world.second_chair, proposal=p, reason="De buurt zit al ruim boven het kantelpunt."
+    )
+    assert p.status == ProposalStatus.WITHDRAWN
+    assert p.events.filter(kind="override_rejected").exists()
+    assert world.chair.notifications.filter(kind="board.override").exists()
+    # The client and the dwelling are free again: a new request for the pair is possible.
+    again = services.proposal_override_request(
+        actor=world.chair, meeting=world.meeting, client_id=client.pk, dwelling_id=dwelling.pk,
+        reason="Nieuwe afspraak met de wijkagent gemaakt.",
+    )  # fmt: skip
+    assert again.status == ProposalStatus.AWAITING_CONFIRMATION
+
+
 def test_an_override_needs_a_written_reason(full_neighbourhood):
     world, client, dwelling = full_neighbourhood
     with pytest.raises(services.DomainError, match="reden"):
@@ -197,3 +222,19 @@ def test_a_client_leaving_the_board_withdraws_the_open_proposal(
         )
     p.refresh_from_db()
     assert p.status == ProposalStatus.WITHDRAWN
+
+
+def test_the_chair_closes_a_meeting_once_and_it_is_not_recalculated_after(world):
+    from matching.models import MeetingStatus
+
+    meeting = services.meeting_close(actor=world.chair, meeting=world.meeting)
+    assert meeting.status == MeetingStatus.CLOSED and meeting.closed_at is not None
+    with pytest.raises(services.DomainError, match="afgerond"):
+        services.meeting_close(actor=world.chair, meeting=meeting)
+    with pytest.raises(services.DomainError, match="afgerond"):
+        services.proposals_generate(meeting=meeting, actor=world.chair)
+
+
+def test_only_the_chair_closes_a_meeting(world):
+    with pytest.raises(services.DomainError, match="toestemming"):
+        services.meeting_close(actor=world.consultant_a, meeting=world.meeting)

@@ -47,6 +47,9 @@ MATRIX = {
     "matching:meeting-generate": (
         "post", lambda c: reverse("matching:meeting-generate", args=[c["meeting"].pk]), expect(302, allowed=CHAIR),
     ),
+    "matching:meeting-close": (
+        "post", lambda c: reverse("matching:meeting-close", args=[c["meeting"].pk]), expect(302, allowed=CHAIR),
+    ),
     "matching:meeting-override": (
         "post", lambda c: reverse("matching:meeting-override", args=[c["meeting"].pk]), expect(302, allowed=CHAIR),
     ),
@@ -61,6 +64,12 @@ MATRIX = {
     ),
     "matching:proposal-confirm": (
         "post", lambda c: reverse("matching:proposal-confirm", args=[c["p"].pk]), expect(302, allowed=MUNICIPALITY),
+    ),
+    "matching:proposal-reject-override": (
+        "post", lambda c: reverse("matching:proposal-reject-override", args=[c["p"].pk]), expect(302, allowed=MUNICIPALITY),
+    ),
+    "matching-proposal-reject-override": (
+        "post", lambda c: f"/api/v1/proposals/{c['p'].pk}/reject-override/", expect(400, allowed=MUNICIPALITY),
     ),
     "matching-board-list": ("get", lambda c: "/api/v1/boards/", {**expect(200, allowed=MEMBERS), "org_admin": 403, "outsider": 200}),
     "matching-board-detail": ("get", lambda c: f"/api/v1/boards/{c['board'].pk}/", VIEW),
