@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -85,7 +85,7 @@ def main() -> None:
                     scenario = Scenario.objects.create(
                         board=board,
                         name="bench",
-                        **{k: v for k, v in params["optimiser"].to_dict().items()},
+                        **params["optimiser"].to_dict(),
                     )
                     run = SimulationRun.objects.create(
                         scenario=scenario, parameters=params["optimiser"].to_dict(), total_weeks=52
