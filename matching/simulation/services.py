@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -298,8 +298,16 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
     started = time.perf_counter()
 
     def on_week(done: int, total: int) -> bool:
-        SimulationRun.objects.filter(pk=run_id).update(weeks_done=done, heartbeat_at=timezone.now())
-        return not SimulationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+        # Progress is for the page only: a busy database skips one report rather than failing
+        # the run (the next week reports again and reads the cancel flag again).
+        try:
+            SimulationRun.objects.filter(pk=run_id).update(
+                weeks_done=done, heartbeat_at=timezone.now()
+            )
+            return not SimulationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+        except OperationalError:
+            logger.warning("simulation run %s: progress not recorded (database busy)", run_id)
+            return True
 
     try:
         params = core.Params.from_dict(run.parameters)

@@ -7,12 +7,20 @@ duplicated message changes nothing more. Progress and cancel go through the run 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from . import services
 
 
-@shared_task(name="simulation.tasks.run_simulation", acks_late=True)
+# A database that is briefly busy (a locked SQLite file, a dropped connection) before the run
+# started is retried: the service only starts a run that is still queued, so a retry is safe.
+@shared_task(
+    name="simulation.tasks.run_simulation",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
 def run_simulation(run_id: int) -> str:
     return str(services.simulation_execute(run_id=run_id).status)
 
