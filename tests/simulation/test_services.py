@@ -255,3 +255,24 @@ def test_an_export_is_logged_and_is_a_workbook(sim_world, make_scenario):
 def test_an_export_without_results_is_refused(sim_world, make_scenario):
     with pytest.raises(DomainError):
         services.results_export(actor=sim_world.chair, scenarios=[make_scenario(run=False)])
+
+
+def test_a_busy_database_skips_a_progress_report_but_not_the_run(
+    sim_world, make_scenario, monkeypatch
+):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    scenario = make_scenario(run=False)
+    run = services.simulation_start(actor=sim_world.chair, scenario=scenario)
+    real_update = QuerySet.update
+
+    def flaky_update(self, **values):
+        if values.get("weeks_done") == 3:
+            raise OperationalError("database is locked")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", flaky_update)
+    services.simulation_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.weeks.count() == 12
