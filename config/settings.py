@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "housing",
     "cases",
     "matching",
+    "matching.placements",
 ]
 
 MIDDLEWARE = [
@@ -284,6 +285,10 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "cases.models.ClientStatus",
         "DwellingStatusEnum": "housing.models.DwellingStatus",
         "ImportStatusEnum": "housing.models.ImportStatus",
+        "MeetingStatusEnum": "matching.models.MeetingStatus",
+        "ProposalStatusEnum": "matching.models.ProposalStatus",
+        "PlacementStatusEnum": "matching.placements.models.PlacementStatus",
+        "AgreementStateEnum": "matching.placements.models.AgreementState",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
@@ -411,4 +416,12 @@ CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
 CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
     "task": "matching.tasks.send_digests",
     "schedule": timedelta(hours=6),  # keyed per ISO week: the first run of a week sends it
+}
+
+# --- Placements and agreements (matching.placements) ---------------------------------------
+# Daily: evaluations and agreement ends due within four weeks or overdue are reminded to the
+# coordinator and the consultant, once per due date (keyed), so the hour does not matter.
+CELERY_BEAT_SCHEDULE["placements-send-reminders"] = {
+    "task": "matching.placements.tasks.send_reminders",
+    "schedule": timedelta(days=1),
 }

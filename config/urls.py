@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("cases.api.urls")),
     path("", include("housing.api.urls")),
     path("", include("matching.api.urls")),
+    path("", include("matching.placements.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("housing.urls")),
     path("", include("matching.urls")),
+    path("", include("matching.placements.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),
