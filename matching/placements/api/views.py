@@ -68,7 +68,11 @@ class PlacementViewSet(
     access_purpose = "plaatsingen"
 
     def get_base_queryset(self) -> Any:
-        qs = selectors.placement_detail_queryset().order_by("-created_at", "-pk")
+        qs = (
+            selectors.placement_detail_queryset()
+            .prefetch_related("agreements")
+            .order_by("-created_at", "-pk")
+        )
         state = self.request.query_params.get("status")
         return qs.filter(status=state) if state else qs
 
