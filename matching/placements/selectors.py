@@ -14,8 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import Role, User
@@ -31,6 +32,7 @@ from .models import (
     AgreementState,
     AgreementTransition,
     Evaluation,
+    Party,
     Placement,
     Signature,
 )
@@ -131,7 +133,13 @@ def agreement_list(
             running
             & (Q(next_evaluation__lt=today) | Q(next_evaluation__isnull=True, end_date__lt=today))
         )
-    return qs.order_by("next_evaluation", "end_date", "-created_at", "-pk")
+    # Whatever is due first on top, on SQLite and PostgreSQL alike (nulls last).
+    return qs.order_by(
+        F("next_evaluation").asc(nulls_last=True),
+        F("end_date").asc(nulls_last=True),
+        "-created_at",
+        "-pk",
+    )
 
 
 @dataclass
@@ -316,11 +324,46 @@ def purpose_of_evaluation(evaluation_id: Any) -> str:
 CARE_ONLY_ACTIONS = frozenset({"care_stop", "care_resume"})
 
 
+ACTION_LABELS = {
+    "create": _("Aangemaakt"),
+    "edit_terms": _("Voorwaarden gewijzigd"),
+    "issue": _("Aangeboden ter ondertekening"),
+    "sign": _("Getekend door %(party)s op %(signed_on)s"),
+    "revise": _("Terug naar concept"),
+    "cancel": _("Plaatsing vervallen"),
+    "extend": _("Verlengd tot %(end_date)s"),
+    "flip": _("Omgeklapt: huurcontract op naam van de huurder per %(lease_start)s"),
+    "convert": _("Omgezet naar regulier huurcontract per %(lease_start)s"),
+    "care_stop": _("Zorg gestopt per %(stopped_on)s"),
+    "care_resume": _("Zorg hervat"),
+    "end": _("Beëindigd per %(ended_on)s"),
+    "evaluation": _("Evaluatie vastgelegd"),
+    "evaluation_confirmed": _("Evaluatie bevestigd door de andere partij"),
+}
+
+
+def _label(action: str, details: dict[str, Any]) -> str:
+    values: dict[str, str] = {}
+    for key, value in details.items():
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+            values[key] = dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+        else:
+            values[key] = str(value)
+    if "party" in values:
+        values["party"] = str(dict(Party.choices).get(values["party"], values["party"]))
+    label = str(ACTION_LABELS.get(action, action))
+    try:
+        return label % values
+    except (KeyError, ValueError):
+        return label.split(" %(")[0]
+
+
 @dataclass
 class TimelineEntry:
     at: dt.datetime
     actor: str
     action: str
+    label: str
     from_state: str
     to_state: str
     to_state_label: str
@@ -329,8 +372,8 @@ class TimelineEntry:
 
 
 def timeline_for(*, user: User, agreement: Agreement) -> list[TimelineEntry]:
-    """The agreement's history as this reader may see it: the municipality sees the steps
-    without reasons; the corporation sees every reason except why care stopped."""
+    """The agreement's history as this reader may see it: every step with who and when; the
+    municipality sees no reasons; the corporation every reason except why care stopped."""
     from .permissions import COORDINATOR, PARTY
 
     placement = agreement.placement
@@ -348,6 +391,7 @@ def timeline_for(*, user: User, agreement: Agreement) -> list[TimelineEntry]:
                 at=t.at,
                 actor=t.actor.full_name if t.actor else "",
                 action=t.action,
+                label=_label(t.action, t.details or {}),
                 from_state=t.from_state,
                 to_state=t.to_state,
                 to_state_label=str(labels.get(t.to_state, t.to_state)),

@@ -107,7 +107,9 @@ class World:
             data.update(support_hours_per_week=Decimal("4.0"))
         if kind == AgreementKind.TRIANGLE:
             data["care_contract_reference"] = "ZC-2026-118"
-        return services.agreement_update_terms(actor=self.coordinator, agreement=agreement, data=data)
+        return services.agreement_update_terms(
+            actor=self.coordinator, agreement=agreement, data=data
+        )
 
     def issued(self, **kw: Any) -> Any:
         agreement = self.draft(**kw)

@@ -30,7 +30,9 @@ def test_the_flip_lease_pdf_names_the_parties_terms_and_signatures(world):
     pdf = documents.render_pdf(document=document, viewer=world.coordinator)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
     text = text_of(pdf)
-    name = case_selectors.client_names([agreement.placement.client_id])[agreement.placement.client_id]
+    name = case_selectors.client_names([agreement.placement.client_id])[
+        agreement.placement.client_id
+    ]
     for expected in (
         "Omklapcontract",
         "Woonstichting De Kade",
@@ -57,7 +59,9 @@ def test_the_flip_lease_pdf_names_the_parties_terms_and_signatures(world):
 )
 def test_every_kind_has_its_own_document(world, kind, phrase):
     agreement = world.issued(kind=kind)
-    text = text_of(documents.render_pdf(document=agreement.documents.get(), viewer=world.consultant))
+    text = text_of(
+        documents.render_pdf(document=agreement.documents.get(), viewer=world.consultant)
+    )
     assert phrase in text
     assert "Handtekening" in text  # empty signature blocks before signing
 
@@ -67,10 +71,14 @@ def test_a_reader_who_may_not_see_the_name_gets_the_pseudonym(world):
     placement = agreement.placement
     # The consultant sees the name while the client's consent is in force ...
     name = case_selectors.client_names([placement.client_id])[placement.client_id]
-    assert name in text_of(documents.render_pdf(document=agreement.documents.get(), viewer=world.consultant))
+    assert name in text_of(
+        documents.render_pdf(document=agreement.documents.get(), viewer=world.consultant)
+    )
     # ... and only the pseudonym once it is withdrawn.
     placement.client.consents.update(ended_at="2020-01-01T00:00:00Z", end_reason="withdrawn")
-    text = text_of(documents.render_pdf(document=agreement.documents.get(), viewer=world.consultant))
+    text = text_of(
+        documents.render_pdf(document=agreement.documents.get(), viewer=world.consultant)
+    )
     assert name not in text
     assert placement.client_reference in text
 

@@ -41,9 +41,10 @@ def test_making_a_placement_reserves_the_dwelling_and_matches_the_client(world):
 
 def test_the_agreement_type_defaults_to_the_preference_and_can_be_chosen(world):
     proposal = world.proposal(kind=AgreementKind.TRIANGLE)
-    assert services.placement_create(
-        actor=world.coordinator, proposal=proposal
-    ).agreements.get().kind == AgreementKind.TRIANGLE
+    assert (
+        services.placement_create(actor=world.coordinator, proposal=proposal).agreements.get().kind
+        == AgreementKind.TRIANGLE
+    )
     other = world.proposal(kind=AgreementKind.TRIANGLE)
     chosen = services.placement_create(
         actor=world.coordinator, proposal=other, kind=AgreementKind.TRIPARTITE

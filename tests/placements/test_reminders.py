@@ -31,7 +31,9 @@ def test_the_daily_task_is_scheduled():
     assert entry["schedule"] == dt.timedelta(days=1)
 
 
-def test_an_evaluation_due_within_four_weeks_is_reminded_once(world, django_capture_on_commit_callbacks):
+def test_an_evaluation_due_within_four_weeks_is_reminded_once(
+    world, django_capture_on_commit_callbacks
+):
     agreement = backdate(world.signed(), days=366 - 20)  # evaluation in 20 days
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.send_reminders() == {"evaluations": 1, "ends": 0}

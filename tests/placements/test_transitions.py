@@ -503,7 +503,9 @@ def test_a_tripartite_agreement_becomes_an_ordinary_lease_after_a_positive_end(w
 def test_flip_is_not_a_step_of_a_tripartite_agreement(world):
     agreement = world.signed(kind=AgreementKind.TRIPARTITE)
     error = refused(
-        lambda: services.flip_lease_flip(actor=world.consultant, agreement=agreement, evaluation_id=1),
+        lambda: services.flip_lease_flip(
+            actor=world.consultant, agreement=agreement, evaluation_id=1
+        ),
         agreement,
         code="invalid_transition",
     )
@@ -536,7 +538,9 @@ def test_care_stopped_under_a_triangle_contract_alerts_the_corporation(world):
 def test_only_the_care_provider_records_care_stopped(world):
     agreement = world.signed(kind=AgreementKind.TRIANGLE)
     refused(
-        lambda: services.triangle_care_stop(actor=world.consultant, agreement=agreement, reason="x"),
+        lambda: services.triangle_care_stop(
+            actor=world.consultant, agreement=agreement, reason="x"
+        ),
         agreement,
         code="forbidden",
     )
@@ -554,7 +558,9 @@ def test_a_step_that_needs_a_reason_is_refused_without_one(world):
 def test_a_follow_up_lease_cannot_lapse(world):
     agreement = running_flip_lease(world)
     evaluation = evaluated(world, agreement)
-    services.flip_lease_flip(actor=world.consultant, agreement=agreement, evaluation_id=evaluation.pk)
+    services.flip_lease_flip(
+        actor=world.consultant, agreement=agreement, evaluation_id=evaluation.pk
+    )
     lease = Agreement.objects.get(previous=agreement)
     refused(
         lambda: services.agreement_cancel(actor=world.coordinator, agreement=lease, reason="x"),

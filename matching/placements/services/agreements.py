@@ -80,7 +80,6 @@ def agreement_update_terms(
                 action="edit_terms",
                 to_state=locked.state,
                 actor=actor,
-                reason=_("Voorwaarden gewijzigd"),
                 details={"fields": changed},
             )
         _log(
@@ -298,8 +297,7 @@ def agreement_sign(
             action="sign",
             to_state=target,
             actor=actor,
-            reason=_("Getekend door %(party)s op %(date)s")
-            % {"party": Party(party).label, "date": _fmt(signed_on)},
+            reason=signed_by_name.strip()[:150],
             details={"party": party, "signed_on": signed_on.isoformat(), "version": locked.version},
         )
         if last:

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.services import notify
@@ -74,11 +75,14 @@ def reminder_evaluation(*, evaluation_id: int, today: dt.date | None = None) -> 
         "ref": placement.client_reference,
         "date": _fmt(ev.due_on),
     }
-    title = (
-        _("Te laat: %(kind)s %(agreement)s %(ref)s (gepland %(date)s)")
-        if overdue
-        else _("%(kind)s %(agreement)s %(ref)s op %(date)s")
-    ) % values
+    title = capfirst(
+        (
+            _("Te laat: %(kind)s %(agreement)s %(ref)s (gepland %(date)s)")
+            if overdue
+            else _("%(kind)s %(agreement)s %(ref)s op %(date)s")
+        )
+        % values
+    )
     sent = 0
     for user in _responsible(placement):
         if notify(
@@ -111,11 +115,14 @@ def reminder_agreement_end(*, agreement_id: int, today: dt.date | None = None) -
         "ref": placement.client_reference,
         "date": _fmt(agreement.end_date),
     }
-    title = (
-        _("Verlopen: %(agreement)s %(ref)s eindigde %(date)s")
-        if agreement.end_date < today
-        else _("%(agreement)s %(ref)s eindigt %(date)s")
-    ) % values
+    title = capfirst(
+        (
+            _("Verlopen: %(agreement)s %(ref)s eindigde %(date)s")
+            if agreement.end_date < today
+            else _("%(agreement)s %(ref)s eindigt %(date)s")
+        )
+        % values
+    )
     sent = 0
     for user in _responsible(placement):
         if notify(
