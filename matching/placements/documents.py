@@ -31,8 +31,8 @@ def context(*, document: AgreementDocument, viewer: User) -> dict[str, Any]:
         terms[field] = _date(terms.get(field))
     name = selectors.visible_names(user=viewer, placements=[placement]).get(placement.pk, "")
     signatures = {s.party: s for s in selectors.signatures_of(agreement, document.version)}
-    labels = dict(Party.choices)
-    party_names = {
+    labels: dict[str, str] = {str(k): str(v) for k, v in Party.choices}
+    party_names: dict[str, str] = {
         Party.CLIENT: name or f"cliënt {placement.client_reference}",
         Party.CARE_PROVIDER: terms["care_provider"],
         Party.CORPORATION: terms["corporation"],

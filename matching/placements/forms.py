@@ -124,6 +124,12 @@ class IssueForm(forms.Form):
     pass
 
 
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def _evaluation_choices(evaluations: list[Evaluation]) -> list[tuple[str, str]]:
     return [
         (
@@ -148,10 +154,11 @@ class _CitingForm(forms.Form):
             for e in evaluations or []
             if e.kind == EvaluationKind.FINAL and not e.decision and not e.cancelled
         ]
-        self.fields["evaluation"].choices = [
-            ("", _("— kies een gehouden eindevaluatie —")),
-            *_evaluation_choices(usable),
-        ]
+        _set_choices(
+            self,
+            "evaluation",
+            [("", str(_("— kies een gehouden eindevaluatie —"))), *_evaluation_choices(usable)],
+        )
 
 
 class ExtendForm(_CitingForm):
@@ -187,7 +194,7 @@ class EndForm(forms.Form):
             for e in evaluations or []
             if e.kind == EvaluationKind.FINAL and not e.decision and not e.cancelled
         ]
-        self.fields["evaluation"].choices = [("", "—"), *_evaluation_choices(usable)]
+        _set_choices(self, "evaluation", [("", "—"), *_evaluation_choices(usable)])
 
 
 class CareStopForm(forms.Form):
@@ -233,7 +240,7 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if parties is not None:
             labels = dict(Party.choices)
-            self.fields["party"].choices = [(p, labels[p]) for p in parties]
+            _set_choices(self, "party", [(p, str(labels[p])) for p in parties])
 
 
 YES_NO = [("yes", _("ja")), ("no", _("nee"))]

@@ -8,7 +8,7 @@ municipality reads the same pages without care terms, evaluation details or name
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -23,7 +23,7 @@ from accounts import access
 from accounts.access import log
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from accounts.models import AccessAction, Role
+from accounts.models import AccessAction, Role, User
 
 from .. import selectors as board_selectors
 from ..models import Proposal
@@ -189,6 +189,7 @@ class PlacementCreateView(ProtectedView, TemplateView):
 
 
 class PlacementMixin(ProtectedView):
+    kwargs: dict[str, Any]
     access_model = Placement
     access_lookup = ("pk", "pk")
 
@@ -200,7 +201,7 @@ class PlacementMixin(ProtectedView):
 
 
 def placement_context(request: HttpRequest, placement: Placement, **extra: Any) -> dict[str, Any]:
-    user = request.user
+    user = cast(User, request.user)
     can_welcome = access.decide(user, "welcome", placement).allowed
     talk = getattr(placement, "welcome_talk", None)
     form = extra.pop("welcome_form", None)
@@ -255,6 +256,7 @@ class WelcomeTalkView(PlacementMixin, TemplateView):
 
 
 class AgreementMixin(ProtectedView):
+    kwargs: dict[str, Any]
     access_model = Agreement
     access_lookup = ("pk", "pk")
 
@@ -271,7 +273,7 @@ def _sign_form(request: HttpRequest, agreement: Agreement, data: Any = None) -> 
         return None
     signed = {s.party for s in selectors.signatures_of(agreement)}
     due = machine.next_signer(agreement.kind, signed)
-    mine = services.parties_of(request.user, agreement.placement)
+    mine = services.parties_of(cast(User, request.user), agreement.placement)
     if due is None or machine.RECORDED_BY[due] not in mine:
         return None if data is None else SignForm(data, parties=[due] if due else [])
     return SignForm(data, parties=[due])
@@ -284,7 +286,7 @@ def agreement_context(
     bound: forms.Form | None = None,
     bound_action: str = "",
 ) -> dict[str, Any]:
-    user = request.user
+    user = cast(User, request.user)
     placement = agreement.placement
     evaluations = list(selectors.evaluations_of(agreement))
     steps = []
@@ -447,6 +449,7 @@ class AgreementDocumentView(AgreementMixin, View):
 
 
 class EvaluationMixin(ProtectedView):
+    kwargs: dict[str, Any]
     access_model = Evaluation
     access_lookup = ("pk", "pk")
 

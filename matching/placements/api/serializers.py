@@ -145,7 +145,9 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
     neighbourhood = serializers.CharField(source="neighbourhood.code")
     care_provider = serializers.CharField(source="care_provider.name")
     corporation = serializers.CharField(source="corporation.name")
-    agreements = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    agreements: serializers.PrimaryKeyRelatedField[Agreement] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Placement

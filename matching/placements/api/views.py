@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import log
-from accounts.access.drf import ProtectedViewSetMixin
+from accounts.access.drf import ProtectedViewSetMixin, actor
 from accounts.errors import DomainError
 from accounts.models import AccessAction
 
@@ -47,7 +47,7 @@ def raise_for(error: DomainError) -> None:
 
 def _log_search(request: Request, model: Any, count: int, purpose: str) -> None:
     log.record(
-        actor=request.user,
+        actor=actor(request),
         action=AccessAction.SEARCH,
         target=model,
         object_id=f"{count} getoond",
@@ -82,7 +82,7 @@ class PlacementViewSet(
         return serializers.PlacementSerializer
 
     def _respond(self, rows: list[Placement], *, many: bool = True, **kw: Any) -> Any:
-        names = selectors.visible_names(user=self.request.user, placements=rows)
+        names = selectors.visible_names(user=actor(self.request), placements=rows)
         context = {**self.get_serializer_context(), "names": names}
         serializer_class = self.get_serializer_class()
         return serializer_class(rows if many else rows[0], many=many, context=context).data
@@ -101,7 +101,7 @@ class PlacementViewSet(
         """Make a placement from an agreed proposal (proposal id, optional kind)."""
         data = serializers.PlacementCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = selectors.proposals_to_place(user=request.user).filter(
+        proposal = selectors.proposals_to_place(user=actor(request)).filter(
             pk=data.validated_data["proposal"]
         )
         found: Proposal | None = proposal.first()
@@ -111,7 +111,7 @@ class PlacementViewSet(
             )
         try:
             placement = services.placement_create(
-                actor=request.user,
+                actor=actor(request),
                 proposal=found,
                 kind=data.validated_data.get("kind") or "",
                 request=request,
@@ -130,7 +130,7 @@ class PlacementViewSet(
         data.is_valid(raise_exception=True)
         try:
             services.welcome_talk_record(
-                actor=request.user, placement=placement, request=request, **data.validated_data
+                actor=actor(request), placement=placement, request=request, **data.validated_data
             )
         except DomainError as error:
             raise_for(error)
@@ -181,7 +181,7 @@ class AgreementViewSet(
         return serializers.AgreementDetailSerializer
 
     def _data(self, agreement: Agreement) -> Any:
-        names = selectors.visible_names(user=self.request.user, placements=[agreement.placement])
+        names = selectors.visible_names(user=actor(self.request), placements=[agreement.placement])
         context = {**self.get_serializer_context(), "names": names}
         return serializers.AgreementDetailSerializer(agreement, context=context).data
 
@@ -191,7 +191,7 @@ class AgreementViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = request.query_params
         queryset = selectors.agreement_list(
-            user=request.user,
+            user=actor(request),
             state=params.get("state", ""),
             kind=params.get("kind", ""),
             due=params.get("due", ""),
@@ -199,7 +199,7 @@ class AgreementViewSet(
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
         _log_search(request, Agreement, len(rows), self.access_purpose)
-        names = selectors.visible_names(user=request.user, placements=[a.placement for a in rows])
+        names = selectors.visible_names(user=actor(request), placements=[a.placement for a in rows])
         context = {**self.get_serializer_context(), "names": names}
         data = serializers.AgreementSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
@@ -214,7 +214,7 @@ class AgreementViewSet(
         data.is_valid(raise_exception=True)
         try:
             services.agreement_update_terms(
-                actor=request.user, agreement=agreement, data=data.validated_data, request=request
+                actor=actor(request), agreement=agreement, data=data.validated_data, request=request
             )
         except DomainError as error:
             raise_for(error)
@@ -226,7 +226,7 @@ class AgreementViewSet(
         data.is_valid(raise_exception=True)
         try:
             services.agreement_step(
-                actor=request.user,
+                actor=actor(request),
                 agreement=agreement,
                 action=name,
                 data=data.validated_data,
@@ -289,7 +289,7 @@ class AgreementViewSet(
         data.is_valid(raise_exception=True)
         try:
             services.agreement_sign(
-                actor=request.user, agreement=agreement, request=request, **data.validated_data
+                actor=actor(request), agreement=agreement, request=request, **data.validated_data
             )
         except DomainError as error:
             raise_for(error)
@@ -309,7 +309,7 @@ class AgreementViewSet(
         if document is None:
             raise exceptions.NotFound()
         response = HttpResponse(
-            documents.render_pdf(document=document, viewer=request.user),
+            documents.render_pdf(document=document, viewer=actor(request)),
             content_type="application/pdf",
         )
         response["Content-Disposition"] = f'inline; filename="{documents.filename(document)}"'
@@ -354,7 +354,10 @@ class EvaluationViewSet(
         data.is_valid(raise_exception=True)
         try:
             evaluation = services.evaluation_record(
-                actor=request.user, evaluation=evaluation, data=data.validated_data, request=request
+                actor=actor(request),
+                evaluation=evaluation,
+                data=data.validated_data,
+                request=request,
             )
         except DomainError as error:
             raise_for(error)
@@ -366,7 +369,7 @@ class EvaluationViewSet(
         evaluation = self.get_object()
         try:
             evaluation = services.evaluation_confirm(
-                actor=request.user, evaluation=evaluation, request=request
+                actor=actor(request), evaluation=evaluation, request=request
             )
         except DomainError as error:
             raise_for(error)

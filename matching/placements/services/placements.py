@@ -176,6 +176,7 @@ def welcome_talk_record(
         errors["participants"] = [_("Noem wie er bij het gesprek waren.")]
     if errors:
         raise TermsInvalid(errors)
+    assert held_on is not None
     with transaction.atomic():
         locked = Placement.objects.select_for_update().select_related("client").get(pk=placement.pk)
         if locked.status != PlacementStatus.ACTIVE:
