@@ -36,9 +36,7 @@ def race(*calls):
     return results, errors
 
 
-def test_two_parties_placing_the_same_proposal_at_once_make_one_placement(
-    transactional_db, world
-):
+def test_two_parties_placing_the_same_proposal_at_once_make_one_placement(transactional_db, world):
     proposal = world.proposal()
     results, errors = race(
         lambda: services.placement_create(actor=world.coordinator, proposal=proposal),
