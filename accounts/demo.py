@@ -14,7 +14,7 @@ from .models import Organisation, OrganisationKind, Region, Role, User
 from .services import membership_grant
 
 DEMO_PASSWORD = "woonbrug-demo-2026"  # noqa: S105 - documented demo-only password
-REGION = ("Regio Veerhaven", "veerhaven")
+REGION = ("Veerhaven", "veerhaven")  # shown as "regio Veerhaven"
 
 ORGANISATIONS: list[tuple[str, str, str]] = [
     ("gemeente-veerhaven", "Gemeente Veerhaven", OrganisationKind.MUNICIPALITY),
@@ -88,7 +88,7 @@ def demo_accounts() -> list[tuple[str, str]]:
 
 def seed(*, stdout: TextIO) -> None:
     with transaction.atomic():
-        region, _ = Region.objects.get_or_create(slug=REGION[1], defaults={"name": REGION[0]})
+        region, _ = Region.objects.update_or_create(slug=REGION[1], defaults={"name": REGION[0]})
         orgs = {}
         for slug, name, kind in ORGANISATIONS:
             orgs[slug], _ = Organisation.objects.get_or_create(

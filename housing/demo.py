@@ -110,9 +110,10 @@ def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
     weakness = dict(
         zip([n["code"] for n in sample_data.neighbourhoods()], sample_data.weakness(), strict=True)
     )
-    # Cheap stock sits in weak neighbourhoods (DOMAIN.md): weight the choice by weakness.
+    # Cheap stock sits more often in weak neighbourhoods (DOMAIN.md): weight by weakness,
+    # but not so much that the demo board has nowhere with room to propose.
     codes = sorted(neighbourhoods)
-    weights = [0.2 + weakness[c] * 2 for c in codes]
+    weights = [0.6 + weakness[c] for c in codes]
     now = timezone.now()
     today = timezone.localdate()
     created = 0

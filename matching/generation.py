@@ -16,6 +16,7 @@ from typing import Any
 from cases import selectors as case_selectors
 from housing import selectors as housing_selectors
 from matching import engine
+from matching.engine import rules as engine_rules
 
 from .models import ACTIVE_STATUSES, Meeting, Proposal, ProposalStatus
 
@@ -207,6 +208,22 @@ def explanation(breakdown: engine.ScoreBreakdown) -> str:
     return " ".join(p.message for p in parts)
 
 
+# The engine's rule labels are phrases about dwellings ("zijn te duur"); without their verb
+# they read as the reason per client ("voor 12 cliënten te duur").
+_RULE_PHRASES = {rule.code: rule.label.split(" ", 1)[1] for rule in engine_rules.RULES}
+
+
+def _no_client_fits(codes: Counter[str]) -> str:
+    """Why no client fits a dwelling, in Dutch: the three rules that reject most clients."""
+    if not codes:
+        return "Geen cliënt past: er staan geen cliënten aan tafel."
+    parts = [
+        f"voor {n} {'cliënt' if n == 1 else 'cliënten'} {_RULE_PHRASES.get(code, code)}"
+        for code, n in codes.most_common(3)
+    ]
+    return f"Geen cliënt past: {', '.join(parts)}."
+
+
 def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
     """Per client and per dwelling without a proposal: the rules or limits that blocked it."""
     assigned_clients = {a.client for a in outcome.solution.assignments}
@@ -242,10 +259,16 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
             if full["portiek"]:
                 parts.append(f"{full['portiek']} in een vol portiek")
             limits = f" ({', '.join(parts)})" if parts else ""
-            message = (
-                f"{rejected.allowed} passende woning(en){limits}; de overige gingen naar "
-                "cliënten met meer voorrang of een betere match."
-            )
+            if full["buurt"] + full["portiek"] >= rejected.allowed:
+                message = (
+                    f"{rejected.allowed} passende woning(en){limits}: geen daarvan kan nu "
+                    "binnen de grenzen van buurt en portiek."
+                )
+            else:
+                message = (
+                    f"{rejected.allowed} passende woning(en){limits}; de overige gingen naar "
+                    "cliënten met meer voorrang of een betere match."
+                )
         else:
             message = rejected.message()
         clients.append(
@@ -275,8 +298,7 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
                 codes: Counter[str] = Counter()
                 for ec in pool.engine_clients:
                     codes.update(r.code for r in engine.rejections_for(ec, ed))
-                top = ", ".join(f"{code} ({n})" for code, n in codes.most_common(3))
-                reasons.append(f"Geen cliënt past (regels: {top or 'geen cliënten'}).")
+                reasons.append(_no_client_fits(codes))
             else:
                 reasons.append("Passende cliënten kregen een woning met een hogere score.")
         dwellings.append(

@@ -10,6 +10,7 @@ partial unique constraints on active proposals are the last line.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -398,6 +399,106 @@ def _already_decided(proposal: Proposal, who: str, by: User | None, at: Any) -> 
     )
 
 
+@dataclass(frozen=True)
+class _Party:
+    """One side of a proposal that answers it: the corporation or the client."""
+
+    prefix: str  # the Proposal fields "<prefix>_decision", "_by", "_at", "_reason", "_text"
+    organisation_field: str  # whose organisation acts, for the access log
+    no: str  # the decision that ends the proposal
+    yes_reason: str  # stored as the reason of a positive answer
+    ended_status: str
+    reasons: dict[str, Any]
+    already: Any  # "<who>'s answer is already recorded"
+    yes_kind: str
+    yes_text: Any
+    no_kind: str
+    no_text: Any
+
+
+CORPORATION = _Party(
+    prefix="consultant",
+    organisation_field="corporation_id",
+    no=ConsultantDecision.DECLINED,
+    yes_reason="",
+    ended_status=ProposalStatus.DECLINED,
+    reasons=CONSULTANT_DECLINE_REASONS,
+    already=gettext_lazy("Het besluit van de corporatie"),
+    yes_kind="approved",
+    yes_text=gettext_lazy("Akkoord van de corporatie"),
+    no_kind="declined",
+    no_text=gettext_lazy("Afgewezen door de corporatie"),
+)
+CLIENT = _Party(
+    prefix="client",
+    organisation_field="care_provider_id",
+    no=ClientDecision.REFUSED,
+    yes_reason="accepted",
+    ended_status=ProposalStatus.REFUSED,
+    reasons=CLIENT_REFUSAL_REASONS,
+    already=gettext_lazy("Het antwoord van de cliënt"),
+    yes_kind="accepted",
+    yes_text=gettext_lazy("Aanvaard door de cliënt"),
+    no_kind="refused",
+    no_text=gettext_lazy("Geweigerd door de cliënt"),
+)
+
+
+def _answer(
+    party: _Party,
+    *,
+    actor: User,
+    proposal: Proposal,
+    decision: str,
+    reason: str,
+    text: str,
+    rule: str,
+    request: HttpRequest | None,
+) -> Proposal:
+    """Record one party's answer under the proposal's row lock (one winner when two race)."""
+    if decision == party.no:
+        reason, text = _reason(party.reasons, reason, text)
+    else:
+        reason, text = party.yes_reason, (text or "").strip()[:500]
+    with transaction.atomic():
+        p = _locked(proposal)
+        if getattr(p, f"{party.prefix}_decision"):
+            raise _already_decided(
+                p, party.already, getattr(p, f"{party.prefix}_by"), getattr(p, f"{party.prefix}_at")
+            )
+        if p.status != ProposalStatus.OPEN:
+            raise DomainError(
+                _("Dit voorstel is %(status)s; er valt niets meer te besluiten.")
+                % {"status": p.get_status_display()},
+                code="not_open",
+                conflict=True,
+            )
+        now = timezone.now()
+        for field, value in (
+            ("decision", decision), ("by", actor), ("at", now), ("reason", reason), ("text", text)
+        ):  # fmt: skip
+            setattr(p, f"{party.prefix}_{field}", value)
+        if decision == party.no:
+            p.status = party.ended_status
+            p.closed_at = now
+            message = f"{party.no_text}: {party.reasons[reason]}. {text}".strip()
+            _event(p, actor=actor, kind=party.no_kind, message=message)
+        else:
+            _event(p, actor=actor, kind=party.yes_kind, message=f"{party.yes_text}. {text}".strip())
+            _maybe_agree(p, actor)
+        p.save()
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=p,
+            rule=rule,
+            purpose=f"{p.meeting.purpose}: {decision}",
+            request=request,
+            organisation_id=getattr(p, party.organisation_field),
+        )
+    return p
+
+
 def proposal_decide(
     *,
     actor: User,
@@ -416,58 +517,10 @@ def proposal_decide(
     if decision not in ConsultantDecision.values:
         raise DomainError(_("Onbekend besluit."), field="decision", code="invalid")
     rule = _require(actor, "decide", proposal, purpose=proposal.meeting.purpose)
-    if decision == ConsultantDecision.DECLINED:
-        reason, text = _reason(CONSULTANT_DECLINE_REASONS, reason, text)
-    else:
-        reason, text = "", (text or "").strip()[:500]
-    with transaction.atomic():
-        p = _locked(proposal)
-        if p.consultant_decision:
-            raise _already_decided(
-                p, _("Het besluit van de corporatie"), p.consultant_by, p.consultant_at
-            )
-        if p.status != ProposalStatus.OPEN:
-            raise DomainError(
-                _("Dit voorstel is %(status)s; er valt niets meer te besluiten.")
-                % {"status": p.get_status_display()},
-                code="not_open",
-                conflict=True,
-            )
-        now = timezone.now()
-        p.consultant_decision = decision
-        p.consultant_by = actor
-        p.consultant_at = now
-        p.consultant_reason = reason
-        p.consultant_text = text
-        if decision == ConsultantDecision.DECLINED:
-            p.status = ProposalStatus.DECLINED
-            p.closed_at = now
-            label = CONSULTANT_DECLINE_REASONS[reason]
-            _event(
-                p,
-                actor=actor,
-                kind="declined",
-                message=f"{_('Afgewezen door de corporatie')}: {label}. {text}".strip(),
-            )
-        else:
-            _event(
-                p,
-                actor=actor,
-                kind="approved",
-                message=f"{_('Akkoord van de corporatie')}. {text}".strip(),
-            )
-            _maybe_agree(p, actor)
-        p.save()
-        log.record(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            target=p,
-            rule=rule,
-            purpose=f"{p.meeting.purpose}: {decision}",
-            request=request,
-            organisation_id=p.corporation_id,
-        )
-    return p
+    return _answer(
+        CORPORATION, actor=actor, proposal=proposal, decision=decision, reason=reason,
+        text=text, rule=rule, request=request,
+    )  # fmt: skip
 
 
 def proposal_respond(
@@ -483,56 +536,10 @@ def proposal_respond(
     if decision not in ClientDecision.values:
         raise DomainError(_("Onbekend besluit."), field="decision", code="invalid")
     rule = _require(actor, "respond", proposal, purpose=proposal.meeting.purpose)
-    if decision == ClientDecision.REFUSED:
-        reason, text = _reason(CLIENT_REFUSAL_REASONS, reason, text)
-    else:
-        reason, text = "accepted", (text or "").strip()[:500]
-    with transaction.atomic():
-        p = _locked(proposal)
-        if p.client_decision:
-            raise _already_decided(p, _("Het antwoord van de cliënt"), p.client_by, p.client_at)
-        if p.status != ProposalStatus.OPEN:
-            raise DomainError(
-                _("Dit voorstel is %(status)s; er valt niets meer te besluiten.")
-                % {"status": p.get_status_display()},
-                code="not_open",
-                conflict=True,
-            )
-        now = timezone.now()
-        p.client_decision = decision
-        p.client_by = actor
-        p.client_at = now
-        p.client_reason = reason
-        p.client_text = text
-        if decision == ClientDecision.REFUSED:
-            p.status = ProposalStatus.REFUSED
-            p.closed_at = now
-            label = CLIENT_REFUSAL_REASONS[reason]
-            _event(
-                p,
-                actor=actor,
-                kind="refused",
-                message=f"{_('Geweigerd door de cliënt')}: {label}. {text}".strip(),
-            )
-        else:
-            _event(
-                p,
-                actor=actor,
-                kind="accepted",
-                message=f"{_('Aanvaard door de cliënt')}. {text}".strip(),
-            )
-            _maybe_agree(p, actor)
-        p.save()
-        log.record(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            target=p,
-            rule=rule,
-            purpose=f"{p.meeting.purpose}: {decision}",
-            request=request,
-            organisation_id=p.care_provider_id,
-        )
-    return p
+    return _answer(
+        CLIENT, actor=actor, proposal=proposal, decision=decision, reason=reason,
+        text=text, rule=rule, request=request,
+    )  # fmt: skip
 
 
 # --- Overrides (four eyes) ------------------------------------------------------------------
@@ -713,6 +720,85 @@ def proposal_override_confirm(
             purpose=f"{p.meeting.purpose}: override confirmed",
             request=request,
         )
+    return p
+
+
+def meeting_close(*, actor: User, meeting: Meeting, request: HttpRequest | None = None) -> Meeting:
+    """The chair closes the meeting: its minutes are final and it is not recalculated.
+
+    Open proposals keep running on their own deadlines; closing decides nothing for them.
+    """
+    rule = _require(actor, "generate", meeting, purpose=meeting.purpose)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status == MeetingStatus.CLOSED:
+            raise DomainError(
+                _("Dit overleg is al afgerond."), code="meeting_closed", conflict=True
+            )
+        meeting.status = MeetingStatus.CLOSED
+        meeting.closed_at = timezone.now()
+        meeting.save(update_fields=["status", "closed_at"])
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=meeting,
+            rule=rule,
+            purpose=f"{meeting.purpose}: closed",
+            request=request,
+        )
+    return meeting
+
+
+def proposal_override_reject(
+    *, actor: User, proposal: Proposal, reason: str, request: HttpRequest | None = None
+) -> Proposal:
+    """The second municipality user refuses the chair's override: the proposal is withdrawn,
+    and its client and dwelling return to the pool. Four eyes: not by the requester."""
+    rule = _require(actor, "confirm", proposal, purpose=proposal.meeting.purpose)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            _("Geef aan waarom u de overschrijding niet bevestigt."),
+            field="reason",
+            code="required",
+        )
+    with transaction.atomic():
+        p = _locked(proposal)
+        if p.status != ProposalStatus.AWAITING_CONFIRMATION:
+            raise DomainError(
+                _("Dit voorstel wacht niet op bevestiging."), code="not_awaiting", conflict=True
+            )
+        if p.override_requested_by_id == actor.pk:
+            raise DomainError(
+                _("Vier ogen: iemand anders dan de aanvrager moet beslissen."), code="four_eyes"
+            )
+        p.status = ProposalStatus.WITHDRAWN
+        p.closed_at = timezone.now()
+        p.save()
+        _event(
+            p,
+            actor=actor,
+            kind="override_rejected",
+            message=_("Overschrijding niet bevestigd (vier ogen): %(reason)s")
+            % {"reason": reason[:300]},
+        )
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=p,
+            rule=rule,
+            purpose=f"{p.meeting.purpose}: override rejected",
+            request=request,
+        )
+        if p.override_requested_by is not None:
+            notify(
+                user=p.override_requested_by,
+                kind="board.override",
+                title=_("Overschrijding niet bevestigd: %(week)s") % {"week": p.meeting.week_label},
+                body=reason,
+                url=reverse("matching:proposal-detail", args=[p.pk]),
+                dedupe_key=f"board-override-rejected:{p.pk}",
+            )
     return p
 
 

@@ -15,6 +15,9 @@ urlpatterns = [
         name="meeting-generate",
     ),
     path(
+        "tafel/overleg/<int:pk>/afronden/", views.MeetingCloseView.as_view(), name="meeting-close"
+    ),
+    path(
         "tafel/overleg/<int:pk>/overschrijden/",
         views.MeetingOverrideView.as_view(),
         name="meeting-override",
@@ -40,5 +43,10 @@ urlpatterns = [
         "tafel/voorstel/<int:pk>/bevestigen/",
         views.ProposalConfirmView.as_view(),
         name="proposal-confirm",
+    ),
+    path(
+        "tafel/voorstel/<int:pk>/niet-bevestigen/",
+        views.ProposalRejectOverrideView.as_view(),
+        name="proposal-reject-override",
     ),
 ]

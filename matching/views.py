@@ -129,6 +129,21 @@ class MeetingGenerateView(MeetingMixin, View):
         return redirect("matching:meeting-detail", pk=self.object.pk)
 
 
+class MeetingCloseView(MeetingMixin, View):
+    """The chair closes the meeting (minutes final; open proposals keep their deadlines)."""
+
+    access_action = "generate"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            services.meeting_close(actor=request.user, meeting=self.object, request=request)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Het overleg is afgerond; de notulen zijn definitief."))
+        return redirect("matching:meeting-detail", pk=self.object.pk)
+
+
 class MeetingOverrideView(MeetingMixin, View):
     """The chair asks to place beyond headroom / in a stopped complex (four eyes)."""
 
@@ -266,6 +281,18 @@ class ProposalRespondView(_ProposalAction):
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
             text=request.POST.get("text", ""),
+            request=request,
+        )
+
+
+class ProposalRejectOverrideView(_ProposalAction):
+    access_action = "confirm"
+
+    def perform(self, request: HttpRequest) -> Any:
+        return services.proposal_override_reject(
+            actor=request.user,
+            proposal=self.object,
+            reason=request.POST.get("reason", ""),
             request=request,
         )
 

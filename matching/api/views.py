@@ -67,7 +67,12 @@ class ProposalViewSet(
     ProtectedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     access_model = Proposal
-    access_actions = {"decide": "decide", "respond": "respond", "confirm": "confirm"}
+    access_actions = {
+        "decide": "decide",
+        "respond": "respond",
+        "confirm": "confirm",
+        "reject_override": "confirm",
+    }
     access_purpose = "plaatsingstafel"
 
     def get_serializer_class(self) -> Any:
@@ -121,6 +126,23 @@ class ProposalViewSet(
     def respond(self, request: Request, pk: str | None = None) -> Response:
         """The client's answer (decision: accepted|refused, reason, text)."""
         return self._decision(request, services.proposal_respond)
+
+    @action(detail=True, methods=["post"], url_path="reject-override")
+    def reject_override(self, request: Request, pk: str | None = None) -> Response:
+        """A second municipality user refuses an override (four eyes; reason required)."""
+        proposal = self.get_object()
+        try:
+            proposal = services.proposal_override_reject(
+                actor=request.user,
+                proposal=proposal,
+                reason=str(request.data.get("reason", "")),
+                request=request,
+            )
+        except DomainError as error:
+            raise_for(error)
+        return Response(
+            serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
+        )
 
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import factory
 from factory.django import DjangoModelFactory
+from faker import Faker
 
 from accounts.models import Organisation, OrganisationKind, Region, Role, User
 from accounts.services import membership_grant
 
 PASSWORD = "correct-horse-battery-staple"
+_faker = Faker("nl_NL")
 
 
 class RegionFactory(DjangoModelFactory):
@@ -24,7 +26,8 @@ class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
 
-    name = factory.Faker("company", locale="nl_NL")
+    # Unique per region (a database constraint): a Dutch company name plus a sequence number.
+    name = factory.Sequence(lambda n: f"{_faker.company()} {n}")
     slug = factory.Sequence(lambda n: f"org-{n}")
     kind = OrganisationKind.CARE_PROVIDER
     region = factory.SubFactory(RegionFactory)

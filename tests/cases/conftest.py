@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -26,13 +27,26 @@ def geo(region):
 
 
 @pytest.fixture
+def make_org(make_org):
+    """The shared make_org, with unique names: Faker's company names repeat now and then,
+    and organisation names are unique per region."""
+    counter = itertools.count(1)
+
+    def make(kind: str = OrganisationKind.CARE_PROVIDER, **fields):
+        fields.setdefault("name", f"Organisatie {kind} {next(counter)}")
+        return make_org(kind, **fields)
+
+    return make
+
+
+@pytest.fixture
 def provider(make_org):
-    return make_org(OrganisationKind.CARE_PROVIDER)
+    return make_org(OrganisationKind.CARE_PROVIDER, name="Zorggroep A")
 
 
 @pytest.fixture
 def other_provider(make_org):
-    return make_org(OrganisationKind.CARE_PROVIDER)
+    return make_org(OrganisationKind.CARE_PROVIDER, name="Zorggroep B")
 
 
 @pytest.fixture

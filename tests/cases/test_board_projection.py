@@ -59,3 +59,27 @@ def test_client_has_valid_consent(coordinator):
     assert selectors.client_has_valid_consent(client) is False
     give_consent(coordinator, client)
     assert selectors.client_has_valid_consent(client) is True
+
+
+def test_board_clients_are_ready_or_on_board_consented_and_of_the_boards_providers(
+    coordinator, outsider, provider, region, geo
+):
+    ready = make_client(coordinator, status="ready", municipality=geo.municipality)
+    on_board = make_client(coordinator, status="on_board", municipality=geo.municipality)
+    make_client(coordinator, status="matched", municipality=geo.municipality)
+    make_client(coordinator, consent=True, municipality=geo.municipality)
+    make_client(outsider, status="ready", municipality=geo.municipality)  # not a board member
+    items = selectors.board_clients(region_id=region.pk, care_provider_ids=[provider.pk])
+    assert {i["id"] for i in items} == {ready.pk, on_board.pk}
+    assert {i["profile"]["reference"] for i in items} == {ready.reference, on_board.reference}
+    assert all(i["care_provider_id"] == provider.pk for i in items)
+
+
+def test_consent_and_names_in_bulk(coordinator):
+    with_consent = make_client(coordinator, consent=True, full_name="Els Bos")
+    without = make_client(coordinator, full_name="Piet Hein")
+    assert selectors.clients_with_valid_consent([with_consent.pk, without.pk]) == {with_consent.pk}
+    assert selectors.client_names([with_consent.pk, without.pk]) == {
+        with_consent.pk: "Els Bos",
+        without.pk: "Piet Hein",
+    }
