@@ -289,6 +289,10 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "matching.models.ProposalStatus",
         "PlacementStatusEnum": "matching.placements.models.PlacementStatus",
         "AgreementStateEnum": "matching.placements.models.AgreementState",
+        # The placement's agreement kinds are the client's preferences (same codes).
+        "AgreementTypeEnum": "cases.models.AgreementType",
+        "PartyEnum": "matching.placements.models.Party",
+        "EvaluationKindEnum": "matching.placements.models.EvaluationKind",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
