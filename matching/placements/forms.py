@@ -154,11 +154,14 @@ class _CitingForm(forms.Form):
             for e in evaluations or []
             if e.kind == EvaluationKind.FINAL and not e.decision and not e.cancelled
         ]
+        choices = _evaluation_choices(usable)
         _set_choices(
-            self,
-            "evaluation",
-            [("", str(_("— kies een gehouden eindevaluatie —"))), *_evaluation_choices(usable)],
+            self, "evaluation", [("", str(_("— kies een gehouden eindevaluatie —"))), *choices]
         )
+        if not choices:
+            self.fields["evaluation"].help_text = _(
+                "Er is nog geen gehouden eindevaluatie: leg eerst de uitkomst vast."
+            )
 
 
 class ExtendForm(_CitingForm):
