@@ -52,6 +52,7 @@ __all__ = [
     "client_reassign",
     "client_register",
     "client_transition",
+    "client_transition_for_placement",
     "client_update",
     "consent_expire_due",
     "consent_record",
@@ -512,6 +513,39 @@ def client_transition(
     with transaction.atomic():
         return _transition(
             actor=actor, client=client, action=action, reason=reason, request=request, rule=rule
+        )
+
+
+# Lifecycle steps that follow from a placement (issue 7). The placements app authorises them
+# with its own policy: the actor may be the corporation's consultant, who holds no grant on
+# the client. Only these rows of the table, and every guard of `_transition` still applies.
+PLACEMENT_ACTIONS = frozenset({"place_on_board", "match", "unmatch", "house", "start_follow_up"})
+
+
+def client_transition_for_placement(
+    *,
+    actor: User,
+    client: Client,
+    action: str,
+    rule: str,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    purpose: str = "plaatsing",
+) -> Client:
+    """Move the client along the lifecycle because of a placement (matched when it is made,
+    housed when its agreement is signed, follow-up after the welcome talk, back on the board
+    when it lapses). `rule` names the placements rule that allowed it, for the access log."""
+    if action not in PLACEMENT_ACTIONS:
+        raise DomainError(_("Onbekende handeling."), field="action", code="unknown_action")
+    with transaction.atomic():
+        return _transition(
+            actor=actor,
+            client=client,
+            action=action,
+            reason=reason,
+            request=request,
+            rule=rule,
+            purpose=purpose,
         )
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cases",
     "matching",
     "matching.simulation",
+    "matching.placements",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,12 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "housing.models.ImportStatus",
         "MeetingStatusEnum": "matching.models.MeetingStatus",
         "ProposalStatusEnum": "matching.models.ProposalStatus",
+        "PlacementStatusEnum": "matching.placements.models.PlacementStatus",
+        "AgreementStateEnum": "matching.placements.models.AgreementState",
+        # The placement's agreement kinds are the client's preferences (same codes).
+        "AgreementTypeEnum": "cases.models.AgreementType",
+        "PartyEnum": "matching.placements.models.Party",
+        "EvaluationKindEnum": "matching.placements.models.EvaluationKind",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
@@ -422,3 +429,11 @@ SIMULATION_SMALL_NUMBERS = ENV.int(
     5,
     "Per-neighbourhood simulation counts below this are shown as 'minder dan N' (privacy).",
 )
+
+# --- Placements and agreements (matching.placements) ---------------------------------------
+# Daily: evaluations and agreement ends due within four weeks or overdue are reminded to the
+# coordinator and the consultant, once per due date (keyed), so the hour does not matter.
+CELERY_BEAT_SCHEDULE["placements-send-reminders"] = {
+    "task": "matching.placements.tasks.send_reminders",
+    "schedule": timedelta(days=1),
+}

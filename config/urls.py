@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("housing.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("matching.simulation.api.urls")),
+    path("", include("matching.placements.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("housing.urls")),
     path("", include("matching.urls")),
     path("", include("matching.simulation.urls")),
+    path("", include("matching.placements.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),

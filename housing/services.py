@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -368,6 +369,24 @@ def stairwell_record_count(
         stairwell.count_recorded_at = timezone.now()
         stairwell.save(update_fields=["current_vulnerable", "count_recorded_at"])
         log.record(actor=actor, action=AccessAction.CHANGE, target=stairwell, rule=rule)
+    return stairwell
+
+
+def stairwell_add_vulnerable(*, stairwell_id: int, note: str = "") -> Stairwell:
+    """One more vulnerable household lives in the stairwell: a placement's agreement was signed
+    (issue 7). A system step (the placements app authorised it); atomic under concurrency."""
+    with transaction.atomic():
+        Stairwell.objects.filter(pk=stairwell_id).update(
+            current_vulnerable=F("current_vulnerable") + 1, count_recorded_at=timezone.now()
+        )
+        stairwell = Stairwell.objects.get(pk=stairwell_id)
+        log.record(
+            actor=None,
+            action=AccessAction.CHANGE,
+            target=stairwell,
+            rule="system:placement-signed",
+            purpose=note[:200],
+        )
     return stairwell
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "proposal_decide",
     "proposal_override_confirm",
     "proposal_override_request",
+    "proposal_release_after_placement",
     "proposal_respond",
     "proposals_generate",
 ]
@@ -798,6 +799,25 @@ def proposal_override_reject(
                 url=reverse("matching:proposal-detail", args=[p.pk]),
                 dedupe_key=f"board-override-rejected:{p.pk}",
             )
+    return p
+
+
+# --- After a placement (issue 7) -------------------------------------------------------------
+
+
+def proposal_release_after_placement(
+    *, proposal: Proposal, actor: User | None, reason: str
+) -> Proposal:
+    """An agreed proposal whose placement lapsed before anyone moved in: it is withdrawn, so
+    client and dwelling are free for the board again. The placements app authorised it."""
+    with transaction.atomic():
+        p = _locked(proposal)
+        if p.status != ProposalStatus.AGREED:
+            return p
+        p.status = ProposalStatus.WITHDRAWN
+        p.close_reason = (_("Plaatsing vervallen: %(reason)s") % {"reason": reason})[:300]
+        p.save(update_fields=["status", "close_reason", "updated_at"])
+        _event(p, actor=actor, kind="placement_cancelled", message=p.close_reason)
     return p
 
 

@@ -101,12 +101,9 @@ def _matching_routes() -> set[str]:
             or route.callback
         )
         module = getattr(view, "__module__", "")
-        # The nested simulation app has its own matrix (tests/simulation).
-        if (
-            module.startswith("matching")
-            and not module.startswith("matching.simulation")
-            and route.name
-        ):
+        # The nested apps have their own matrices (tests/simulation, tests/placements).
+        nested = module.startswith(("matching.simulation", "matching.placements"))
+        if module.startswith("matching") and not nested and route.name:
             names.add(route.name)
     return names
 

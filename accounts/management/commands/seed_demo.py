@@ -8,7 +8,13 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 # Order matters: people first, then neighbourhoods and dwellings, then clients, then boards.
-DEMO_MODULES = ["accounts.demo", "housing.demo", "cases.demo", "matching.demo", "placements.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "housing.demo",
+    "cases.demo",
+    "matching.demo",
+    "matching.placements.demo",
+]
 
 
 class Command(BaseCommand):

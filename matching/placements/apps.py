@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacementsConfig(AppConfig):
+    """Placements and agreements (plaatsingen en afspraken), nested in the board's folder:
+    an agreed proposal becomes a placement with its lease or agreement."""
+
+    name = "matching.placements"
+    label = "placements"
+    verbose_name = _("Plaatsingen en afspraken")
+
+    def ready(self) -> None:
+        from accounts import navigation
+        from accounts.models import Role
+
+        from . import permissions  # noqa: F401 - registers the policies
+
+        navigation.register(
+            _("Plaatsingen"),
+            "placements:agreement-list",
+            {Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT, Role.BOARD_CHAIR, Role.ANALYST},
+            order=40,
+        )
+        navigation.register(
+            _("Afspraken in de regio"),
+            "placements:overview",
+            {Role.BOARD_CHAIR, Role.ANALYST},
+            order=41,
+        )

@@ -1,0 +1,184 @@
+"""Evaluations: one party records the structured outcome, the other confirms it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import DomainError
+from accounts.models import AccessAction, User
+
+from ..models import (
+    RUNNING_STATES,
+    Evaluation,
+    Independence,
+    Judgement,
+    Network,
+    Party,
+    RentPayment,
+)
+from .common import TermsInvalid, _fmt, _log, _require, _step, parties_of
+
+EVALUATION_FIELDS = (
+    "held_on",
+    "living_independently",
+    "rent_paid",
+    "nuisance_reports",
+    "care_continuing",
+    "social_network",
+    "judgement",
+    "notes",
+)
+
+
+def evaluation_record(
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    data: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> Evaluation:
+    """Record how it went (structured, with an overall judgement). The other party confirms;
+    until then the party that recorded it may correct it."""
+    rule = _require(actor, "record", evaluation)
+    unknown = set(data) - set(EVALUATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown evaluation fields: {sorted(unknown)}")
+    today = timezone.localdate()
+    with transaction.atomic():
+        ev = (
+            Evaluation.objects.select_for_update(of=("self",))
+            .select_related("agreement__placement")
+            .get(pk=evaluation.pk)
+        )
+        agreement = ev.agreement
+        placement = agreement.placement
+        if ev.cancelled or agreement.state not in RUNNING_STATES:
+            raise DomainError(
+                _("Deze evaluatie vervalt: de afspraak loopt niet (meer)."),
+                code="not_running",
+                conflict=True,
+            )
+        if ev.is_confirmed:
+            raise DomainError(
+                _("Deze evaluatie is al bevestigd door beide partijen en ligt vast."),
+                code="confirmed",
+                conflict=True,
+            )
+        sides = parties_of(actor, placement)
+        if ev.recorded_party and ev.recorded_party not in sides:
+            raise DomainError(
+                _("De andere partij heeft deze evaluatie vastgelegd: bevestig haar, of overleg."),
+                code="recorded_by_other",
+                conflict=True,
+            )
+        values = {f: data.get(f, getattr(ev, f)) for f in EVALUATION_FIELDS}
+        errors: dict[str, list[str]] = {}
+        held_on = values["held_on"]
+        if held_on is None:
+            errors["held_on"] = [_("Vul de datum van de evaluatie in.")]
+        elif held_on > today:
+            errors["held_on"] = [_("De datum ligt in de toekomst.")]
+        elif held_on < agreement.lease_start:
+            errors["held_on"] = [
+                _("De evaluatiedatum ligt vóór de ingangsdatum van de afspraak (%(date)s).")
+                % {"date": _fmt(agreement.lease_start)}
+            ]
+        for field, choices in (
+            ("living_independently", Independence.values),
+            ("rent_paid", RentPayment.values),
+            ("social_network", Network.values),
+            ("judgement", Judgement.values),
+        ):
+            if values[field] not in choices:
+                errors[field] = [_("Maak een keuze.")]
+        nuisance = values["nuisance_reports"]
+        if nuisance is None or int(nuisance) < 0:
+            errors["nuisance_reports"] = [_("Vul een aantal van 0 of meer in.")]
+        if values["care_continuing"] is None:
+            errors["care_continuing"] = [_("Geef aan of de begeleiding doorloopt.")]
+        if errors:
+            raise TermsInvalid(errors)
+        for field in EVALUATION_FIELDS:
+            setattr(ev, field, values[field])
+        ev.notes = (ev.notes or "").strip()[:4000]
+        ev.recorded_by = actor
+        ev.recorded_party = (
+            Party.CARE_PROVIDER if Party.CARE_PROVIDER in sides else Party.CORPORATION
+        )
+        ev.recorded_at = timezone.now()
+        ev.save()
+        _step(
+            agreement,
+            action="evaluation",
+            to_state=agreement.state,
+            actor=actor,
+            reason=_("%(kind)s gehouden op %(date)s: %(judgement)s")
+            % {
+                "kind": ev.get_kind_display(),
+                "date": _fmt(ev.held_on),
+                "judgement": ev.get_judgement_display(),
+            },
+            evaluation=ev,
+        )
+        _log(
+            actor,
+            AccessAction.CHANGE,
+            ev,
+            placement,
+            rule=rule,
+            request=request,
+            detail="evaluation",
+        )
+    return ev
+
+
+def evaluation_confirm(
+    *, actor: User, evaluation: Evaluation, request: HttpRequest | None = None
+) -> Evaluation:
+    """The other party confirms the recorded evaluation (corporation and care provider both)."""
+    rule = _require(actor, "confirm", evaluation)
+    with transaction.atomic():
+        ev = (
+            Evaluation.objects.select_for_update(of=("self",))
+            .select_related("agreement__placement")
+            .get(pk=evaluation.pk)
+        )
+        placement = ev.agreement.placement
+        if not ev.is_held:
+            raise DomainError(
+                _("Er is nog geen uitkomst vastgelegd om te bevestigen."),
+                code="not_held",
+                conflict=True,
+            )
+        if ev.is_confirmed:
+            raise DomainError(_("Deze evaluatie is al bevestigd."), code="confirmed", conflict=True)
+        others = parties_of(actor, placement) - {ev.recorded_party}
+        if not others or ev.recorded_by_id == actor.pk:
+            raise DomainError(
+                _(
+                    "Vier ogen: de andere partij (corporatie of zorgaanbieder) bevestigt de evaluatie."
+                ),
+                code="four_eyes",
+            )
+        ev.confirmed_by = actor
+        ev.confirmed_at = timezone.now()
+        ev.save(update_fields=["confirmed_by", "confirmed_at"])
+        _step(
+            ev.agreement,
+            action="evaluation_confirmed",
+            to_state=ev.agreement.state,
+            actor=actor,
+            reason=_("Evaluatie bevestigd door %(party)s")
+            % {"party": Party(next(iter(others))).label},
+            evaluation=ev,
+        )
+        _log(
+            actor, AccessAction.CHANGE, ev, placement, rule=rule, request=request, detail="confirm"
+        )
+    return ev

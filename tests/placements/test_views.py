@@ -1,0 +1,93 @@
+"""Pages: filters, field-level messages for refused steps, navigation, Dutch text."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import navigation
+from accounts.models import Role
+from matching.placements.models import Agreement, AgreementKind
+
+from .conftest import backdate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_filters_due_soon_overdue_and_state(world, login):
+    soon = backdate(world.signed(), days=350)
+    overdue = backdate(world.signed(), days=380)
+    later = world.signed()
+    draft = world.draft()
+    browser = login(world.consultant)
+    url = reverse("placements:agreement-list")
+
+    def ids(**params):
+        return [a.pk for a in browser.get(url, params).context["rows"]]
+
+    assert ids(due="soon") == [soon.pk]
+    assert ids(due="overdue") == [overdue.pk]
+    assert ids(state="draft") == [draft.pk]
+    assert set(ids()) == {soon.pk, overdue.pk, later.pk, draft.pk}
+    # Whatever is due first comes first; without a date last.
+    assert ids()[:3] == [overdue.pk, soon.pk, later.pk]
+    page = browser.get(url, {"due": "overdue"}).content.decode()
+    assert "verlopen" in page and "Plaatsingen en afspraken" in page
+
+
+def test_a_refused_step_shows_its_message_next_to_the_field_and_changes_nothing(world, login):
+    agreement = world.placement(kind=AgreementKind.TRIANGLE).agreements.get()
+    response = login(world.coordinator).post(
+        reverse("placements:agreement-step", kwargs={"pk": agreement.pk, "action": "issue"})
+    )
+    assert response.status_code == 200
+    form = response.context["steps"][0]["form"]
+    assert "zorgcontract" in " ".join(form.non_field_errors())
+    assert Agreement.objects.get(pk=agreement.pk).state == "draft"
+
+
+def test_a_bad_date_in_the_terms_form_is_shown_at_the_field(world, login):
+    agreement = world.placement().agreements.get()
+    response = login(world.coordinator).post(
+        reverse("placements:agreement-edit", args=[agreement.pk]),
+        {
+            "lease_start": agreement.lease_start,
+            "end_date": agreement.end_date,
+            "evaluation_on": agreement.lease_start - timezone.timedelta(days=5),
+        },
+    )
+    assert response.status_code == 200
+    assert "ingangsdatum" in response.context["form"].errors["evaluation_on"][0]
+    assert Agreement.objects.get(pk=agreement.pk).evaluation_on == agreement.evaluation_on
+
+
+def test_signing_out_of_order_on_the_page_names_who_signs_first(world, login):
+    agreement = world.issued()
+    response = login(world.consultant).post(
+        reverse("placements:agreement-sign", args=[agreement.pk]),
+        {"sign-party": "corporation", "sign-signed_on": timezone.localdate()},
+    )
+    assert "Eerst tekent cliënt / huurder" in response.context["sign_form"].errors["party"][0]
+
+
+def test_the_agreement_page_offers_each_role_its_own_steps(world, login):
+    agreement = backdate(world.signed(), days=366)
+    url = reverse("placements:agreement-detail", args=[agreement.pk])
+
+    def steps(user):
+        return {s["transition"].action for s in login(user).get(url).context["steps"]}
+
+    assert steps(world.consultant) == {"extend", "flip", "end"}
+    assert steps(world.coordinator) == set()
+    assert steps(world.chair) == set()
+
+
+def test_navigation_shows_placements_per_role():
+    coordinator = {i.url_name for i in navigation.items_for({Role.CARE_COORDINATOR})}
+    chair = {i.url_name for i in navigation.items_for({Role.BOARD_CHAIR})}
+    admin = {i.url_name for i in navigation.items_for({Role.ORG_ADMIN})}
+    assert "placements:agreement-list" in coordinator
+    assert "placements:overview" not in coordinator
+    assert {"placements:agreement-list", "placements:overview"} <= chair
+    assert "placements:agreement-list" not in admin
