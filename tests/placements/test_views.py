@@ -91,3 +91,29 @@ def test_navigation_shows_placements_per_role():
     assert "placements:overview" not in coordinator
     assert {"placements:agreement-list", "placements:overview"} <= chair
     assert "placements:agreement-list" not in admin
+
+
+def test_an_agreed_proposal_page_offers_the_parties_to_make_the_placement(world, login):
+    from django.urls import reverse
+
+    proposal = world.proposal()
+    for user in (world.coordinator, world.consultant):
+        page = (
+            login(user)
+            .get(reverse("matching:proposal-detail", args=[proposal.pk]))
+            .content.decode()
+        )
+        assert reverse("placements:placement-create", args=[proposal.pk]) in page
+    chair_page = login(world.chair).get(reverse("matching:proposal-detail", args=[proposal.pk]))
+    assert (
+        reverse("placements:placement-create", args=[proposal.pk])
+        not in chair_page.content.decode()
+    )
+
+    placement = world.placement()
+    page = (
+        login(world.coordinator)
+        .get(reverse("matching:proposal-detail", args=[placement.proposal_id]))
+        .content.decode()
+    )
+    assert reverse("placements:placement-detail", args=[placement.pk]) in page
