@@ -687,21 +687,27 @@ def proposal_override_request(
     return proposal
 
 
+def _awaiting_second_pair_of_eyes(proposal: Proposal, actor: User) -> Proposal:
+    """Lock an override that waits for its second municipality user, who is not the requester."""
+    p = _locked(proposal)
+    if p.status != ProposalStatus.AWAITING_CONFIRMATION:
+        raise DomainError(
+            _("Dit voorstel wacht niet op bevestiging."), code="not_awaiting", conflict=True
+        )
+    if p.override_requested_by_id == actor.pk:
+        raise DomainError(
+            _("Vier ogen: iemand anders dan de aanvrager moet beslissen."), code="four_eyes"
+        )
+    return p
+
+
 def proposal_override_confirm(
     *, actor: User, proposal: Proposal, request: HttpRequest | None = None
 ) -> Proposal:
     """A second municipality user confirms the chair's override; the proposal opens."""
     rule = _require(actor, "confirm", proposal, purpose=proposal.meeting.purpose)
     with transaction.atomic():
-        p = _locked(proposal)
-        if p.status != ProposalStatus.AWAITING_CONFIRMATION:
-            raise DomainError(
-                _("Dit voorstel wacht niet op bevestiging."), code="not_awaiting", conflict=True
-            )
-        if p.override_requested_by_id == actor.pk:
-            raise DomainError(
-                _("Vier ogen: iemand anders dan de aanvrager moet bevestigen."), code="four_eyes"
-            )
+        p = _awaiting_second_pair_of_eyes(proposal, actor)
         p.status = ProposalStatus.OPEN
         p.override_confirmed_by = actor
         p.override_confirmed_at = timezone.now()
@@ -763,15 +769,7 @@ def proposal_override_reject(
             code="required",
         )
     with transaction.atomic():
-        p = _locked(proposal)
-        if p.status != ProposalStatus.AWAITING_CONFIRMATION:
-            raise DomainError(
-                _("Dit voorstel wacht niet op bevestiging."), code="not_awaiting", conflict=True
-            )
-        if p.override_requested_by_id == actor.pk:
-            raise DomainError(
-                _("Vier ogen: iemand anders dan de aanvrager moet beslissen."), code="four_eyes"
-            )
+        p = _awaiting_second_pair_of_eyes(proposal, actor)
         p.status = ProposalStatus.WITHDRAWN
         p.closed_at = timezone.now()
         p.save()
