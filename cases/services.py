@@ -159,37 +159,36 @@ def _validate(
     if birth is not None and birth > today:
         add("date_of_birth", _("De geboortedatum ligt in de toekomst."))
 
-    if "excluded_neighbourhood_codes" in profile:
-        codes = geography.split_codes(profile["excluded_neighbourhood_codes"])
-        found = geography.neighbourhoods_for(codes)
+    # Code lists that must name known places: (form field, resolved field, lookup, message).
+    code_lists = (
+        (
+            "excluded_neighbourhood_codes",
+            "excluded_neighbourhoods",
+            geography.neighbourhoods_for,
+            _("Onbekende buurtcode(s): %(codes)s. Gebruik CBS-buurtcodes, zoals BU03630000."),
+        ),
+        (
+            "preferred_municipality_codes",
+            "preferred_municipalities",
+            lambda codes: geography.municipalities_by_code(codes, region_id=region_id),
+            _("Onbekende gemeente in deze regio: %(codes)s."),
+        ),
+        (
+            "preferred_district_codes",
+            "preferred_districts",
+            lambda codes: geography.districts_by_code(codes, region_id=region_id),
+            _("Onbekende wijk in deze regio: %(codes)s."),
+        ),
+    )
+    for field, target, lookup, message in code_lists:
+        if field not in profile:
+            continue
+        codes = geography.split_codes(profile[field])
+        found = lookup(codes)
         unknown = [c for c in codes if c not in found]
         if unknown:
-            add(
-                "excluded_neighbourhood_codes",
-                _("Onbekende buurtcode(s): %(codes)s. Gebruik CBS-buurtcodes, zoals BU03630000.")
-                % {"codes": ", ".join(unknown)},
-            )
-        resolved["excluded_neighbourhoods"] = [found[c] for c in codes if c in found]
-    if "preferred_municipality_codes" in profile:
-        codes = geography.split_codes(profile["preferred_municipality_codes"])
-        found = geography.municipalities_by_code(codes, region_id=region_id)
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            add(
-                "preferred_municipality_codes",
-                _("Onbekende gemeente in deze regio: %(codes)s.") % {"codes": ", ".join(unknown)},
-            )
-        resolved["preferred_municipalities"] = list(found.values())
-    if "preferred_district_codes" in profile:
-        codes = geography.split_codes(profile["preferred_district_codes"])
-        found = geography.districts_by_code(codes, region_id=region_id)
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            add(
-                "preferred_district_codes",
-                _("Onbekende wijk in deze regio: %(codes)s.") % {"codes": ", ".join(unknown)},
-            )
-        resolved["preferred_districts"] = list(found.values())
+            add(field, message % {"codes": ", ".join(unknown)})
+        resolved[target] = list(found.values())
     if "support_team_district_code" in profile:
         code = (profile["support_team_district_code"] or "").strip().upper()
         district = (
