@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import Role
+from tests.accounts.factories import member
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_MAP = re.compile(r"[#@]\s*sourceMappingURL=(\S+?)\s*(?:\*/)?\s*$", re.MULTILINE)
@@ -36,3 +40,40 @@ def test_collectstatic_with_the_manifest_succeeds(tmp_path, settings):
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/chartjs/chart.umd.js" in manifest
     assert "vendor/leaflet/leaflet.js" in manifest
+
+
+# --- Redis down: the cache (and DRF's throttle on it) degrades, nothing answers 500 ----------
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # port 1: nothing listens, connection refused
+
+
+@pytest.fixture
+def redis_down(settings):
+    from config.redis import cache_settings
+
+    settings.CACHES = {"default": cache_settings(UNREACHABLE_REDIS)}
+    settings.REDIS_URL = UNREACHABLE_REDIS
+    yield
+
+
+@pytest.mark.django_db
+def test_an_api_request_with_redis_unreachable_answers_200(redis_down, login):
+    # Every API request goes through DRF's UserRateThrottle, which keeps its history in the
+    # cache: with Django's own Redis backend this was a ConnectionError and a 500.
+    user = member(Role.CARE_COORDINATOR)
+    response = login(user).get("/api/v1/clients/")
+    assert response.status_code == 200
+    assert "results" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_page_with_redis_unreachable_answers_200(redis_down, login):
+    user = member(Role.HOUSING_CONSULTANT)
+    assert login(user).get(reverse("housing:dwelling-list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_cache_when_redis_is_down(redis_down, client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["cache"].startswith("error") and body["database"] == "ok"
