@@ -104,7 +104,7 @@ def main() -> int:
     browsers = [browse_as(role, email, api) for role, (email, api) in PEOPLE.items()]
 
     print("celery worker")
-    ping = subprocess.run(  # noqa: S603 - fixed command
+    ping = subprocess.run(
         [sys.executable, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "10"],
         cwd=ROOT,
         capture_output=True,
