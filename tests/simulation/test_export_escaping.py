@@ -14,7 +14,7 @@ from matching.simulation import services
 
 pytestmark = pytest.mark.django_db
 
-EVIL = ["=HYPERLINK(\"http://x\",\"klik\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
+EVIL = ['=HYPERLINK("http://x","klik")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
 
 
 def _cells(data: bytes):
