@@ -157,6 +157,8 @@ CELERY_TASK_TIME_LIMIT = 180
 # `board,default` and another for `simulation` (README, docker-compose.yml).
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "simulation.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.tasks.sweep_stuck_runs": {"queue": "default"},
     "matching.tasks.*": {"queue": "board"},
     "simulation.tasks.*": {"queue": "simulation"},
 }
@@ -449,6 +451,12 @@ SIMULATION_SMALL_NUMBERS = ENV.int(
     5,
     "Per-neighbourhood simulation counts below this are shown as 'minder dan N' (privacy).",
 )
+
+# Runs whose worker died are found by their heartbeat within seconds (services.STALE_AFTER).
+CELERY_BEAT_SCHEDULE["simulation-sweep-stuck-runs"] = {
+    "task": "simulation.tasks.sweep_stuck_runs",
+    "schedule": timedelta(seconds=15),
+}
 
 # --- Placements and agreements (matching.placements) ---------------------------------------
 # Daily: evaluations and agreement ends due within four weeks or overdue are reminded to the
