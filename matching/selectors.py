@@ -233,6 +233,18 @@ def latest_run(meeting: Meeting) -> Any:
     return meeting.runs.defer(*RUN_STORED_COLUMNS).order_by("-started_at", "-id").first()
 
 
+def no_match_version(*, meeting: Meeting) -> str:
+    """A fingerprint of `no_match_for`'s answer: the latest run and what is taken since (two
+    small queries; the screen keeps the rendered list under it)."""
+    run_id = meeting.runs.order_by("-started_at", "-id").values_list("pk", flat=True).first()
+    taken = sorted(
+        Proposal.objects.filter(
+            meeting__board_id=meeting.board_id, status__in=ACTIVE_STATUSES
+        ).values_list("client_id", "dwelling_id")
+    )
+    return _fingerprint([run_id, taken])
+
+
 def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, Any]]]:
     """The latest run's "why no match", minus clients or dwellings that since got a proposal."""
     run = meeting.runs.order_by("-started_at", "-id").only("no_match").first()

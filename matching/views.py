@@ -11,8 +11,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -108,11 +110,42 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             purpose=meeting.purpose,
             request=self.request,
         )
-        context = agenda_context(self.request, meeting)
-        context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
-        context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
-        context["run"] = selectors.latest_run(meeting)
-        return context
+        user = self.request.user
+        version = _agenda_version(self.request, meeting)
+        return {
+            "meeting": meeting,
+            "per": _grouping(self.request),
+            "is_chair": Role.BOARD_CHAIR in access.roles_of(user),
+            "agenda_html": agenda_html(self.request, meeting, version),
+            # Rendered under its fingerprint (a {% cache %} block): on a hit the list is never
+            # computed, so it is passed lazily.
+            "no_match_key": selectors.no_match_version(meeting=meeting),
+            "no_match": SimpleLazyObject(
+                lambda: selectors.no_match_for(user=user, meeting=meeting)
+            ),
+            "can_generate": access.decide(user, "generate", meeting).allowed,
+            "run": selectors.latest_run(meeting),
+        }
+
+
+AGENDA_HTML_TTL = 10 * 60
+
+
+def agenda_html(request: HttpRequest, meeting: Meeting, version: selectors.AgendaVersion) -> str:
+    """The rendered agenda, kept in the cache under its version (the user's ETag).
+
+    Rendering 200 rows is most of the screen's cost; the version changes with every decision
+    and names the user, so a kept copy is never another user's or out of date. Without a cache
+    (Redis down) it is rendered every time.
+    """
+    key = f"matching:agenda-html:{version.etag}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "matching/_agenda.html", agenda_context(request, meeting, version), request=request
+        )
+        cache.set(key, html, AGENDA_HTML_TTL)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 
 
 def _rows_key(etag: str) -> str:
@@ -144,9 +177,7 @@ class MeetingLiveView(MeetingMixin, View):
             if changed is not None:
                 response = self._changed_rows(meeting, version, changed)
             else:
-                response = render(
-                    request, "matching/_agenda.html", agenda_context(request, meeting, version)
-                )
+                response = HttpResponse(agenda_html(request, meeting, version))
             cache.set(_rows_key(version.etag), version.rows, self.ROWS_TTL)
         response["ETag"] = version.etag
         # The screen keeps the version itself; the browser's cache must not answer for it.
