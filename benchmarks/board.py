@@ -37,7 +37,7 @@ def main() -> int:
     from accounts.demo import DEMO_PASSWORD
     from accounts.models import User
     from benchmarks.webclient import Browser
-    from matching.models import Meeting, MeetingStatus
+    from matching.board.models import Meeting, MeetingStatus
 
     meeting = (
         Meeting.objects.exclude(status=MeetingStatus.CLOSED)

@@ -58,7 +58,7 @@ def setup(users: int) -> tuple[list[Person], int]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Membership, Organisation, OrganisationKind, Role, User
-    from matching.models import Meeting, MeetingStatus
+    from matching.board.models import Meeting, MeetingStatus
 
     meeting = (
         Meeting.objects.exclude(status=MeetingStatus.CLOSED)

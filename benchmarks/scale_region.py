@@ -61,7 +61,7 @@ def fill_meeting(target: int) -> int:
     """
     from cases.models import Client, ClientStatus
     from housing.models import Dwelling, DwellingStatus
-    from matching.models import ACTIVE_STATUSES, Meeting, MeetingStatus, Proposal
+    from matching.board.models import ACTIVE_STATUSES, Meeting, MeetingStatus, Proposal
 
     meeting = (
         Meeting.objects.exclude(status=MeetingStatus.CLOSED).filter(proposals__isnull=False)

@@ -31,7 +31,7 @@ from .models import Board, Meeting, Proposal, ProposalStatus
 
 
 class BoardListView(ProtectedView, TemplateView):
-    template_name = "matching/board_list.html"
+    template_name = "board/board_list.html"
     access_model = Board
     access_action = "list"
 
@@ -43,7 +43,7 @@ class BoardListView(ProtectedView, TemplateView):
 
 
 class BoardDetailView(ProtectedView, TemplateView):
-    template_name = "matching/board_detail.html"
+    template_name = "board/board_detail.html"
     access_model = Board
     access_lookup = ("pk", "pk")
 
@@ -98,7 +98,7 @@ def agenda_context(
 class MeetingDetailView(MeetingMixin, TemplateView):
     """The meeting screen (tafelscherm): agenda, decision states, why no match."""
 
-    template_name = "matching/meeting_detail.html"
+    template_name = "board/meeting_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         meeting = self.object
@@ -142,7 +142,7 @@ def agenda_html(request: HttpRequest, meeting: Meeting, version: selectors.Agend
     html = cache.get(key)
     if html is None:
         html = render_to_string(
-            "matching/_agenda.html", agenda_context(request, meeting, version), request=request
+            "board/_agenda.html", agenda_context(request, meeting, version), request=request
         )
         cache.set(key, html, AGENDA_HTML_TTL)
     return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
@@ -192,7 +192,7 @@ class MeetingLiveView(MeetingMixin, View):
         names = selectors.visible_names(user=user, proposals=rows)
         parts = [
             render_to_string(
-                "matching/_agenda_summary.html",
+                "board/_agenda_summary.html",
                 {"summary": selectors.summary(version.proposals), "oob": True},
                 request=self.request,
             )
@@ -201,7 +201,7 @@ class MeetingLiveView(MeetingMixin, View):
             p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
             parts.append(
                 render_to_string(
-                    "matching/_agenda_row.html", {"p": p, "oob": True}, request=self.request
+                    "board/_agenda_row.html", {"p": p, "oob": True}, request=self.request
                 )
             )
         response = HttpResponse("".join(parts))
@@ -268,7 +268,7 @@ class MeetingOverrideView(MeetingMixin, View):
 
 
 class MeetingMinutesView(MeetingMixin, TemplateView):
-    template_name = "matching/minutes.html"
+    template_name = "board/minutes.html"
     access_action = "minutes"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -300,7 +300,7 @@ class MeetingMinutesPdfView(MeetingMixin, View):
         from weasyprint import HTML  # imported here: loading pango is slow
 
         html = render_to_string(
-            "matching/minutes_pdf.html", minutes_context(request, self.object), request=request
+            "board/minutes_pdf.html", minutes_context(request, self.object), request=request
         )
         pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -322,7 +322,7 @@ class ProposalMixin(ProtectedView):
 
 
 class ProposalDetailView(ProposalMixin, TemplateView):
-    template_name = "matching/proposal_detail.html"
+    template_name = "board/proposal_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object

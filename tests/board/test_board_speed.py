@@ -7,9 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from matching import services
-from matching.models import GenerationRun, Proposal
-from tests.matching.test_meeting_screen import _bulk_proposals
+from matching.board import services
+from matching.board.models import GenerationRun, Proposal
+from tests.board.test_meeting_screen import _bulk_proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_an_unchanged_live_refresh_at_200_proposals_makes_a_pinned_number_of_que
 
 
 def test_runs_are_read_without_their_stored_instance_and_solution(proposed):
-    from matching import selectors
+    from matching.board import selectors
 
     run = selectors.latest_run(proposed.meeting)
     assert {"instance", "solution"} <= run.get_deferred_fields()
