@@ -4,7 +4,6 @@ runs that leave their stored JSON in the database."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from matching.board import services
@@ -12,13 +11,6 @@ from matching.board.models import GenerationRun, Proposal
 from tests.board.test_meeting_screen import _bulk_proposals
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _live(world):
