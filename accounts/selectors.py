@@ -21,8 +21,16 @@ def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membershi
     )
 
 
-def access_log_list(*, user: User) -> QuerySet[AccessLogEntry]:
-    return access.scope(user, AccessLogEntry)
+def access_log_list(*, user: User, event: str = "") -> QuerySet[AccessLogEntry]:
+    """The log rows the user may read; `event` keeps one event or, ending in a dot or naming
+    only a prefix, a family of them ("placements." or "placements.agreement")."""
+    entries = access.scope(user, AccessLogEntry)
+    event = event.strip().lower()
+    if event:
+        exact = entries.filter(event=event)
+        family = entries.filter(event__startswith=event.rstrip(".") + ".")
+        entries = exact | family
+    return entries
 
 
 def primary_membership(*, user: User) -> Membership | None:

@@ -24,7 +24,7 @@ from django.views.generic import TemplateView
 
 from accounts import access
 from accounts.access.views import ProtectedView
-from accounts.errors import DomainError
+from accounts.errors import DomainError, add_to_form
 from accounts.models import Organisation, Role
 
 from . import capacity, selectors, services
@@ -54,10 +54,6 @@ from .models import (
 from .permissions import corporation_ids
 
 PAGE_SIZE = 50
-
-
-def _form_error(form: django_forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _acting_organisation(request: HttpRequest, *roles: str) -> Organisation:
@@ -131,10 +127,10 @@ class DwellingCreateView(_DwellingFormMixin, ProtectedView, View):
         if form.is_valid():
             try:
                 dwelling = services.dwelling_create(
-                    actor=request.user, corporation=corporation, **form.cleaned_data
+                    actor=self.actor, corporation=corporation, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Woning opgeslagen als concept."))
                 return redirect("housing:dwelling-detail", pk=dwelling.pk)
@@ -196,9 +192,9 @@ class DwellingEditView(_DwellingFormMixin, ProtectedView, View):
         form = self.form(request.POST)
         if form.is_valid():
             try:
-                services.dwelling_update(actor=request.user, dwelling=original, **form.cleaned_data)
+                services.dwelling_update(actor=self.actor, dwelling=original, **form.cleaned_data)
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Woning bijgewerkt."))
                 return redirect("housing:dwelling-detail", pk=original.pk)
@@ -248,7 +244,7 @@ class DwellingTransitionView(ProtectedView, View):
             else {}
         )
         try:
-            service(actor=request.user, dwelling=self.object, note=note, **extra)
+            service(actor=self.actor, dwelling=self.object, note=note, **extra)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -304,10 +300,10 @@ class ComplexCreateView(ProtectedView, View):
         if form.is_valid():
             try:
                 obj = services.complex_create(
-                    actor=request.user, corporation=corporation, **form.cleaned_data
+                    actor=self.actor, corporation=corporation, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Complex aangemaakt."))
                 return redirect("housing:complex-detail", pk=obj.pk)
@@ -362,7 +358,7 @@ class ComplexStopView(ProtectedView, View):
                 messages.error(request, " ".join(errors))
             return redirect("housing:complex-detail", pk=pk)
         try:
-            services.complex_stop(actor=request.user, complex=self.object, **form.cleaned_data)
+            services.complex_stop(actor=self.actor, complex=self.object, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -377,7 +373,7 @@ class ComplexStopLiftView(ComplexStopView):
             messages.error(request, _("Deze stop bestaat niet."))
             return redirect("housing:complex-detail", pk=pk)
         try:
-            services.complex_stop_lift(actor=request.user, stop=stop)
+            services.complex_stop_lift(actor=self.actor, stop=stop)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -396,7 +392,7 @@ class StairwellCreateView(ProtectedView, View):
         if form.is_valid():
             try:
                 services.stairwell_create(
-                    actor=request.user, complex=self.object, name=form.cleaned_data["name"]
+                    actor=self.actor, complex=self.object, name=form.cleaned_data["name"]
                 )
             except DomainError as error:
                 messages.error(request, error.message)
@@ -440,9 +436,7 @@ class StairwellLimitView(_StairwellNumberView):
     form_class = LimitForm
 
     def call(self, value: int) -> None:
-        services.stairwell_set_limit(
-            actor=self.request.user, stairwell=self.object, max_vulnerable=value
-        )
+        services.stairwell_set_limit(actor=self.actor, stairwell=self.object, max_vulnerable=value)
 
 
 class StairwellCountView(_StairwellNumberView):
@@ -451,7 +445,7 @@ class StairwellCountView(_StairwellNumberView):
 
     def call(self, value: int) -> None:
         services.stairwell_record_count(
-            actor=self.request.user, stairwell=self.object, current_vulnerable=value
+            actor=self.actor, stairwell=self.object, current_vulnerable=value
         )
 
 
@@ -571,13 +565,13 @@ class WeightsView(ProtectedView, View):
         if form.is_valid():
             try:
                 services.capacity_weights_update(
-                    actor=request.user,
+                    actor=self.actor,
                     municipality=self.object,
                     values=form.weights,
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Draagkrachtmodel bijgewerkt."))
                 return redirect("housing:weights", code=code)
@@ -619,14 +613,14 @@ class ImportListView(ProtectedView, View):
             upload = form.cleaned_data["file"]
             try:
                 batch, _report = services.import_upload(
-                    actor=request.user,
+                    actor=self.actor,
                     organisation=self.organisation(),
                     kind=form.cleaned_data["kind"],
                     filename=upload.name,
                     content=upload.read(),
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 return redirect("housing:import-detail", pk=batch.pk)
         return self.render(form, status=400)
@@ -660,7 +654,7 @@ class ImportApplyView(ProtectedView, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            report = services.import_apply(actor=request.user, batch=self.object)
+            report = services.import_apply(actor=self.actor, batch=self.object)
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from accounts.access import SYSTEM
 from accounts.errors import DomainError
 from accounts.models import Notification
 from housing.models import DwellingStatus
@@ -257,8 +258,8 @@ def test_a_second_agreement_on_a_dwelling_already_let_is_refused(world):
     proposal = world.proposal()
     dwelling = proposal.dwelling
     # Meanwhile the corporation let the dwelling (outside this placement).
-    housing_services.dwelling_reserve(actor=None, dwelling=dwelling)
-    housing_services.dwelling_let(actor=None, dwelling=dwelling)
+    housing_services.dwelling_reserve(actor=SYSTEM, dwelling=dwelling)
+    housing_services.dwelling_let(actor=SYSTEM, dwelling=dwelling)
     placements = Placement.objects.count()
     with pytest.raises(DomainError) as info:
         services.placement_create(actor=world.coordinator, proposal=proposal)

@@ -32,6 +32,7 @@ from ..models import (
     Signature,
 )
 from .common import (
+    PLACEMENTS,
     TermsInvalid,
     _begin,
     _cancel_open_evaluations,
@@ -175,7 +176,7 @@ def agreement_cancel(
         dwelling = locked.dwelling
         if dwelling.status == DwellingStatus.RESERVED:
             housing_services.dwelling_release(
-                actor=None,
+                actor=PLACEMENTS,
                 dwelling=dwelling,
                 note=_("Plaatsing %(id)s vervallen") % {"id": placement.pk},
             )
@@ -366,7 +367,7 @@ def _activate(
         "kind": agreement.get_kind_display(),
     }
     housing_services.dwelling_let(
-        actor=None, dwelling=agreement.dwelling, to_outflow=True, at=let_at, note=note
+        actor=PLACEMENTS, dwelling=agreement.dwelling, to_outflow=True, at=let_at, note=note
     )
     if agreement.dwelling.stairwell_id:
         housing_services.stairwell_add_vulnerable(

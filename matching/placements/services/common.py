@@ -28,6 +28,10 @@ from ..models import (
 )
 from ..permissions import CONSULTANT, COORDINATOR
 
+# The placements app acting on the housing stock (reserving, releasing, letting the dwelling)
+# once the person's own step has passed its guard.
+PLACEMENTS = access.SystemActor("placements")
+
 # Evaluations and agreement ends due within this many days (or overdue) are reminded.
 REMINDER_DAYS = 28
 

@@ -27,7 +27,7 @@ from ..models import (
     PlacementStatus,
     WelcomeTalk,
 )
-from .common import TermsInvalid, _log, _require, _step
+from .common import PLACEMENTS, TermsInvalid, _log, _require, _step
 from .terms import default_terms
 
 
@@ -101,7 +101,7 @@ def placement_create(
                 created_by=actor,
             )
             housing_services.dwelling_reserve(
-                actor=None,
+                actor=PLACEMENTS,
                 dwelling=dwelling,
                 note=_("Gereserveerd voor plaatsing %(id)s (%(by)s)")
                 % {"id": placement.pk, "by": actor.full_name},
