@@ -1,5 +1,6 @@
 """Forms for the coordinator's pages. They parse input; the domain rules live in `services`
-(so the API gets the same messages) and come back as field errors via `add_service_errors`."""
+(so the API gets the same messages) and come back as field errors via
+`accounts.errors.add_to_form`."""
 
 from __future__ import annotations
 
@@ -14,22 +15,10 @@ from accounts.models import User
 
 from . import geography
 from .models import AgreementType, ClientStatus, LegalBasis, TargetGroup
-from .services import ProfileInvalid
 
 CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.1"
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: Exception) -> None:
-    """Put a service's field messages next to the fields (unknown fields: above the form)."""
-    errors = getattr(error, "errors", None) or {
-        getattr(error, "field", None): [str(getattr(error, "message", error))]
-    }
-    for field, messages in errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class ClientForm(forms.Form):
@@ -247,8 +236,6 @@ __all__ = [
     "ClientForm",
     "ConsentForm",
     "NoteForm",
-    "ProfileInvalid",
     "ReassignForm",
     "TransitionForm",
-    "add_service_errors",
 ]

@@ -20,10 +20,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
-from accounts.errors import DomainError
-from accounts.models import AccessAction, Role, User
+from accounts.errors import DomainError, add_to_form
+from accounts.models import Role, User
 
 from .. import selectors as board_selectors
 from ..models import Proposal
@@ -37,7 +36,6 @@ from .forms import (
     TermsForm,
     WelcomeTalkForm,
     action_form,
-    add_service_errors,
 )
 from .models import Agreement, AgreementKind, Evaluation, Placement
 from .permissions import PARTY, sees_care_data
@@ -70,9 +68,9 @@ class AgreementListView(ProtectedView, TemplateView):
         for a in rows:
             a.visible_name = names.get(a.placement_id, "")  # type: ignore[attr-defined]
             a.due = selectors.due_of(a)  # type: ignore[attr-defined]
-        log.record(
+        access.audit(
+            "placements.agreement.listed",
             actor=self.actor,
-            action=AccessAction.SEARCH,
             target=Agreement,
             object_id=f"{len(rows)} getoond",
             rule=self.access_rule,
@@ -102,9 +100,9 @@ class OverviewView(ProtectedView, TemplateView):
     access_purpose = "monitoring plaatsingen"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        log.record(
+        access.audit(
+            "placements.agreement.listed",
             actor=self.actor,
-            action=AccessAction.SEARCH,
             target=Agreement,
             object_id="overzicht",
             rule=self.access_rule,
@@ -127,9 +125,9 @@ class ProposalsToPlaceView(ProtectedView, TemplateView):
         names = board_selectors.visible_names(user=self.actor, proposals=proposals)
         for p in proposals:
             p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-        log.record(
+        access.audit(
+            "matching.proposal.listed",
             actor=self.actor,
-            action=AccessAction.SEARCH,
             target=Proposal,
             object_id=f"{len(proposals)} akkoord zonder plaatsing",
             rule=self.access_rule,
@@ -177,7 +175,7 @@ class PlacementCreateView(ProtectedView, TemplateView):
                     request=request,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Plaatsing gemaakt: vul de voorwaarden aan."))
                 agreement = placement.agreements.get()
@@ -245,7 +243,7 @@ class WelcomeTalkView(PlacementMixin, TemplateView):
                     actor=self.actor, placement=self.object, request=request, **form.cleaned_data
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Welkomstgesprek vastgelegd."))
                 return redirect("placements:placement-detail", pk=self.object.pk)
@@ -350,7 +348,7 @@ class AgreementEditView(AgreementMixin, TemplateView):
                     actor=self.actor, agreement=a, data=form.cleaned_data, request=request
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Voorwaarden opgeslagen."))
                 return redirect("placements:agreement-detail", pk=a.pk)
@@ -385,7 +383,7 @@ class AgreementStepView(AgreementMixin, TemplateView):
                     request=request,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(
                     request, machine.TRANSITIONS[action].label + ": " + _("vastgelegd.")
@@ -419,7 +417,7 @@ class AgreementSignView(AgreementMixin, TemplateView):
                     **form.cleaned_data,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Handtekening vastgelegd."))
                 return redirect("placements:agreement-detail", pk=agreement.pk)
@@ -508,7 +506,7 @@ class EvaluationView(EvaluationMixin, TemplateView):
                     request=request,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Evaluatie vastgelegd; de andere partij bevestigt."))
                 return redirect("placements:agreement-detail", pk=self.object.agreement_id)

@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts import access
+from accounts.errors import DomainError, FieldErrors
+from accounts.models import User
 from cases import services as case_services
 from housing import services as housing_services
 from housing.models import DwellingStatus
@@ -33,13 +34,11 @@ from ..models import (
 )
 from .common import (
     PLACEMENTS,
-    TermsInvalid,
     _begin,
     _cancel_open_evaluations,
     _fmt,
     _locked,
     _log,
-    _require,
     _step,
     parties_of,
     purpose_of,
@@ -55,7 +54,7 @@ def agreement_update_terms(
     request: HttpRequest | None = None,
 ) -> Agreement:
     """Change the terms of a draft agreement (only the keys given)."""
-    rule = _require(actor, "change", agreement)
+    rule = access.authorize(actor, "change", agreement)
     cleaned = _clean_terms(data)
     with transaction.atomic():
         locked = _locked(agreement)
@@ -70,7 +69,7 @@ def agreement_update_terms(
         values = {**_terms_of(locked), **cleaned}
         errors = validate_terms(locked.kind, values, complete=False)
         if errors:
-            raise TermsInvalid(errors)
+            raise FieldErrors(errors)
         changed = [f for f in cleaned if getattr(locked, f) != values[f]]
         for field in changed:
             setattr(locked, field, values[field])
@@ -85,12 +84,11 @@ def agreement_update_terms(
             )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "terms_changed",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="voorwaarden",
         )
     return locked
 
@@ -103,7 +101,7 @@ def agreement_issue(
         rule, locked = _begin(actor, agreement, "issue", "")
         errors = validate_terms(locked.kind, _terms_of(locked), complete=True)
         if errors:
-            raise TermsInvalid(errors)
+            raise FieldErrors(errors)
         locked.issued_at = timezone.now()
         _step(locked, action="issue", to_state=AgreementState.SIGNING, actor=actor)
         locked.state = AgreementState.SIGNING
@@ -111,12 +109,11 @@ def agreement_issue(
         _issue_document(locked, actor=actor)
         _log(
             actor,
-            AccessAction.CHANGE,
+            "issued",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="issue",
         )
     return locked
 
@@ -132,12 +129,11 @@ def agreement_revise(
         locked.save()
         _log(
             actor,
-            AccessAction.CHANGE,
+            "revised",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="revise",
         )
     return locked
 
@@ -194,12 +190,11 @@ def agreement_cancel(
         )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "cancelled",
             locked,
             placement,
             rule=rule,
             request=request,
-            detail="cancel",
         )
     return locked
 
@@ -305,12 +300,11 @@ def agreement_sign(
             _activate(locked, actor=actor, signed_on=signed_on, rule=rule, request=request)
         _log(
             actor,
-            AccessAction.CHANGE,
+            "signed",
             locked,
             placement,
             rule=rule,
             request=request,
-            detail=f"sign {party}",
         )
     return locked
 

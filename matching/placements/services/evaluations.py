@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts import access
+from accounts.errors import DomainError, FieldErrors
+from accounts.models import User
 
 from ..models import (
     RUNNING_STATES,
@@ -22,7 +23,7 @@ from ..models import (
     Party,
     RentPayment,
 )
-from .common import TermsInvalid, _fmt, _log, _require, _step, parties_of
+from .common import _fmt, _log, _step, parties_of
 
 EVALUATION_FIELDS = (
     "held_on",
@@ -45,7 +46,7 @@ def evaluation_record(
 ) -> Evaluation:
     """Record how it went (structured, with an overall judgement). The other party confirms;
     until then the party that recorded it may correct it."""
-    rule = _require(actor, "record", evaluation)
+    rule = access.authorize(actor, "record", evaluation)
     unknown = set(data) - set(EVALUATION_FIELDS)
     if unknown:
         raise ValueError(f"Unknown evaluation fields: {sorted(unknown)}")
@@ -103,7 +104,7 @@ def evaluation_record(
         if values["care_continuing"] is None:
             errors["care_continuing"] = [_("Geef aan of de begeleiding doorloopt.")]
         if errors:
-            raise TermsInvalid(errors)
+            raise FieldErrors(errors)
         for field in EVALUATION_FIELDS:
             setattr(ev, field, values[field])
         ev.notes = (ev.notes or "").strip()[:4000]
@@ -128,12 +129,11 @@ def evaluation_record(
         )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "recorded",
             ev,
             placement,
             rule=rule,
             request=request,
-            detail="evaluation",
         )
     return ev
 
@@ -142,7 +142,7 @@ def evaluation_confirm(
     *, actor: User, evaluation: Evaluation, request: HttpRequest | None = None
 ) -> Evaluation:
     """The other party confirms the recorded evaluation (corporation and care provider both)."""
-    rule = _require(actor, "confirm", evaluation)
+    rule = access.authorize(actor, "confirm", evaluation)
     with transaction.atomic():
         ev = (
             Evaluation.objects.select_for_update(of=("self",))
@@ -179,6 +179,11 @@ def evaluation_confirm(
             evaluation=ev,
         )
         _log(
-            actor, AccessAction.CHANGE, ev, placement, rule=rule, request=request, detail="confirm"
+            actor,
+            "confirmed",
+            ev,
+            placement,
+            rule=rule,
+            request=request,
         )
     return ev
