@@ -15,7 +15,10 @@ codes, never the Dutch text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.forms import BaseForm
 
 
 class DomainError(Exception):
@@ -58,7 +61,9 @@ class FieldErrors(DomainError):
 
     @property
     def errors(self) -> dict[str | None, list[str]]:
-        return dict(self.field_errors)
+        errors: dict[str | None, list[str]] = {}
+        errors.update(self.field_errors)
+        return errors
 
 
 class Forbidden(Exception):
@@ -86,13 +91,7 @@ class Forbidden(Exception):
         self.hidden = hidden
 
 
-class _Form(Protocol):
-    fields: Mapping[str, Any]
-
-    def add_error(self, field: str | None, error: Any) -> None: ...
-
-
-def add_to_form(form: _Form, error: DomainError) -> None:
+def add_to_form(form: BaseForm, error: DomainError) -> None:
     """Put a domain error's messages next to the form's fields (unknown fields: above the form)."""
     for field, messages in error.errors.items():
         target = field if field in form.fields else None

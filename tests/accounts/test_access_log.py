@@ -97,7 +97,7 @@ def test_a_rolled_back_change_leaves_no_row():
 def test_old_rows_get_the_event_their_type_action_and_purpose_imply(
     object_type, action, purpose, event
 ):
-    migration = importlib.import_module("accounts.migrations.0004_i12_accesslog_event")
+    migration = importlib.import_module("accounts.migrations.0005_i12_accesslog_event")
     assert migration.event_of(object_type, action, purpose) == event
 
 

@@ -13,6 +13,7 @@ so they are installed again here.
 import re
 
 from django.db import migrations, models
+from django.db.models.functions import Concat
 
 TABLE = "accounts_accesslogentry"
 
@@ -88,7 +89,7 @@ def backfill(apps, schema_editor):
     # Rows without a detail in one statement per action; the others one by one.
     for action, verb in VERBS.items():
         Entry.objects.filter(event="", action=action).exclude(purpose__contains=": ").update(
-            event=models.functions.Concat("object_type", models.Value(f".{verb}"))
+            event=Concat("object_type", models.Value(f".{verb}"))
         )
     pending = Entry.objects.filter(event="").only("object_type", "action", "purpose")
     for entry in pending.iterator(chunk_size=2000):
@@ -109,7 +110,7 @@ def reinstall_sqlite_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0003_notification")]
+    dependencies = [("accounts", "0004_i14_notification_email_error")]
 
     operations = [
         # Going back, RemoveField rebuilds the SQLite table again: put the triggers back after.
