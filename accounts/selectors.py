@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import access
 from .models import AccessLogEntry, Membership, Notification, Organisation, Role, User
@@ -22,15 +22,17 @@ def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membershi
 
 
 def access_log_list(*, user: User, event: str = "") -> QuerySet[AccessLogEntry]:
-    """The log rows the user may read; `event` keeps one event or, ending in a dot or naming
-    only a prefix, a family of them ("placements." or "placements.agreement")."""
-    entries = access.scope(user, AccessLogEntry)
-    event = event.strip().lower()
-    if event:
-        exact = entries.filter(event=event)
-        family = entries.filter(event__startswith=event.rstrip(".") + ".")
-        entries = exact | family
-    return entries
+    """The log rows the user may read, optionally of one event or family (see below)."""
+    return with_event(access.scope(user, AccessLogEntry), event)
+
+
+def with_event(entries: QuerySet[AccessLogEntry], event: str) -> QuerySet[AccessLogEntry]:
+    """Rows of one event (`placements.agreement.extended`) or of a family of them
+    (`placements.agreement`, `placements.`); all rows when `event` is empty."""
+    event = event.strip().lower().rstrip(".")
+    if not event:
+        return entries
+    return entries.filter(Q(event=event) | Q(event__startswith=event + "."))
 
 
 def primary_membership(*, user: User) -> Membership | None:

@@ -46,6 +46,7 @@ from .models import (
     Dwelling,
     DwellingEvent,
     ImportBatch,
+    ImportStatus,
     Municipality,
     Neighbourhood,
     NeighbourhoodIndicator,
@@ -635,7 +636,9 @@ class ImportDetailView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         batch = self.object
-        report = services.import_report(batch=batch) if batch.status != "applied" else None
+        report = (
+            services.import_report(batch=batch) if batch.status != ImportStatus.APPLIED else None
+        )
         return {
             **super().get_context_data(**kwargs),
             "batch": batch,

@@ -90,10 +90,9 @@ class AccessLogViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet[Acce
     access_model = AccessLogEntry
     serializer_class = AccessLogEntrySerializer
 
-    def get_queryset(self) -> Any:
-        return selectors.access_log_list(
-            user=actor(self.request), event=self.request.query_params.get("event", "")[:100]
-        )
+    def get_base_queryset(self) -> Any:
+        event = self.request.query_params.get("event", "")[:100]
+        return selectors.with_event(AccessLogEntry.objects.all(), event)
 
 
 __all__ = ["AccessLogViewSet", "MeView", "MembershipViewSet", "OrganisationViewSet", "access"]

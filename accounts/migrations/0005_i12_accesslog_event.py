@@ -53,8 +53,8 @@ DETAILS = {
     "refused": "refused",
     "gedeeld": "shared",
     "niet meer gedeeld": "unshared",
-    "doorrekenen": "started",
-    "stoppen": "cancelled",
+    "doorrekenen": "run_started",
+    "stoppen": "run_cancelled",
 }
 SLUG = re.compile(r"^[a-z][a-z_]*$")
 

@@ -26,7 +26,7 @@ from accounts.models import Role, User
 
 from .. import selectors as board_selectors
 from ..models import Proposal
-from . import documents, machine, selectors, services
+from . import documents, machine, rules, selectors, services
 from .forms import (
     ACTION_FORMS,
     AgreementFilterForm,
@@ -37,7 +37,7 @@ from .forms import (
     WelcomeTalkForm,
     action_form,
 )
-from .models import Agreement, AgreementKind, Evaluation, Placement
+from .models import Agreement, AgreementKind, AgreementState, Evaluation, Placement
 from .permissions import PARTY, sees_care_data
 
 
@@ -267,7 +267,9 @@ class AgreementMixin(ProtectedView):
 
 def _sign_form(request: HttpRequest, agreement: Agreement, data: Any = None) -> SignForm | None:
     """The signature form, offered for the party due next if this user records it."""
-    if agreement.state != "signing" or not access.decide(request.user, "sign", agreement):
+    if agreement.state != AgreementState.SIGNING or not access.decide(
+        request.user, "sign", agreement
+    ):
         return None
     signed = {s.party for s in selectors.signatures_of(agreement)}
     due = machine.next_signer(agreement.kind, signed)
@@ -296,7 +298,9 @@ def agreement_context(
     signatures = selectors.signatures_of(agreement)
     signed = {s.party for s in signatures}
     next_party = (
-        machine.next_signer(agreement.kind, signed) if agreement.state == "signing" else None
+        machine.next_signer(agreement.kind, signed)
+        if agreement.state == AgreementState.SIGNING
+        else None
     )
     agreement.next_evaluation = next(  # type: ignore[attr-defined]
         (e.due_on for e in evaluations if not e.is_held and not e.cancelled), None
@@ -315,7 +319,8 @@ def agreement_context(
         "next_party": next_party,
         "sign_form": bound if bound_action == "sign" else _sign_form(request, agreement),
         "steps": steps,
-        "can_edit": agreement.state == "draft" and access.decide(user, "change", agreement).allowed,
+        "can_edit": rules.agreement_terms_change(agreement) is None
+        and access.decide(user, "change", agreement).allowed,
         "can_document": access.decide(user, "document", agreement).allowed,
         "due": selectors.due_of(agreement),
     }
@@ -468,18 +473,14 @@ class EvaluationView(EvaluationMixin, TemplateView):
         ev = self.object
         user = self.actor
         placement = ev.agreement.placement
+        sides = services.parties_of(user, placement)
         can_record = (
             access.decide(user, "record", ev).allowed
-            and not ev.is_confirmed
-            and not ev.cancelled
-            and (not ev.recorded_party or ev.recorded_party in services.parties_of(user, placement))
+            and rules.evaluation_record(ev, sides=sides) is None
         )
         can_confirm = (
             access.decide(user, "confirm", ev).allowed
-            and ev.is_held
-            and not ev.is_confirmed
-            and bool(services.parties_of(user, placement) - {ev.recorded_party})
-            and ev.recorded_by_id != user.pk
+            and rules.evaluation_confirm(ev, sides=sides, actor_id=user.pk) is None
         )
         if form is None and can_record:
             form = EvaluationForm(initial=EvaluationForm.initial_from(ev))

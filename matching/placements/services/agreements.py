@@ -20,7 +20,7 @@ from housing import services as housing_services
 from housing.models import DwellingStatus
 
 from ... import services as board_services
-from .. import machine
+from .. import machine, rules
 from ..models import (
     Agreement,
     AgreementKind,
@@ -58,14 +58,8 @@ def agreement_update_terms(
     cleaned = _clean_terms(data)
     with transaction.atomic():
         locked = _locked(agreement)
-        if locked.state != AgreementState.DRAFT:
-            raise DomainError(
-                _(
-                    "Alleen een concept kan worden gewijzigd; zet de afspraak eerst terug naar concept."
-                ),
-                code="not_draft",
-                conflict=True,
-            )
+        if refusal := rules.agreement_terms_change(locked):
+            raise refusal
         values = {**_terms_of(locked), **cleaned}
         errors = validate_terms(locked.kind, values, complete=False)
         if errors:

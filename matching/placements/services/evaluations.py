@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.errors import DomainError, FieldErrors
+from accounts.errors import FieldErrors
 from accounts.models import User
 
+from .. import rules
 from ..models import (
-    RUNNING_STATES,
     Evaluation,
     Independence,
     Judgement,
@@ -59,25 +59,9 @@ def evaluation_record(
         )
         agreement = ev.agreement
         placement = agreement.placement
-        if ev.cancelled or agreement.state not in RUNNING_STATES:
-            raise DomainError(
-                _("Deze evaluatie vervalt: de afspraak loopt niet (meer)."),
-                code="not_running",
-                conflict=True,
-            )
-        if ev.is_confirmed:
-            raise DomainError(
-                _("Deze evaluatie is al bevestigd door beide partijen en ligt vast."),
-                code="confirmed",
-                conflict=True,
-            )
         sides = parties_of(actor, placement)
-        if ev.recorded_party and ev.recorded_party not in sides:
-            raise DomainError(
-                _("De andere partij heeft deze evaluatie vastgelegd: bevestig haar, of overleg."),
-                code="recorded_by_other",
-                conflict=True,
-            )
+        if refusal := rules.evaluation_record(ev, sides=sides):
+            raise refusal
         values = {f: data.get(f, getattr(ev, f)) for f in EVALUATION_FIELDS}
         errors: dict[str, list[str]] = {}
         held_on = values["held_on"]
@@ -150,22 +134,10 @@ def evaluation_confirm(
             .get(pk=evaluation.pk)
         )
         placement = ev.agreement.placement
-        if not ev.is_held:
-            raise DomainError(
-                _("Er is nog geen uitkomst vastgelegd om te bevestigen."),
-                code="not_held",
-                conflict=True,
-            )
-        if ev.is_confirmed:
-            raise DomainError(_("Deze evaluatie is al bevestigd."), code="confirmed", conflict=True)
-        others = parties_of(actor, placement) - {ev.recorded_party}
-        if not others or ev.recorded_by_id == actor.pk:
-            raise DomainError(
-                _(
-                    "Vier ogen: de andere partij (corporatie of zorgaanbieder) bevestigt de evaluatie."
-                ),
-                code="four_eyes",
-            )
+        sides = parties_of(actor, placement)
+        if refusal := rules.evaluation_confirm(ev, sides=sides, actor_id=actor.pk):
+            raise refusal
+        others = sides - {ev.recorded_party}
         ev.confirmed_by = actor
         ev.confirmed_at = timezone.now()
         ev.save(update_fields=["confirmed_by", "confirmed_at"])
