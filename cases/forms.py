@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import field_of
 from accounts.models import User
 
 from . import geography
@@ -113,14 +114,17 @@ class ClientForm(forms.Form):
 
     def __init__(self, *args: Any, region_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_municipality_codes"].choices = [
+        field_of(self, "preferred_municipality_codes", forms.ChoiceField).choices = [
             (m.code, m.name) for m in geography.municipalities_in(region_id)
         ]
         districts = [
             (d.code, f"{d.name} ({d.municipality.name})") for d in geography.districts_in(region_id)
         ]
-        self.fields["preferred_district_codes"].choices = districts
-        self.fields["support_team_district_code"].choices = [("", "—"), *districts]
+        field_of(self, "preferred_district_codes", forms.ChoiceField).choices = districts
+        field_of(self, "support_team_district_code", forms.ChoiceField).choices = [
+            ("", "—"),
+            *districts,
+        ]
 
     def care_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.CARE_GROUP]
@@ -196,7 +200,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = coordinators
+        field_of(self, "coordinator", forms.ModelChoiceField).queryset = coordinators
 
 
 class ClientFilterForm(forms.Form):

@@ -7,6 +7,7 @@ render or redirect. Everyone who is not a care coordinator gets a 404 on every U
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -81,7 +82,7 @@ class ClientListView(CoordinatorView, TemplateView):
         form = ClientFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         clients = selectors.client_list(
-            user=self.request.user,
+            user=self.actor,
             q=filters.get("q") or "",
             status=filters.get("status") or "",
             target_group=filters.get("target_group") or "",
@@ -273,9 +274,11 @@ class ClientTransitionView(ClientObjectView, View):
         return self.done()
 
 
-def missing_labels(errors: dict[str, list[str]]) -> str:
+def missing_labels(errors: Mapping[str | None, list[str]]) -> str:
     fields = ClientForm.base_fields
-    return ", ".join(str(fields[name].label).lower() if name in fields else name for name in errors)
+    return ", ".join(
+        str(fields[name].label).lower() if name in fields else str(name) for name in errors
+    )
 
 
 class ConsentRecordView(ClientObjectView, TemplateView):

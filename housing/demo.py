@@ -9,7 +9,8 @@ The neighbourhoods and indicators go through the real importer (the sample files
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TextIO
 
@@ -98,7 +99,7 @@ def _geography(region: Region, municipality_org: Organisation) -> None:
         ).update(organisation=municipality_org)
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
@@ -155,12 +156,13 @@ def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
         for i in range(DWELLINGS_PER_CORPORATION):
             reference = f"{corporation.slug[:3].upper()}-{i + 1:04d}"
             in_complex = rng.random() < 0.6
+            complex_obj: Complex | None = None
+            stairwell: Stairwell | None = None
             if in_complex:
                 complex_obj, stairwells = rng.choice(complexes)
                 stairwell = rng.choice(stairwells)
                 code = complex_obj.neighbourhood.code
             else:
-                complex_obj = stairwell = None
                 code = rng.choices(codes, weights=weights)[0]
             if reference in existing:
                 continue
@@ -246,7 +248,7 @@ PATH = {
 }
 
 
-def _history(dwellings: list[Dwelling], now: object) -> list[DwellingEvent]:
+def _history(dwellings: list[Dwelling], now: datetime) -> list[DwellingEvent]:
     events = []
     for d in dwellings:
         steps = PATH[DwellingStatus(d.status)]

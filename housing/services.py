@@ -94,17 +94,18 @@ def _clean_dwelling(dwelling: Dwelling) -> None:
         and dwelling.bedrooms > dwelling.rooms
     ):
         raise DomainError(_("Meer slaapkamers dan kamers."), field="bedrooms", code="bedrooms")
-    if dwelling.complex_id and dwelling.complex.corporation_id != dwelling.corporation_id:
+    complex_, stairwell = dwelling.complex, dwelling.stairwell
+    if complex_ is not None and complex_.corporation_id != dwelling.corporation_id:
         raise DomainError(
             _("Dit complex is niet van uw corporatie."), field="complex", code="foreign_complex"
         )
-    if dwelling.complex_id and dwelling.complex.neighbourhood_id != dwelling.neighbourhood_id:
+    if complex_ is not None and complex_.neighbourhood_id != dwelling.neighbourhood_id:
         raise DomainError(
             _("Het complex ligt in een andere buurt."),
             field="complex",
             code="complex_neighbourhood",
         )
-    if dwelling.stairwell_id and dwelling.stairwell.complex_id != dwelling.complex_id:
+    if stairwell is not None and stairwell.complex_id != dwelling.complex_id:
         raise DomainError(
             _("Deze portiek hoort niet bij het gekozen complex."),
             field="stairwell",
@@ -239,7 +240,7 @@ def _transition(
 
 def dwelling_offer(*, actor: Actor, dwelling: Dwelling, note: str = "") -> Dwelling:
     """Offer a draft dwelling to the board (aanbieden aan de plaatsingstafel)."""
-    if dwelling.complex_id and dwelling.complex.active_stop():
+    if dwelling.complex is not None and dwelling.complex.active_stop():
         raise DomainError(_("Dit complex heeft een plaatsingsstop."), code="complex_stopped")
     return _transition(actor=actor, dwelling=dwelling, action="offer", to=S.OFFERED, note=note)
 
@@ -442,7 +443,7 @@ def import_upload(
 ) -> tuple[ImportBatch, importing.Report]:
     """Store an uploaded file and check every row; nothing is imported yet (see import_apply)."""
     rule = access.authorize(actor, "create", ImportBatch)
-    if kind not in KINDS_BY_ORGANISATION.get(organisation.kind, ()):
+    if kind not in KINDS_BY_ORGANISATION.get(OrganisationKind(organisation.kind), ()):
         raise DomainError(
             _("Uw organisatie kan dit soort bestand niet importeren."), field="kind", code="kind"
         )

@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 from accounts import access
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError, add_to_form
-from accounts.models import Organisation, Role
+from accounts.models import Organisation, OrganisationKind, Role
 
 from . import capacity, selectors, services
 from .forms import (
@@ -225,8 +225,8 @@ class DwellingTransitionView(ProtectedView, View):
 
     access_model = Dwelling
     access_lookup = ("pk", "pk")
-    transition: ClassVar[str] = ""
-    http_method_names: ClassVar[list[str]] = ["post"]
+    transition = ""  # set per URL: as_view(transition="offer")
+    http_method_names = ["post"]
 
     def get_access_action(self) -> str:
         return self.transition
@@ -347,7 +347,7 @@ class ComplexStopView(ProtectedView, View):
     access_model = Complex
     access_action = "stop"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def get_access_queryset(self) -> Any:
         return Complex.objects.select_related("corporation")
@@ -356,7 +356,7 @@ class ComplexStopView(ProtectedView, View):
         form = StopForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(e) for e in errors))
             return redirect("housing:complex-detail", pk=pk)
         try:
             services.complex_stop(actor=self.actor, complex=self.object, **form.cleaned_data)
@@ -386,7 +386,7 @@ class StairwellCreateView(ProtectedView, View):
     access_model = Complex
     access_action = "add_stairwell"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = StairwellForm(request.POST)
@@ -407,7 +407,7 @@ class StairwellCreateView(ProtectedView, View):
 class _StairwellNumberView(ProtectedView, View):
     access_model = Stairwell
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
     form_class: ClassVar[type[django_forms.Form]]
 
     def get_access_queryset(self) -> Any:
@@ -603,7 +603,8 @@ class ImportListView(ProtectedView, View):
         )
 
     def kinds(self) -> tuple[str, ...]:
-        return tuple(services.KINDS_BY_ORGANISATION.get(self.organisation().kind, ()))
+        kind = OrganisationKind(self.organisation().kind)
+        return tuple(services.KINDS_BY_ORGANISATION.get(kind, ()))
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render(UploadForm(kinds=self.kinds()))
@@ -653,7 +654,7 @@ class ImportApplyView(ProtectedView, View):
     access_model = ImportBatch
     access_action = "apply"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:

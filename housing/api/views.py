@@ -59,7 +59,7 @@ class NeighbourhoodViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
-        context = self.get_serializer_context()
+        context = dict(self.get_serializer_context())
         if access.decide(request.user, "view_capacity", obj):
             context["capacity"] = selectors.neighbourhood_capacity(obj)
             context["indicators"] = (
