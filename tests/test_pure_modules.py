@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE = ["matching.engine", "matching.building", "matching.simulation.core", "housing.capacity"]
+PURE = ["matching.engine", "matching.engine_input", "matching.simulation.core", "housing.capacity"]
 CHECK = """
 import importlib, sys
 importlib.import_module({module!r})

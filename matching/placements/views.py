@@ -23,9 +23,9 @@ from accounts import access
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError, add_to_form
 from accounts.models import Role, User
+from matching.board import selectors as board_selectors
+from matching.board.models import Proposal
 
-from .. import selectors as board_selectors
-from ..models import Proposal
 from . import documents, machine, rules, selectors, services
 from .forms import (
     ACTION_FORMS,

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.errors import DomainError, Forbidden
 from accounts.models import User
-from matching.models import Board
+from matching.board.models import Board
 
 from . import core, snapshot
 from .models import ACTIVE_RUN_STATUSES, RunStatus, Scenario, SimulationRun, SimulationWeek

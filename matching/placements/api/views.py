@@ -18,8 +18,8 @@ from rest_framework.response import Response
 
 from accounts import access
 from accounts.access.drf import ProtectedViewSetMixin, actor
+from matching.board.models import Proposal
 
-from ...models import Proposal
 from .. import documents, selectors, services
 from ..models import Agreement, Evaluation, Placement
 from . import serializers

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.errors import FieldErrors
 from accounts.models import User
+from matching.board.models import Proposal
 
-from ...models import Proposal
 from .. import machine
 from ..models import (
     Agreement,
