@@ -123,7 +123,7 @@ def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
         complexes = []
         for k in range(6):
             code = rng.choices(codes, weights=weights)[0]
-            complex_obj, _ = Complex.objects.get_or_create(
+            made, _ = Complex.objects.get_or_create(
                 corporation=corporation,
                 code=f"C{ci + 1}{k + 1:02d}",
                 defaults={
@@ -133,13 +133,13 @@ def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
             )
             stairwells = []
             for s in range(rng.randint(2, 4)):
-                stairwell, _ = Stairwell.objects.get_or_create(
-                    complex=complex_obj,
+                made_stairwell, _ = Stairwell.objects.get_or_create(
+                    complex=made,
                     name=f"Portiek {2 * s + 1}",
                     defaults={"current_vulnerable": rng.randint(0, 1)},
                 )
-                stairwells.append(stairwell)
-            complexes.append((complex_obj, stairwells))
+                stairwells.append(made_stairwell)
+            complexes.append((made, stairwells))
         # Stop the complex in the weakest neighbourhood of every other corporation.
         weakest = max(complexes, key=lambda cs: weakness[cs[0].neighbourhood.code])[0]
         if ci % 2 == 0 and not weakest.stops.exists():
@@ -255,7 +255,7 @@ def _history(dwellings: list[Dwelling], now: datetime) -> list[DwellingEvent]:
         for n, status in enumerate(steps):
             at = (
                 d.let_to_outflow_at
-                if status == DwellingStatus.LET
+                if status == DwellingStatus.LET and d.let_to_outflow_at is not None
                 else now - timedelta(days=3 * (len(steps) - n))
             )
             events.append(

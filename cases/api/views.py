@@ -87,7 +87,7 @@ class ClientViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = selectors.client_list(
-            user=request.user,
+            user=actor(request),
             q=request.query_params.get("q", ""),
             status=request.query_params.get("status", ""),
             target_group=request.query_params.get("target_group", ""),

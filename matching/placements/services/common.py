@@ -57,7 +57,7 @@ def purpose_of(placement: Placement) -> str:
     return f"plaatsing {placement.client_reference}"
 
 
-def _acting_org(actor: User, placement: Placement) -> int:
+def _acting_org(actor: Actor, placement: Placement) -> int:
     if placement.care_provider_id in access.organisation_ids_of(actor, Role.CARE_COORDINATOR):
         return placement.care_provider_id
     return placement.corporation_id
