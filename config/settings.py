@@ -159,8 +159,8 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "simulation.tasks.sweep_stuck_runs": {"queue": "default"},
-    "matching.tasks.sweep_stuck_runs": {"queue": "default"},
-    "matching.tasks.*": {"queue": "board"},
+    "matching.board.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.board.tasks.*": {"queue": "board"},
     "simulation.tasks.*": {"queue": "simulation"},
 }
 # An unacknowledged message (its worker was killed) is redelivered after the visibility
