@@ -454,7 +454,8 @@ def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list
         .order_by("let_to_outflow_at", "pk")
         .values_list("neighbourhood_id", "let_to_outflow_at")
     ):
-        dates.setdefault(nid, []).append(when)
+        if when is not None:
+            dates.setdefault(nid, []).append(when)
     result = []
     for n in neighbourhoods:
         indicator = latest.get(n.pk)
