@@ -225,10 +225,11 @@ def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
         n = by_pk.get(row["neighbourhood_id"])
         if n is None:
             continue
-        if row["lat"] is not None and row["lng"] is not None:
-            point = [float(row["lng"]), float(row["lat"])]
-        else:
-            point = _centroid(n.boundary)
+        point: list[float] | None = (
+            [float(row["lng"]), float(row["lat"])]
+            if row["lat"] is not None and row["lng"] is not None
+            else _centroid(n.boundary)
+        )
         if point is None:
             continue
         features.append(
@@ -253,7 +254,7 @@ def _rounded_point(point: list[float]) -> list[float]:
     return [round(point[0], 5), round(point[1], 5)]
 
 
-def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
+def _rounded(geometry: dict[str, Any] | None) -> dict[str, Any] | None:
     """The geometry with its coordinates rounded to 5 decimals (about 1 m)."""
 
     def walk(value: Any) -> Any:
@@ -261,6 +262,8 @@ def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
             return _rounded_point(value)
         return [walk(v) for v in value]
 
+    if not geometry:
+        return geometry
     return {**geometry, "coordinates": walk(geometry.get("coordinates", []))}
 
 
