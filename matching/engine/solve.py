@@ -52,7 +52,7 @@ class Solution:
     optimal: bool
     bound: float
     gap: float
-    method: str  # "min-cost-flow" or "lagrange+mip"
+    method: str  # "min-cost-flow" or "lp+mip"
     laminar: bool
     alternatives: dict[str, list[Alternative]]
     unassigned: list[str]
@@ -112,17 +112,24 @@ def solve(
         chosen, scaled = solve_flow(spec, instance.cand_score)
         method, optimal = "min-cost-flow", True
         bound_scaled = None
-        details: dict[str, Any] = {"score_decimals": scaled.decimals, "scores_exact": scaled.exact}
+        details: dict[str, Any] = {
+            "score_decimals": scaled.decimals,
+            "scores_exact": scaled.exact,
+            "status": "optimal",
+        }
     else:
         result = solve_overlapping(instance, structure, time_limit=time_limit)
         chosen = result.chosen
-        method, optimal = "lagrange+mip", result.value >= result.bound
+        method, optimal = "lp+mip", result.optimal
         bound_scaled = result.bound / 10.0**result.decimals
         details = {
             "score_decimals": result.decimals,
             "scores_exact": result.exact,
+            # Said in words too: a board reads "optimal", or why not and how far from it.
+            "status": "optimal" if optimal else "time limit: best found, gap proven",
             "mip_status": result.mip_status,
-            "lagrange_rounds": result.rounds,
+            "lp_rounds": result.rounds,
+            **result.details,
             "overlapping_groups": list(structure.overlap or ()),
         }
 
