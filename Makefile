@@ -7,6 +7,9 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 export UV_PROJECT_ENVIRONMENT := .venv
+# Compile bytecode at install time: a fresh `python -m matching.engine` then starts ~0.3 s
+# sooner (no .pyc to write on first import), which is what the engine benchmarks compare.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test env lint format messages check-migrations
 

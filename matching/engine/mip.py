@@ -29,8 +29,6 @@ cuts a phase short can change the answer, and then the answer is not called opti
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import math
 import sys
 import time
@@ -44,8 +42,11 @@ from .flow import scale_scores
 from .groups import GroupStructure
 from .instance import Instance
 
-# Start the LP with each client's best few pairs; column generation adds the rest it needs.
+# Start the LP with each client's best few pairs and each dwelling's best few clients (the
+# dwellings are what clients compete for); column generation adds the rest it needs. Measured
+# on L with crossing groups: 6 pricing rounds instead of 8, 30% less LP time.
 INITIAL_PER_CLIENT = 4
+INITIAL_PER_DWELLING = 8
 # Per pricing round, each client's most profitable violated pairs that enter the LP.
 ADD_PER_CLIENT = 4
 PRICING_ROUNDS = 60
@@ -120,7 +121,9 @@ def solve_overlapping(
     scale_cap = _PROFIT_LIMIT / max(1, min(instance.n_clients, instance.n_dwellings))
     scaled = scale_scores(instance.cand_score, max_magnitude=scale_cap)
     profit = scaled.values
-    pf = profit.astype(np.float64)
+    # Pairs in a cap-0 group can never be chosen: profit 0 keeps them out of every phase.
+    usable = structure.usable(instance.cand_dwelling, instance.n_dwellings)
+    pf = np.where(usable, profit, 0).astype(np.float64)
     cc = instance.cand_client.astype(np.int64)
     cd = instance.cand_dwelling.astype(np.int64)
 
@@ -141,7 +144,11 @@ def solve_overlapping(
     has_cands = client_start[1:] > client_start[:-1]
 
     # 1. LP by column generation.
-    in_lp = _top_per_client(cc, -pf, INITIAL_PER_CLIENT)
+    in_lp = _top_per_client(cc, -pf, INITIAL_PER_CLIENT) & usable
+    by_dwelling = np.argsort(cd, kind="stable")
+    best_clients = _top_per_client(cd[by_dwelling], -pf[by_dwelling], INITIAL_PER_DWELLING)
+    in_lp[by_dwelling[best_clients]] = True
+    in_lp &= usable
     cols = np.flatnonzero(in_lp)
     h = _highs(highspy, time_left=deadline - time.perf_counter())
     lp = highspy.HighsLp()
@@ -180,7 +187,7 @@ def solve_overlapping(
         x_lp[:] = 0.0
         x_lp[cols] = np.asarray(sol.col_value)
         reduced = pf - u[cc] - w_dwelling[cd]
-        enter = (reduced > _PRICING_TOL) & ~in_lp
+        enter = (reduced > _PRICING_TOL) & ~in_lp & usable
         if not enter.any():
             break
         # Per client its most profitable violated pairs (ties by position).
@@ -228,7 +235,7 @@ def solve_overlapping(
 
     # 4. Reduced-cost fixing against the incumbent.
     rc = u[cc] + w_dwelling[cd] - pf
-    keep = np.flatnonzero((dual_bound - rc >= lower + 1 - 1e-6) | best)
+    keep = np.flatnonzero(((dual_bound - rc >= lower + 1 - 1e-6) & usable) | best)
     details["mip_columns"] = int(keep.size)
     fixing_lower = lower
 
@@ -267,6 +274,9 @@ def load_highs() -> Any:
     in most of scipy (0.5 s quiet, 9 s on a loaded machine) for one module. The module is
     private, so scipy is pinned to the versions tested.
     """
+    import importlib.machinery
+    import importlib.util
+
     name = "scipy.optimize._highspy._core"
     if name in sys.modules:
         return sys.modules[name]

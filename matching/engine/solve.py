@@ -109,7 +109,8 @@ def solve(
             group_parent=structure.parent,  # type: ignore[arg-type]
             innermost=structure.innermost,  # type: ignore[arg-type]
         )
-        chosen, scaled = solve_flow(spec, instance.cand_score)
+        usable = structure.usable(instance.cand_dwelling, instance.n_dwellings)
+        chosen, scaled = solve_flow(spec, instance.cand_score, usable)
         method, optimal = "min-cost-flow", True
         bound_scaled = None
         details: dict[str, Any] = {
