@@ -23,11 +23,30 @@ Prints one line: ``objective placements status bound``.
 from __future__ import annotations
 
 import argparse
+import importlib.machinery
+import importlib.util
 import time
+from pathlib import Path
 
 import numpy as np
 import orjson
-from scipy.optimize._highspy import _core as highspy
+
+
+def _load_highs():  # type: ignore[no-untyped-def]
+    """scipy's HiGHS extension on its own: importing scipy.optimize first would time scipy."""
+    spec = importlib.util.find_spec("scipy")
+    assert spec is not None and spec.origin is not None
+    (path,) = (Path(spec.origin).parent / "optimize" / "_highspy").glob("_core.*.so")
+    name = "scipy.optimize._highspy._core"
+    loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+    module = importlib.util.module_from_spec(
+        importlib.util.spec_from_file_location(name, path, loader=loader)  # type: ignore[arg-type]
+    )
+    loader.exec_module(module)
+    return module
+
+
+highspy = _load_highs()
 
 
 def main(path: str, time_limit: float, plain: bool) -> None:
