@@ -6,16 +6,19 @@ usage (one line on stderr, never a traceback).
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import sys
 import time
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 import orjson
 
-from .check import check_solution
 from .instance import InstanceError, load_instance, read_json
 from .solve import DEFAULT_TIME_LIMIT, solve
 
@@ -23,24 +26,32 @@ EXIT_VIOLATION = 1
 EXIT_MALFORMED = 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        # argparse prints a usage block; the contract is one line and status 2.
-        sys.stderr.write(f"error: {message}\n")
-        raise SystemExit(EXIT_MALFORMED)
-
-
-def _positive_seconds(text: str) -> float:
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds; ValueError with the message otherwise."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise ValueError(f"not a number: {text!r}") from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0 seconds: {text!r}")
+        raise ValueError(f"must be > 0 seconds: {text!r}")
     return value
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # only for help and bad usage: see _plain_args
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            # argparse prints a usage block; the contract is one line and status 2.
+            sys.stderr.write(f"error: {message}\n")
+            raise SystemExit(EXIT_MALFORMED)
+
+    def _positive_seconds(text: str) -> float:
+        try:
+            return _seconds(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
     parser = _Parser(prog="python -m matching.engine", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_solve = sub.add_parser("solve", help="solve an instance; the solution goes to stdout")
@@ -83,9 +94,36 @@ def seconds_since_process_start() -> float:
         return 0.0
 
 
+def _plain_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The two everyday command lines, read without building argparse's parser.
+
+    ``solve PATH [--time-limit S]`` and ``check PATH PATH``; anything else (help, an error, an
+    unusual spelling) goes through argparse, which owns usage and error messages. Skipping
+    argparse's import and set-up (it pulls in gettext, and shutil for the terminal width) is
+    part of keeping the CLI as quick to start as the bare flow it is compared with.
+    """
+    args = list(argv)
+    if len(args) == 3 and args[0] == "check" and not any(a.startswith("-") for a in args[1:]):
+        return SimpleNamespace(command="check", instance=args[1], solution=args[2])
+    if not args or args[0] != "solve" or len(args) not in (2, 4):
+        return None
+    if args[1].startswith("-"):
+        return None
+    limit = DEFAULT_TIME_LIMIT
+    if len(args) == 4:
+        if args[2] != "--time-limit":
+            return None
+        try:
+            limit = _seconds(args[3])
+        except ValueError:
+            return None
+    return SimpleNamespace(command="solve", instance=args[1], time_limit=limit)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter() - seconds_since_process_start()
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args: SimpleNamespace | argparse.Namespace = _plain_args(argv) or _parser().parse_args(argv)
     try:
         instance = load_instance(args.instance)
         if args.command == "solve":
@@ -96,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.buffer.write(orjson.dumps(solution.to_dict()) + b"\n")
             sys.stdout.flush()
             return 0
+        from .check import check_solution
+
         problems = check_solution(instance, read_json(args.solution, what="solution"))
     except InstanceError as exc:
         sys.stderr.write(f"error: {exc}\n")

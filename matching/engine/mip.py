@@ -33,7 +33,6 @@ import math
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -276,6 +275,7 @@ def load_highs() -> Any:
     """
     import importlib.machinery
     import importlib.util
+    from pathlib import Path
 
     name = "scipy.optimize._highspy._core"
     if name in sys.modules:

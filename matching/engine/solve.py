@@ -12,7 +12,6 @@ import numpy as np
 from .flow import FlowNetworkSpec, solve_flow
 from .groups import GroupStructure, analyse_groups
 from .instance import FORMAT, Instance
-from .mip import solve_overlapping
 
 DEFAULT_TIME_LIMIT = 30.0
 _CORE_KEYS = frozenset({"client", "dwelling", "score"})
@@ -119,6 +118,8 @@ def solve(
             "status": "optimal",
         }
     else:
+        from .mip import solve_overlapping  # loaded only when groups cross
+
         result = solve_overlapping(instance, structure, time_limit=time_limit)
         chosen = result.chosen
         method, optimal = "lp+mip", result.optimal
