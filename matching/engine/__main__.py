@@ -152,4 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip the interpreter's teardown (freeing millions of objects, unloading HiGHS and
+    # OR-Tools): measured at 0.3-0.4 s on a loaded machine, time the budget cannot see.
+    os._exit(status)

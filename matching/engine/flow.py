@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 # OR-Tools multiplies costs by (nodes + 1) internally and sums them over the flow; keeping
 # the largest scaled cost below this bound over both keeps every int64 safe.
@@ -157,6 +156,9 @@ def solve_flow_int(
     )
     costs = np.zeros(tails.shape[0], dtype=np.int64)
     costs[:ncand] = -profit[useful]
+
+    # Imported here: crossing groups (HiGHS) and score scaling never need OR-Tools' start-up.
+    from ortools.graph.python import min_cost_flow
 
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
