@@ -91,10 +91,13 @@ def solve(
     """Maximise the total score of the placements.
 
     Laminar groups are solved exactly as a min-cost flow (``time_limit`` is not needed there).
-    Crossing groups get Lagrangian bounds from exact flows plus a MIP (HiGHS) within
-    ``time_limit`` seconds; ``optimal`` then says whether optimality was proven, ``bound``
-    and ``gap`` how far from proven the answer is. The same instance always gives the same
-    answer for laminar groups; for crossing groups too unless a time limit cuts a phase short.
+    Crossing groups: the LP relaxation by column generation (HiGHS), a proven bound from its
+    duals, reduced-cost fixing, then HiGHS's MIP on the pairs left, all within ``time_limit``
+    seconds (see ``mip.py``). ``optimal`` says whether optimality was proven; ``bound`` and
+    ``gap`` how far from proven the answer is, and ``details["status"]`` says it in words.
+    The same instance always gives the same assignment when the optimum is proven (laminar or
+    crossing): every step is deterministic and no phase is cut by the clock unless the budget
+    runs out, and then the answer is not called optimal.
     """
     started = time.perf_counter()
     structure = analyse_groups(instance)
