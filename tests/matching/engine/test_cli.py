@@ -192,10 +192,10 @@ def test_the_time_limit_bounds_the_whole_run_within_ten_percent(tmp_path):
     """A crossing instance whose proof takes longer than the budget (seconds, under load)."""
     instance = write(tmp_path, "hard.json", crossing_grid_doc(300, 200, seed=1, side=6))
     started = time.perf_counter()
-    code, out, err = run_cli("solve", instance, "--time-limit", "3")
+    code, out, err = run_cli("solve", instance, "--time-limit", "4")
     wall = time.perf_counter() - started  # start-up and reading included
     assert code == 0, err
-    assert wall <= 3.3
+    assert wall <= 4.4
     solution = json.loads(out)
     assert solution["bound"] >= solution["objective"]
     if not solution["optimal"]:  # a fast machine may finish the proof within the budget
