@@ -123,8 +123,10 @@ def _plain_args(argv: Sequence[str]) -> SimpleNamespace | None:
     return SimpleNamespace(command="solve", instance=args[1], time_limit=limit)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    started = time.perf_counter() - seconds_since_process_start()
+def main(argv: Sequence[str] | None = None, *, started: float | None = None) -> int:
+    """Run one command; ``started`` (a ``perf_counter`` reading) is when the budget began:
+    the process's start when run as a program, else this call."""
+    started = time.perf_counter() if started is None else started
     argv = sys.argv[1:] if argv is None else argv
     args: SimpleNamespace | argparse.Namespace = _plain_args(argv) or _parser().parse_args(argv)
     # A JSON instance is millions of small dicts and nothing in it is cyclic: the cyclic
@@ -172,7 +174,7 @@ def _run(args: SimpleNamespace | argparse.Namespace, started: float) -> int:
 
 
 if __name__ == "__main__":
-    status = main()
+    status = main(started=time.perf_counter() - seconds_since_process_start())
     sys.stdout.flush()
     sys.stderr.flush()
     # Skip the interpreter's teardown (freeing millions of objects, unloading HiGHS and

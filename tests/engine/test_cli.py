@@ -231,3 +231,14 @@ def test_unusual_command_lines_still_get_one_line_and_status_2(tmp_path, capsys,
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_main_called_in_process_counts_the_budget_from_the_call(tmp_path, capsys, monkeypatch):
+    """A long-running process (a test run, a worker) calling main must not lose its budget
+    to the time it has been running."""
+    import matching.engine.__main__ as cli
+
+    monkeypatch.setattr(cli, "seconds_since_process_start", lambda: 10_000.0)
+    instance = write(tmp_path, "grid.json", crossing_grid_doc(200, 120, seed=3, side=6))
+    assert main(["solve", instance, "--time-limit", "60"]) == 0
+    assert json.loads(capsys.readouterr().out)["optimal"] is True
