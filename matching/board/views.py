@@ -6,7 +6,7 @@ every few seconds (`meeting-live`), so everyone at the table sees decisions appe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -17,12 +17,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from accounts.models import AccessAction, Role
+from accounts.models import Role, User
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import Board, Meeting, Proposal, ProposalStatus
 
 
@@ -32,9 +31,9 @@ class BoardListView(ProtectedView, TemplateView):
     access_action = "list"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        boards = list(selectors.board_list(user=request.user))
+        boards = list(selectors.board_list(user=self.actor))
         if len(boards) == 1:
-            return redirect("matching:board-detail", pk=boards[0].pk)  # type: ignore[return-value]
+            return redirect("matching:board-detail", pk=boards[0].pk)
         return self.render_to_response({"boards": boards})
 
 
@@ -46,7 +45,7 @@ class BoardDetailView(ProtectedView, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
             "board": self.object,
-            "meetings": selectors.meeting_list(user=self.request.user, board=self.object),
+            "meetings": selectors.meeting_list(user=self.actor, board=self.object),
         }
 
 
@@ -65,11 +64,12 @@ def agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     by = request.GET.get("per", "neighbourhood")
     if by not in {"neighbourhood", "provider", "corporation"}:
         by = "neighbourhood"
-    proposals = list(selectors.agenda(user=request.user, meeting=meeting))
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    user = cast(User, request.user)  # called by protected views only
+    proposals = list(selectors.agenda(user=user, meeting=meeting))
+    names = selectors.visible_names(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-    roles = access.roles_of(request.user)
+    roles = access.roles_of(user)
     return {
         "meeting": meeting,
         "groups": selectors.grouped(proposals, by=by),
@@ -86,17 +86,19 @@ class MeetingDetailView(MeetingMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         meeting = self.object
-        log.record(
-            actor=self.request.user,
-            action=AccessAction.VIEW,
+        access.audit(
+            "matching.meeting.viewed",
+            actor=self.actor,
             target=meeting,
             rule=getattr(meeting, "_access_rule", ""),
             purpose=meeting.purpose,
             request=self.request,
         )
         context = agenda_context(self.request, meeting)
-        context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
-        context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
+        context["no_match"] = selectors.no_match_for(user=self.actor, meeting=meeting)
+        is_open = rules.meeting_open(meeting) is None
+        context["can_generate"] = is_open and access.decide(self.actor, "generate", meeting).allowed
+        context["can_override"] = is_open and access.decide(self.actor, "override", meeting).allowed
         context["run"] = selectors.latest_run(meeting)
         return context
 
@@ -116,7 +118,7 @@ class MeetingGenerateView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             run = services.proposals_generate(
-                meeting=self.object, actor=request.user, request=request
+                meeting=self.object, actor=self.actor, request=request
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -136,7 +138,7 @@ class MeetingCloseView(MeetingMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            services.meeting_close(actor=request.user, meeting=self.object, request=request)
+            services.meeting_close(actor=self.actor, meeting=self.object, request=request)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -152,7 +154,7 @@ class MeetingOverrideView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             proposal = services.proposal_override_request(
-                actor=request.user,
+                actor=self.actor,
                 meeting=self.object,
                 client_id=int(request.POST.get("client", 0) or 0),
                 dwelling_id=int(request.POST.get("dwelling", 0) or 0),
@@ -177,8 +179,9 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
 
 
 def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    proposals = selectors.minutes(user=request.user, meeting=meeting)
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    user = cast(User, request.user)  # called by protected views only
+    proposals = selectors.minutes(user=user, meeting=meeting)
+    names = selectors.visible_names(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     return {
@@ -190,7 +193,7 @@ def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             for p in proposals
             if p.status in (ProposalStatus.OPEN, ProposalStatus.AWAITING_CONFIRMATION)
         ],
-        "no_match": selectors.no_match_for(user=request.user, meeting=meeting),
+        "no_match": selectors.no_match_for(user=user, meeting=meeting),
     }
 
 
@@ -227,17 +230,18 @@ class ProposalDetailView(ProposalMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
-        user = self.request.user
+        user = self.actor
         return {
             "p": p,
             "meeting": p.meeting,
             "name": selectors.visible_names(user=user, proposals=[p]).get(p.pk, ""),
             "events": selectors.timeline(p),
-            "can_decide": access.decide(user, "decide", p).allowed and not p.consultant_decision,
-            "can_respond": access.decide(user, "respond", p).allowed and not p.client_decision,
+            "can_decide": access.decide(user, "decide", p).allowed
+            and rules.answer(p, side="consultant") is None,
+            "can_respond": access.decide(user, "respond", p).allowed
+            and rules.answer(p, side="client") is None,
             "can_confirm": access.decide(user, "confirm", p).allowed
-            and p.status == ProposalStatus.AWAITING_CONFIRMATION
-            and p.override_requested_by_id != user.pk,
+            and rules.override_decision(p, actor_id=user.pk) is None,
             "decline_reasons": services.CONSULTANT_DECLINE_REASONS,
             "refusal_reasons": services.CLIENT_REFUSAL_REASONS,
         }
@@ -262,7 +266,7 @@ class ProposalDecideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_decide(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -276,7 +280,7 @@ class ProposalRespondView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_respond(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -290,7 +294,7 @@ class ProposalRejectOverrideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_reject(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             reason=request.POST.get("reason", ""),
             request=request,
@@ -302,5 +306,5 @@ class ProposalConfirmView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_confirm(
-            actor=request.user, proposal=self.object, request=request
+            actor=self.actor, proposal=self.object, request=request
         )
