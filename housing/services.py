@@ -430,9 +430,19 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def import_upload(
-    *, actor: Any, organisation: Organisation, kind: str, filename: str, content: bytes
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    filename: str,
+    content: bytes,
+    options: dict[str, Any] | None = None,
+    channel: str = "page",
 ) -> tuple[ImportBatch, importing.Report]:
-    """Store an uploaded file and check every row; nothing is imported yet (see import_apply)."""
+    """Store an uploaded file and check every row; nothing is imported yet (see import_apply).
+
+    The page and `manage.py import_housing` both come here: the same import record, actor
+    and access-log row (`channel` says which)."""
     rule = _check(actor, "create", ImportBatch)
     if kind not in KINDS_BY_ORGANISATION.get(organisation.kind, ()):
         raise DomainError(
@@ -440,8 +450,11 @@ def import_upload(
         )
     if len(content) > MAX_UPLOAD_BYTES:
         raise DomainError(_("Het bestand is groter dan 50 MB."), field="file", code="too_large")
+    options = {k: v for k, v in (options or {}).items() if v not in (None, "", [], False)}
     try:
-        report = importing.validate(kind, filename, content, organisation=organisation)
+        report = importing.validate(
+            kind, filename, content, organisation=organisation, options=options
+        )
     except importing.ImportFileError as error:
         raise DomainError(str(error), field="file", code="unreadable") from None
     with transaction.atomic():
@@ -451,6 +464,8 @@ def import_upload(
             uploaded_by=actor,
             filename=filename[:200],
             content=content,
+            options=options,
+            channel=channel,
             status=ImportStatus.PENDING if report.ok else ImportStatus.INVALID,
             row_count=len(report.rows) + len({e.line for e in report.errors if e.line > 1}),
             error_count=len(report.errors),
@@ -461,6 +476,7 @@ def import_upload(
             target=batch,
             rule=rule,
             organisation_id=organisation.pk,
+            channel="web" if channel == "page" else channel,
         )
     return batch, report
 
@@ -468,7 +484,11 @@ def import_upload(
 def import_report(*, batch: ImportBatch) -> importing.Report:
     try:
         return importing.validate(
-            batch.kind, batch.filename, bytes(batch.content), organisation=batch.organisation
+            batch.kind,
+            batch.filename,
+            bytes(batch.content),
+            organisation=batch.organisation,
+            options=batch.options,
         )
     except importing.ImportFileError as error:
         report = importing.Report(kind=batch.kind)
@@ -491,22 +511,20 @@ def import_apply(*, actor: Any, batch: ImportBatch) -> importing.Report:
             locked.error_count = len(report.errors)
             locked.save(update_fields=["status", "error_count"])
             return report
-        report = importing.validate_and_write(
-            batch.kind,
-            batch.filename,
-            bytes(locked.content),
-            organisation=locked.organisation,
-            actor=actor,
+        importing.write(
+            report, organisation=locked.organisation, actor=actor, filename=locked.filename
         )
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
-        locked.save(update_fields=["status", "applied_at"])
+        locked.row_count = report.written
+        locked.save(update_fields=["status", "applied_at", "row_count"])
         log.record(
             actor=actor,
             action=AccessAction.CREATE,
             target=locked,
             rule=rule,
             organisation_id=locked.organisation_id,
+            channel="web" if locked.channel == "page" else locked.channel,
         )
     batch.status = locked.status
     return report
