@@ -36,6 +36,7 @@ from .models import (
     ImportStatus,
     Municipality,
     Neighbourhood,
+    NeighbourhoodIndicator,
     Stairwell,
 )
 
@@ -418,6 +419,42 @@ def capacity_weights_update(
         )
         log.record(actor=actor, action=AccessAction.CHANGE, target=municipality, rule=rule)
     return weights
+
+
+# --- Indicators a municipality enters itself ----------------------------------------------
+
+
+def indicator_enter(
+    *, actor: Any, neighbourhood: Neighbourhood, year: int, values: dict[str, Decimal | None]
+) -> NeighbourhoodIndicator:
+    """Enter the LVB and/or psychiatric share of a buurt for a year (what no public file has).
+
+    Merged into that year's row like an import: the other figures stay; a value left empty
+    stays as it was. Locks the row, writes only the columns entered, logs the change."""
+    rule = _check(actor, "enter_indicators", neighbourhood)
+    entered = {k: v for k, v in values.items() if k in MANUAL_FIELDS and v is not None}
+    if not entered:
+        raise DomainError(_("Vul ten minste één aandeel in."), field="lvb_share", code="empty")
+    with transaction.atomic():
+        NeighbourhoodIndicator.objects.get_or_create(neighbourhood=neighbourhood, year=year)
+        indicator = NeighbourhoodIndicator.objects.select_for_update().get(
+            neighbourhood=neighbourhood, year=year
+        )
+        for name, value in entered.items():
+            setattr(indicator, name, value)
+        indicator.sources = {**(indicator.sources or {}), **dict.fromkeys(entered, "handmatig")}
+        indicator.save(update_fields=[*entered, "sources", "imported_at"])
+        log.record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            target=neighbourhood,
+            rule=rule,
+            purpose="indicatoren ingevoerd: " + ", ".join(sorted(entered)),
+        )
+    return indicator
+
+
+MANUAL_FIELDS = ("lvb_share", "psychiatric_share")
 
 
 # --- Imports --------------------------------------------------------------------------------

@@ -123,7 +123,9 @@ def validate_boundaries(
     other_region = set(Municipality.objects.exclude(region=region).values_list("code", flat=True))
     file_codes = {
         v.municipality_of(code)
-        for code in (v.text(_props(f)["buurtcode"] or _props(f)["wijkcode"]).upper() for f in features)
+        for code in (
+            v.text(_props(f)["buurtcode"] or _props(f)["wijkcode"]).upper() for f in features
+        )
         if len(code) >= 6
     }
     # A municipality's own file brings one new municipality; a national or provincial file
