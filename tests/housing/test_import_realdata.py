@@ -190,7 +190,7 @@ def test_amstelveens_wijk_level_leefbaarometer_file_is_refused_as_the_wrong_leve
 
 
 def test_the_page_takes_the_buurtkaart_and_previews_its_boundaries(baarn, login):
-    org, analyst = baarn
+    _org, analyst = baarn
     client = login(analyst)
     response = client.post(
         reverse("housing:import-list"),
