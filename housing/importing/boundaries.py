@@ -121,11 +121,10 @@ def validate_boundaries(
 
     region_codes = set(Municipality.objects.filter(region=region).values_list("code", flat=True))
     other_region = set(Municipality.objects.exclude(region=region).values_list("code", flat=True))
+    all_props = [_props(f) for f in features]
     file_codes = {
         v.municipality_of(code)
-        for code in (
-            v.text(_props(f)["buurtcode"] or _props(f)["wijkcode"]).upper() for f in features
-        )
+        for code in (v.text(p["buurtcode"] or p["wijkcode"]).upper() for p in all_props)
         if len(code) >= 6
     }
     # A municipality's own file brings one new municipality; a national or provincial file
@@ -149,8 +148,7 @@ def validate_boundaries(
     seen: dict[str, int] = {}
     kept: list[Any] = []
     districts: dict[str, str] = {}
-    for number, feature in enumerate(features, start=1):
-        props = _props(feature)
+    for number, (feature, props) in enumerate(zip(features, all_props, strict=True), start=1):
         if v.text(props["water"]).upper() in {"JA", "J", "1", "TRUE"}:
             report.count("alleen water, overgeslagen")
             continue

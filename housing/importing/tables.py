@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .values import text
@@ -32,12 +33,16 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def normalise(name: Any) -> str:
-    """'InBezitWoningcorporatie_42' -> 'inbezitwoningcorporatie'; 'Bu_Code' -> 'bucode'."""
-    raw = text(name).lstrip("\ufeff")
-    raw = re.sub(r"\s*\([^)]*\)\s*$", "", raw)  # StatLine's unit: "(aantal)", "(%)"
+@lru_cache(maxsize=4096)
+def _normalise(raw: str) -> str:
+    raw = re.sub(r"\s*\([^)]*\)\s*$", "", raw.lstrip("\ufeff"))  # StatLine's unit: "(aantal)"
     raw = re.sub(r"_[0-9]+$", "", raw)  # CBS OData's yearly column suffix
     return re.sub(r"[^0-9a-z]", "", raw.lower())
+
+
+def normalise(name: Any) -> str:
+    """'InBezitWoningcorporatie_42' -> 'inbezitwoningcorporatie'; 'Bu_Code' -> 'bucode'."""
+    return _normalise(text(name))
 
 
 def header_keys(name: Any) -> list[str]:
