@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -548,9 +548,21 @@ def import_apply(*, actor: Any, batch: ImportBatch) -> importing.Report:
             locked.error_count = len(report.errors)
             locked.save(update_fields=["status", "error_count"])
             return report
-        importing.write(
-            report, organisation=locked.organisation, actor=actor, filename=locked.filename
-        )
+        try:
+            with transaction.atomic():
+                importing.write(
+                    report, organisation=locked.organisation, actor=actor, filename=locked.filename
+                )
+        except IntegrityError:
+            # Someone changed the same rows by hand at this moment: nothing of the file is
+            # written; the batch stays pending and can be applied again.
+            raise DomainError(
+                _(
+                    "Tegelijk zijn dezelfde gegevens gewijzigd; er is niets opgeslagen. Probeer het opnieuw."
+                ),
+                code="conflict",
+                conflict=True,
+            ) from None
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
         locked.row_count = report.written

@@ -390,7 +390,13 @@ def validate_dwellings(
 
 def write_dwellings(report: Report, *, corporation: Organisation, actor: Any) -> int:
     """Create the new dwellings (as drafts, with history) and update the known ones, matching
-    on the corporation's reference; existing rows are locked in primary-key order."""
+    on the corporation's reference.
+
+    Two uploads of one corporation at once are serialised on the corporation's row (lock
+    order: import batch → corporation → dwellings by primary key); which references exist is
+    re-read under that lock, so a reference the other upload just created is updated, not
+    inserted twice."""
+    Organisation.objects.select_for_update().filter(pk=corporation.pk).first()
     for code, neighbourhood_id in getattr(report, "new_complexes", {}).items():
         Complex.objects.get_or_create(
             corporation=corporation,
@@ -406,7 +412,7 @@ def write_dwellings(report: Report, *, corporation: Organisation, actor: Any) ->
                     complex_id=row["complex_id"], name=row["stairwell_name"][:120]
                 )
                 row["stairwell_id"] = stairwell.pk
-    references = [r["reference"] for r in report.rows if r["update"]]
+    references = [r["reference"] for r in report.rows]
     current = {
         d.reference: d
         for d in Dwelling.objects.select_for_update()
