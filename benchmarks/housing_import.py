@@ -229,6 +229,13 @@ def main() -> None:
 def national(org: object) -> None:
     """The national buurtkaart as published, in a fresh region each time."""
     from accounts.models import Organisation, OrganisationKind, Region
+    from housing.models import District, Municipality, Neighbourhood, NeighbourhoodIndicator
+
+    def clear() -> None:  # each run starts from an empty country
+        NeighbourhoodIndicator.objects.all().delete()
+        Neighbourhood.objects.all().delete()
+        District.objects.all().delete()
+        Municipality.objects.all().delete()
 
     content = national_buurtkaart()
     all_codes = sorted({codes(i)[0] for i in range(N)})
@@ -249,6 +256,7 @@ def national(org: object) -> None:
             kind=OrganisationKind.MUNICIPALITY,
             region=region,
         )
+        clear()
         timed(
             label,
             "boundaries",
@@ -257,15 +265,6 @@ def national(org: object) -> None:
             municipality,
             municipalities=municipalities,
         )
-        # Leave the next run a country without these municipalities.
-        from housing.models import District, Municipality, Neighbourhood, NeighbourhoodIndicator
-
-        NeighbourhoodIndicator.objects.filter(
-            neighbourhood__district__municipality__region=region
-        ).delete()
-        Neighbourhood.objects.filter(district__municipality__region=region).delete()
-        District.objects.filter(municipality__region=region).delete()
-        Municipality.objects.filter(region=region).delete()
 
 
 if __name__ == "__main__":

@@ -525,8 +525,9 @@ def validate_indicators(
         report.error(0, "", "het bestand bevat geen buurten van deze regio")
     if report.errors:
         return report
-    _derive(report, filename)
-    _changes(report)
+    existing = _existing(report)
+    _derive(report, existing)
+    _changes(report, existing)
     report.columns = [
         "buurtcode",
         "jaar",
@@ -551,9 +552,8 @@ def _existing(report: Report) -> dict[tuple[int, int], NeighbourhoodIndicator]:
     }
 
 
-def _derive(report: Report, filename: str) -> None:
+def _derive(report: Report, existing: dict[tuple[int, int], NeighbourhoodIndicator]) -> None:
     """Counts become shares of the population; the Leefbaarometer class follows from lbm."""
-    existing = _existing(report)
     no_population = 0
     for row in report.rows:
         if "liveability_score" in row and "liveability_class" not in row:
@@ -582,9 +582,8 @@ def _derive(report: Report, filename: str) -> None:
         )
 
 
-def _changes(report: Report) -> None:
+def _changes(report: Report, existing: dict[tuple[int, int], NeighbourhoodIndicator]) -> None:
     """Per indicator, how many buurten get a value they did not have or a different one."""
-    existing = _existing(report)
     changes: dict[str, int] = {}
     for row in report.rows:
         current = existing.get((row["neighbourhood_id"], row["year"]))
