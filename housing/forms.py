@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import field_of
+
 from . import capacity
 from .models import (
     MUNICIPALITY_CODE_REGEX,
@@ -42,9 +44,9 @@ class DwellingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, neighbourhoods: Any, complexes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
-        self.fields["complex"].queryset = complexes
-        self.fields["stairwell"].queryset = Stairwell.objects.filter(
+        field_of(self, "neighbourhood", forms.ModelChoiceField).queryset = neighbourhoods
+        field_of(self, "complex", forms.ModelChoiceField).queryset = complexes
+        field_of(self, "stairwell", forms.ModelChoiceField).queryset = Stairwell.objects.filter(
             complex__in=complexes
         ).select_related("complex")
         self.fields["net_rent"].widget.attrs["min"] = "0"
@@ -99,7 +101,7 @@ class ComplexForm(forms.ModelForm):
 
     def __init__(self, *args: Any, neighbourhoods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        field_of(self, "neighbourhood", forms.ModelChoiceField).queryset = neighbourhoods
 
 
 class StopForm(forms.Form):
@@ -148,7 +150,7 @@ class WeightsForm(forms.Form):
         self.order_fields([*capacity.WEIGHT_FIELDS, "reason"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         values = {k: data[k] for k in capacity.WEIGHT_FIELDS if data.get(k) is not None}
         if len(values) == len(capacity.WEIGHT_FIELDS):
             for name, message in capacity.validate_weights(values).items():
@@ -186,7 +188,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, ImportKind(k).label) for k in kinds]
+        field_of(self, "kind", forms.ChoiceField).choices = [
+            (k, ImportKind(k).label) for k in kinds
+        ]
         if "dwellings" not in kinds:
             del self.fields["create_complexes"]
         if not {"boundaries", "indicators"} & set(kinds):
@@ -229,7 +233,7 @@ class IndicatorEntryForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("lvb_share") is None and data.get("psychiatric_share") is None:
             raise forms.ValidationError(_("Vul ten minste één aandeel in."))
         return data

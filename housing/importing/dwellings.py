@@ -287,13 +287,13 @@ def validate_dwellings(
         row: dict[str, Any] = {"line": line}
         problems = len(report.errors)
         for column in COLUMNS:
-            position = index.get(column.target)
-            raw = cells[position] if position is not None and position < len(cells) else None
+            at = index.get(column.target)
+            raw = cells[at] if at is not None and at < len(cells) else None
             if v.text(raw) == "":
                 if column.required:
                     report.error(
                         line,
-                        header[position] if position is not None else column.aliases[0],
+                        header[at] if at is not None else column.aliases[0],
                         "ontbreekt",
                     )
                 continue
@@ -302,7 +302,7 @@ def validate_dwellings(
             except Invalid as error:
                 report.error(
                     line,
-                    header[position] if position is not None else column.aliases[0],
+                    header[at] if at is not None else column.aliases[0],
                     str(error),
                 )
         if len(report.errors) > problems:

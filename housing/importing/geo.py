@@ -107,6 +107,7 @@ def polygons_of(geometry: Any, crs: str) -> tuple[str, list[Any]]:
     if not isinstance(geometry, dict):
         raise Invalid("geometrie ontbreekt")
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    polygons: Any
     if kind == "Polygon":
         polygons = [coordinates]
     elif kind == "MultiPolygon":

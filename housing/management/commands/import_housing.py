@@ -121,8 +121,8 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(str(error.message)) from None
         if not report.ok:
-            for error in report.errors:
-                self.stderr.write(str(error))
+            for row_error in report.errors:
+                self.stderr.write(str(row_error))
             raise CommandError(f"{len(report.errors)} fout(en); er is niets geschreven.")
         total = time.perf_counter() - started
         self.stdout.write(
