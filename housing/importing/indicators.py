@@ -227,6 +227,10 @@ IGNORED_KEYS = {
     "wknaam",
     "regioaanduidinggemeentenaam",
     "indelingswijzigingwijkenenbuurten",
+    "wijkcode",
+    "gemeentecode",
+    "wkcode",
+    "gmcode",
     "water",
     "meestvoorkomendepostcode",
 }

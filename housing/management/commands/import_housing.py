@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.errors import DomainError
+from accounts.errors import DomainError, Forbidden
 from accounts.models import Organisation
 from housing import services
 
@@ -92,7 +92,7 @@ class Command(BaseCommand):
                 options=import_options,
                 channel="command",
             )
-        except PermissionDenied:
+        except (PermissionDenied, Forbidden):
             raise CommandError(f"{user} mag voor {org.name} geen bestanden importeren.") from None
         except DomainError as error:
             raise CommandError(str(error.message)) from None
@@ -110,7 +110,7 @@ class Command(BaseCommand):
                 f"{len(report.errors)} fout(en); er is niets geschreven (import {batch.pk})."
             )
         for label, n in report.changes.items():
-            self.stdout.write(f"verandert: {label} in {n} buurt(en)")
+            self.stdout.write(f"verandert: {label} in {n} regel(s) (buurt en jaar)")
         if dry_run:
             self.stdout.write(
                 f"{len(report.rows)} regels in orde ({checked:.2f} s); niets geschreven (--dry-run, import {batch.pk})."
@@ -118,6 +118,8 @@ class Command(BaseCommand):
             return
         try:
             report = services.import_apply(actor=actor, batch=batch)
+        except (PermissionDenied, Forbidden):
+            raise CommandError(f"{user} mag dit bestand niet verwerken.") from None
         except DomainError as error:
             raise CommandError(str(error.message)) from None
         if not report.ok:
