@@ -184,10 +184,6 @@ def neighbourhood_capacity(
     return capacities([neighbourhood], at=at)[neighbourhood.pk]
 
 
-def indicator_history(neighbourhood: Neighbourhood) -> list[NeighbourhoodIndicator]:
-    return list(neighbourhood.indicators.order_by("-year"))
-
-
 def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
     """GeoJSON of the user's neighbourhoods with their capacity, and offered dwellings per buurt.
 

@@ -21,7 +21,7 @@ from accounts.access import Actor, user_or_none
 from accounts.errors import DomainError, Forbidden
 from accounts.models import AccessAction, Organisation, OrganisationKind, Role
 
-from . import capacity, importing
+from . import capacity, importing, rules
 from .models import (
     CapacityWeights,
     CapacityWeightsChange,
@@ -79,8 +79,6 @@ DWELLING_FIELDS = (
     "latitude",
     "longitude",
 )
-
-EDITABLE_STATUSES = (S.DRAFT, S.OFFERED, S.WITHDRAWN)
 
 
 def _clean_dwelling(dwelling: Dwelling) -> None:
@@ -164,11 +162,8 @@ def dwelling_create(*, actor: Actor, corporation: Organisation, **fields: Any) -
 def dwelling_update(*, actor: Actor, dwelling: Dwelling, **fields: Any) -> Dwelling:
     """Change a dwelling's details (not while it is reserved or let)."""
     rule = access.authorize(actor, "change", dwelling)
-    if dwelling.status not in EDITABLE_STATUSES:
-        raise DomainError(
-            _("Een gereserveerde of verhuurde woning kan niet meer worden gewijzigd."),
-            code="locked",
-        )
+    if refusal := rules.dwelling_edit(dwelling):
+        raise refusal
     unknown = set(fields) - set(DWELLING_FIELDS)
     if unknown:
         raise TypeError(f"unknown dwelling fields: {sorted(unknown)}")
@@ -187,14 +182,6 @@ def dwelling_update(*, actor: Actor, dwelling: Dwelling, **fields: Any) -> Dwell
     return dwelling
 
 
-# from-status -> allowed to-statuses
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.OFFERED, S.WITHDRAWN},
-    S.OFFERED: {S.RESERVED, S.WITHDRAWN},
-    S.RESERVED: {S.LET, S.OFFERED, S.WITHDRAWN},
-    S.LET: set(),
-    S.WITHDRAWN: {S.DRAFT},
-}
 # The dwelling's action -> the access log's event (housing.dwelling.<past>).
 TRANSITION_EVENTS = {
     "offer": "housing.dwelling.offered",
@@ -213,13 +200,10 @@ def _transition(
     with transaction.atomic():
         # Lock the row: two people offering/reserving at once must not both succeed.
         current = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
-        if to not in TRANSITIONS[current.status]:
-            raise DomainError(
-                _("Een woning met status “%(status)s” kan niet naar “%(to)s”.")
-                % {"status": current.get_status_display(), "to": S(to).label},
-                code="invalid_transition",
-                conflict=current.status != dwelling.status,
-            )
+        if refusal := rules.dwelling_transition(current, to):
+            # Someone else moved it meanwhile: a conflict, not a wrong request.
+            refusal.conflict = current.status != dwelling.status
+            raise refusal
         from_status = current.status
         current.status = to
         for name, value in changes.items():

@@ -28,7 +28,7 @@ from accounts.access.views import ProtectedView
 from accounts.errors import DomainError, add_to_form
 from accounts.models import Organisation, OrganisationKind, Role
 
-from . import capacity, importing, selectors, services
+from . import capacity, importing, rules, selectors, services
 from .forms import (
     ComplexForm,
     CountForm,
@@ -162,15 +162,14 @@ class DwellingDetailView(ProtectedView, TemplateView):
             (name, label)
             for name, label in TRANSITION_LABELS.items()
             if access.decide(user, name, d).allowed
-            and TRANSITION_TARGETS[name] in services.TRANSITIONS[d.status]
+            and rules.dwelling_transition(d, TRANSITION_TARGETS[name]) is None
         ]
         return {
             **super().get_context_data(**kwargs),
             "dwelling": d,
             "events": d.events.all(),
             "actions": actions,
-            "can_edit": access.decide(user, "change", d).allowed
-            and d.status in services.EDITABLE_STATUSES,
+            "can_edit": access.decide(user, "change", d).allowed and rules.dwelling_edit(d) is None,
             "transition_form": TransitionForm(),
             "complex_visible": bool(d.complex_id) and access.visible(user, d.complex),
         }
