@@ -88,6 +88,11 @@ class Browser:
                 self._conn = None
                 if attempt == 2:
                     raise
+            except Exception:
+                # A timeout leaves the connection mid-response: never reuse it.
+                conn.close()
+                self._conn = None
+                raise
         seconds = time.perf_counter() - started
         for name, value in raw.getheaders():
             if name.lower() == "set-cookie":
