@@ -22,7 +22,7 @@ from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
 from accounts.models import AccessAction, Role
 
-from . import selectors, services
+from . import agenda, selectors, services
 from .models import Board, Meeting, Proposal, ProposalStatus
 
 
@@ -98,6 +98,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
         context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
         context["run"] = selectors.latest_run(meeting)
+        context["extra_sections"] = agenda.sections(self.request, meeting)
         return context
 
 
