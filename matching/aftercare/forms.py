@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.placements.forms import add_service_errors
 from matching.placements.models import Party
 
 from .models import (
@@ -20,8 +19,6 @@ from .models import (
     SignalCategory,
     SignalState,
 )
-
-__all__ = ["add_service_errors"]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -29,9 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.access import log
-from accounts.errors import DomainError
-from accounts.models import AccessAction, Role, User
+from accounts.errors import DomainError, Forbidden
+from accounts.models import Role, User
 from accounts.services import notify
 from matching.placements.models import RUNNING_STATES, Agreement, Party, Placement
 from matching.placements.services import parties_of
@@ -76,13 +75,6 @@ def _purpose(signal: Signal | Placement) -> str:
     return f"nazorg {placement.client_reference}"
 
 
-def _require(actor: User, action: str, target: Any) -> str:
-    decision = access.decide(actor, action, target)
-    if not decision or (not isinstance(target, type) and not access.visible(actor, target)):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
-    return decision.rule
-
-
 def _clean_text(value: Any, *, field: str, limit: int, required: bool) -> str:
     text = str(value or "").strip()
     if required and not text:
@@ -113,7 +105,7 @@ def _side(actor: User, placement: Placement) -> str:
     they are not a coordinator of the provider (never both at once)."""
     sides = parties_of(actor, placement)
     if not sides:
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+        raise Forbidden(rule="party")
     return Party.CARE_PROVIDER.value if Party.CARE_PROVIDER in sides else sorted(sides)[0]
 
 
@@ -133,15 +125,15 @@ def _event(signal: Signal, *, actor: User | None, kind: str, message: str = "") 
     SignalEvent.objects.create(signal=signal, actor=actor, kind=kind, message=message[:500])
 
 
-def _log(
-    actor: User, signal: Signal, *, rule: str, request: HttpRequest | None, detail: str
-) -> None:
-    log.record(
+def _log(actor: User, signal: Signal, what: str, *, rule: str, request: HttpRequest | None) -> None:
+    """The access-log row of a step: event `aftercare.signal.<what>`, the tenant's pseudonym as
+    the purpose, on behalf of the side the actor acts for."""
+    access.audit(
+        f"aftercare.signal.{what}",
         actor=actor,
-        action=AccessAction.CHANGE,
         target=signal,
         rule=rule,
-        purpose=f"{_purpose(signal)}: {detail}",
+        purpose=_purpose(signal),
         request=request,
         organisation_id=_organisation(signal.placement, _side(actor, signal.placement)),
     )
@@ -242,9 +234,11 @@ def signal_raise(
             .get(pk=agreement.pk)
         )
         placement = agreement.placement
-        rule = _require(actor, "create", Signal)
-        if not access.visible(actor, agreement) or not parties_of(actor, placement):
-            raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+        rule = access.authorize(actor, "create", Signal)
+        if not access.visible(actor, agreement):
+            raise Forbidden(rule="not-visible", hidden=True)
+        if not parties_of(actor, placement):
+            raise Forbidden(rule="party")
         if agreement.state not in RUNNING_STATES:
             raise DomainError(
                 _("Een signaal kan alleen bij een lopende afspraak; deze afspraak is ‘%(state)s’.")
@@ -296,12 +290,12 @@ def signal_raise(
             answer_due=answer_due,
         )
         _event(signal, actor=actor, kind="raised", message=signal.get_category_display())
-        log.record(
+        access.audit(
+            "aftercare.signal.created",
             actor=actor,
-            action=AccessAction.CREATE,
             target=signal,
             rule=rule,
-            purpose=f"{_purpose(placement)}: signaal",
+            purpose=_purpose(placement),
             request=request,
             organisation_id=_organisation(placement, party),
         )
@@ -354,7 +348,7 @@ def signal_from_care_stop(*, actor: User, agreement: Agreement, stopped_on: dt.d
 
 
 def _begin(actor: User, signal: Signal, action: str) -> tuple[str, Signal]:
-    rule = _require(actor, action, signal)
+    rule = access.authorize(actor, action, signal)
     locked = _locked(signal)
     if locked.state == SignalState.CLOSED:
         raise DomainError(
@@ -395,7 +389,7 @@ def signal_acknowledge(
         locked.acknowledged_by = actor
         locked.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
         _event(locked, actor=actor, kind="acknowledged")
-        _log(actor, locked, rule=rule, request=request, detail="ontvangst bevestigd")
+        _log(actor, locked, "acknowledged", rule=rule, request=request)
     return locked
 
 
@@ -429,7 +423,7 @@ def signal_answer(
         locked.answered_at, locked.answered_by = now, actor
         locked.save(update_fields=fields)
         _event(locked, actor=actor, kind="answered")
-        _log(actor, locked, rule=rule, request=request, detail="beantwoord")
+        _log(actor, locked, "answered", rule=rule, request=request)
         placement, raiser = locked.placement, locked.raised_by_party
         _tell(
             people_of(placement, raiser),
@@ -470,7 +464,7 @@ def plan_action_add(
             signal=locked, description=description, owner_party=owner, due_on=due, created_by=actor
         )
         _event(locked, actor=actor, kind="plan_action", message=description)
-        _log(actor, locked, rule=rule, request=request, detail="actie gepland")
+        _log(actor, locked, "plan_action_added", rule=rule, request=request)
     return action
 
 
@@ -501,7 +495,7 @@ def plan_action_update(
             fields.append("done_on")
         current.save(update_fields=fields)
         _event(locked, actor=actor, kind="plan_follow_up", message=current.description)
-        _log(actor, locked, rule=rule, request=request, detail="actie bijgewerkt")
+        _log(actor, locked, "plan_action_updated", rule=rule, request=request)
     return current
 
 
@@ -529,7 +523,7 @@ def signal_close(
         locked.closed_by = actor
         locked.save(update_fields=["state", "outcome", "close_note", "closed_at", "closed_by"])
         _event(locked, actor=actor, kind="closed", message=locked.get_outcome_display())
-        _log(actor, locked, rule=rule, request=request, detail="afgesloten")
+        _log(actor, locked, "closed", rule=rule, request=request)
         if outcome == Outcome.TENANCY_AT_RISK and locked.escalated_at is None:
             # A tenancy at risk goes to the board's "zorg- en woonoverleg" (by pseudonym).
             _escalate(locked, actor=actor, reason=_("huurovereenkomst in gevaar"))
@@ -565,7 +559,7 @@ def signal_escalate(
             )
         reason = _clean_text(reason, field="reason", limit=500, required=True)
         _escalate(locked, actor=actor, reason=reason)
-        _log(actor, locked, rule=rule, request=request, detail="voorgelegd aan de gemeente")
+        _log(actor, locked, "escalated", rule=rule, request=request)
     return locked
 
 
@@ -608,6 +602,13 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
                     else _("niet beantwoord binnen de termijn")
                 )
                 _escalate(signal, actor=None, reason=reason)
+                access.audit(
+                    "aftercare.signal.escalated",
+                    actor=access.SYSTEM,
+                    target=signal,
+                    rule="deadline-passed",
+                    purpose=_purpose(signal),
+                )
                 counts["escalated"] += 1
     return counts
 

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
-from accounts.errors import DomainError
+from accounts.errors import DomainError, add_to_form
 from accounts.models import AccessAction
 from matching.placements.models import Agreement, Party
 from matching.placements.services import parties_of
@@ -32,7 +31,6 @@ from .forms import (
     PlanActionForm,
     SignalFilterForm,
     SignalForm,
-    add_service_errors,
 )
 from .models import PlanAction, Signal, SignalCategory, SignalState
 
@@ -50,9 +48,9 @@ class SignalListView(ProtectedView, TemplateView):
             user=self.actor, state=filters.get("state", ""), category=filters.get("category", "")
         )
         page = Paginator(signals, 25).get_page(self.request.GET.get("page"))
-        log.record(
+        access.audit(
+            "aftercare.signal.listed",
             actor=self.actor,
-            action=AccessAction.SEARCH,
             target=Signal,
             object_id=f"{len(page.object_list)} getoond",
             rule=self.access_rule,
@@ -167,7 +165,7 @@ class SignalStepView(SignalMixin, TemplateView):
                 if form is None:
                     messages.error(request, str(error.message))
                     return redirect("aftercare:signal-detail", pk=signal.pk)
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Vastgelegd."))
                 return redirect("aftercare:signal-detail", pk=signal.pk)
@@ -241,7 +239,7 @@ class SignalCreateView(ProtectedView, TemplateView):
                     actor=self.actor, agreement=self.object, request=request, **form.cleaned_data
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -269,9 +267,10 @@ class SignalCountsView(ProtectedView, TemplateView):
             start = form.cleaned_data.get("start") or start
             end = form.cleaned_data.get("end") or end
         months = selectors.counts_per_neighbourhood(user=self.actor, start=start, end=end)
-        log.record(
-            actor=self.actor,
+        access.audit(
+            "aftercare.signal.counted",
             action=AccessAction.SEARCH,
+            actor=self.actor,
             target=Signal,
             object_id="aantallen",
             rule=self.access_rule,
@@ -296,9 +295,9 @@ def agenda_section(request: HttpRequest, meeting: Any) -> dict[str, Any] | None:
     signals = selectors.meeting_agenda(user=request.user, meeting=meeting)  # type: ignore[arg-type]
     if not signals:
         return None
-    log.record(
+    access.audit(
+        "aftercare.signal.listed",
         actor=request.user,
-        action=AccessAction.SEARCH,
         target=Signal,
         object_id=f"{len(signals)} op de agenda",
         rule="party-or-chair",

@@ -12,11 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import access
-from accounts.access import log
 from accounts.access.drf import ProtectedViewSetMixin, actor
-from accounts.errors import DomainError
-from accounts.models import AccessAction
-from matching.placements.api.views import raise_for
 from matching.placements.models import Agreement
 
 from .. import selectors, services
@@ -58,9 +54,9 @@ class SignalViewSet(
         ).prefetch_related("actions")
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
-        log.record(
+        access.audit(
+            "aftercare.signal.listed",
             actor=actor(request),
-            action=AccessAction.SEARCH,
             target=Signal,
             object_id=f"{len(rows)} getoond",
             rule="party-or-chair",
@@ -85,12 +81,9 @@ class SignalViewSet(
         )
         if agreement is None:
             raise exceptions.ValidationError({"agreement": ["Geen lopende afspraak van u."]})
-        try:
-            signal = services.signal_raise(
-                actor=actor(request), agreement=agreement, request=request, **fields
-            )
-        except DomainError as error:
-            raise_for(error)
+        signal = services.signal_raise(
+            actor=actor(request), agreement=agreement, request=request, **fields
+        )
         response = self._fresh(signal.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -102,10 +95,7 @@ class SignalViewSet(
             data = input_class(data=request.data)
             data.is_valid(raise_exception=True)
             fields = dict(data.validated_data)
-        try:
-            run(actor=actor(request), signal=signal, request=request, **fields)
-        except DomainError as error:
-            raise_for(error)
+        run(actor=actor(request), signal=signal, request=request, **fields)
         return self._fresh(signal.pk)
 
     @extend_schema(request=None, responses=serializers.SignalSerializer)

@@ -9,8 +9,6 @@ from typing import Any
 from django import template
 
 from accounts import access
-from accounts.access import log
-from accounts.models import AccessAction
 from matching.placements.services import parties_of
 
 from .. import selectors
@@ -20,16 +18,26 @@ register = template.Library()
 
 
 @register.inclusion_tag("aftercare/_signals_panel.html", takes_context=True)
-def signals_panel(context: dict[str, Any], agreement: Any, since: Any = None) -> dict[str, Any]:
+def signals_panel(
+    context: dict[str, Any], agreement: Any, evaluation: Any = None
+) -> dict[str, Any]:
+    """All signals of the agreement, or with `evaluation=` those since the evaluation held
+    before it (the first evaluation: since the start)."""
     request = context["request"]
     user = request.user
     if not access.decide(user, "list", Signal):
         return {"show": False}
+    since = None
+    if evaluation is not None:
+        earlier = agreement.evaluations.filter(held_on__isnull=False).exclude(pk=evaluation.pk)
+        if evaluation.held_on:
+            earlier = earlier.filter(held_on__lt=evaluation.held_on)
+        since = max((e.held_on for e in earlier), default=None) or agreement.lease_start
     signals = selectors.signals_since(user=user, agreement=agreement, since=since)
     if signals:
-        log.record(
+        access.audit(
+            "aftercare.signal.listed",
             actor=user,
-            action=AccessAction.SEARCH,
             target=Signal,
             object_id=f"{len(signals)} bij afspraak {agreement.pk}",
             rule="party-or-chair",
