@@ -55,7 +55,7 @@ MATRIX: dict[str, list[tuple[str, Callable[[Any], dict[str, Any]], dict[str, int
         (
             "get",
             lambda s: {"pk": s.pk, "step": "ontvangst"},
-            row(404, **{k: 405 for k in PARTIES}),
+            row(404, **dict.fromkeys(PARTIES, 405)),
             False,
         ),
         # A party's refused step is a message on the page (302 back); outsiders 404.
