@@ -47,9 +47,9 @@ class SignalForm(forms.Form):
 
     def __init__(self, *args: Any, party: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [
-            (c.value, c.label) for c in CATEGORIES_BY_PARTY[Party(party)]
-        ]
+        field = self.fields["category"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c.value, c.label) for c in CATEGORIES_BY_PARTY[Party(party)]]
 
 
 class AnswerForm(forms.Form):

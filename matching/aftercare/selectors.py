@@ -123,9 +123,10 @@ def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> lis
     for month in sorted(grouped):
         rows = []
         for row in sorted(grouped[month].values(), key=lambda r: r.neighbourhood):
-            total = sum(v or 0 for v in row.cells.values())
+            raw_counts = {c: int(n or 0) for c, n in row.cells.items()}
+            total = sum(raw_counts.values())
             cells: dict[str, int | None] = {
-                c: (n if n >= threshold else None) for c, n in row.cells.items()
+                c: (n if n >= threshold else None) for c, n in raw_counts.items()
             }
             hidden = [c for c, v in cells.items() if v is None]
             shown_total: int | None = total if total >= threshold else None
