@@ -64,7 +64,14 @@ def engine_client(item: dict[str, Any], *, today: dt.date) -> engine.Client:
         else frozenset(),
         target_group=p["target_group"] or "ggz",
         move_from=move_from,
+        urgent=is_urgent(p, today=today),
     )
+
+
+def is_urgent(profile: Mapping[str, Any], *, today: dt.date) -> bool:
+    """The client holds an urgency statement valid on `today` (`urgent_until`, inclusive)."""
+    until = profile.get("urgent_until")
+    return bool(until) and today <= dt.date.fromisoformat(until)
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,11 +245,13 @@ def test_params_survive_a_round_trip_through_json_data():
     assert Params.from_dict(params.to_dict()) == params
 
 
-def test_percentiles_use_the_nearest_rank():
+def test_percentiles_interpolate_between_the_closest_ranks():
+    values = [float(i) for i in range(1, 11)]
     assert core.percentile([], 90) is None
     assert core.percentile([5.0], 90) == 5.0
-    assert core.percentile([float(i) for i in range(1, 11)], 90) == 9.0
-    assert core.percentile([float(i) for i in range(1, 11)], 50) == 5.0
+    assert core.percentile(values, 90) == pytest.approx(float(np.percentile(values, 90)))
+    assert core.percentile(values, 50) == 5.5
+    assert core.percentile([3.0, 1.0, 2.0, 10.0], 90) == pytest.approx(7.9)
 
 
 def test_the_core_imports_no_django():
