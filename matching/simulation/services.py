@@ -60,8 +60,17 @@ SCENARIO_FIELDS = (
     "clients_per_week",
     "dwellings_per_week",
     "offer_weeks",
+    "departure_rate",
+    "urgent_share",
+    "seeds",
 )
-DECIMAL_FIELDS = ("tipping_point", "clients_per_week", "dwellings_per_week")
+DECIMAL_FIELDS = (
+    "tipping_point",
+    "clients_per_week",
+    "dwellings_per_week",
+    "departure_rate",
+    "urgent_share",
+)
 # A running run whose worker has not reported for this long is taken as gone.
 STALE_AFTER = timedelta(minutes=5)
 
@@ -110,7 +119,7 @@ def scenario_create(
     scenario = Scenario(board=board, created_by=actor)
     rule = _require(actor, "create", scenario)
     prefill = snapshot.flows(board)
-    for name in ("clients_per_week", "dwellings_per_week"):
+    for name in ("clients_per_week", "dwellings_per_week", "departure_rate", "urgent_share"):
         if data.get(name) in (None, ""):
             data = {**data, name: prefill[name]}
     for name, value in _clean(data, base=scenario).items():
@@ -203,7 +212,7 @@ def simulation_start(
             run = SimulationRun.objects.create(
                 scenario=scenario,
                 parameters=params.to_dict(),
-                total_weeks=params.horizon_weeks,
+                total_weeks=params.horizon_weeks * params.seeds,
                 requested_by=actor,
             )
             log.record(
@@ -312,7 +321,7 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
     try:
         params = core.Params.from_dict(run.parameters)
         snap = snapshot.take(run.scenario.board)
-        result = core.simulate(snap, params, on_week=on_week)
+        result = core.simulate_seeds(snap, params, on_week=on_week)
     except core.Cancelled:
         return _finish(run, status=RunStatus.CANCELLED, started=started)
     except Exception as error:  # a failed run is shown as failed; nothing is retried
@@ -326,7 +335,7 @@ def _finish(
     *,
     status: str,
     started: float,
-    result: core.Result | None = None,
+    result: core.SeedsResult | None = None,
     snap: core.Snapshot | None = None,
     error: str = "",
 ) -> SimulationRun:
@@ -339,9 +348,9 @@ def _finish(
         run.duration_ms = int((time.perf_counter() - started) * 1000)
         run.error = error[:300]
         if result is not None and snap is not None:
-            run.weeks_done = len(result.weeks)
+            run.weeks_done = run.total_weeks
             run.snapshot_date = snap.start
-            run.snapshot_digest = result.snapshot_digest
+            run.snapshot_digest = result.first.snapshot_digest
             run.snapshot_stats = {
                 "waiting": len(snap.waiting),
                 "offered": len(snap.offered),
@@ -351,7 +360,7 @@ def _finish(
             }
             run.summary = result.summary
             run.neighbourhoods = suppress_neighbourhoods(
-                result.neighbourhoods, threshold=small_number_threshold()
+                result.first.neighbourhoods, threshold=small_number_threshold()
             )
             SimulationWeek.objects.bulk_create(
                 SimulationWeek(
@@ -360,6 +369,7 @@ def _finish(
                     date=w.date,
                     arrivals=w.arrivals,
                     vacancies=w.vacancies,
+                    departures=w.departures,
                     placed=w.placed,
                     placed_past_tipping=w.placed_past_tipping,
                     placed_in_occupied_stairwell=w.placed_in_occupied_stairwell,
@@ -371,7 +381,7 @@ def _finish(
                     score_total=w.score_total,
                     wait_median=w.wait_median,
                 )
-                for w in result.weeks
+                for w in result.first.weeks
             )
         run.save()
     return run
