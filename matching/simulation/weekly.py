@@ -24,7 +24,7 @@ seeds; `core.simulate(..., incremental=False)` runs the old full rebuild.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -37,11 +37,10 @@ from matching.engine.scoring import (
     _points_per_part,
 )
 
-# Codes are interned to small integers; a (slot, code) pair becomes slot * _M + code.
-_M = 1 << 24
-
 
 class _Codes:
+    """Strings (CBS codes, target groups) as small integers, shared by all memberships."""
+
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
 
@@ -49,6 +48,37 @@ class _Codes:
         if value is None:
             return -1
         return self.index.setdefault(value, len(self.index))
+
+
+class _Membership:
+    """Which codes each slot holds (a client's excluded neighbourhoods, a dwelling's target
+    groups...), as a growing boolean matrix slot x code: a lookup for many pairs at once is
+    one fancy index instead of a set test per pair."""
+
+    def __init__(self) -> None:
+        self.matrix = np.zeros((64, 16), dtype=bool)
+        self.any = False
+
+    def add(self, slot: int, codes: list[int]) -> None:
+        if not codes:
+            return
+        rows, cols = self.matrix.shape
+        need_rows, need_cols = max(rows, slot + 1), max(cols, max(codes) + 1)
+        if (need_rows, need_cols) != (rows, cols):
+            grown = np.zeros((max(need_rows, 2 * rows), max(need_cols, 2 * cols)), dtype=bool)
+            grown[:rows, :cols] = self.matrix
+            self.matrix = grown
+        self.matrix[slot, codes] = True
+        self.any = True
+
+    def lookup(self, slots: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        out = np.zeros(slots.shape[0], dtype=bool)
+        if not self.any:
+            return out
+        rows, cols = self.matrix.shape
+        ok = (codes >= 0) & (codes < cols) & (slots < rows)
+        out[ok] = self.matrix[slots[ok], codes[ok]]
+        return out
 
 
 def _grow(array: np.ndarray, size: int) -> np.ndarray:
@@ -80,11 +110,11 @@ class WeeklyInstances:
         self.c_pref_any = np.zeros(0, dtype=bool)  # has preferred districts or municipalities
         self.c_support_none = np.zeros(0, dtype=bool)  # support area unknown
         self.c_support_gm = np.zeros(0, dtype=np.int64)  # -1: none
-        self.keys_search: list[int] = []
-        self.keys_excluded: list[int] = []
-        self.keys_pref_wk: list[int] = []
-        self.keys_pref_gm: list[int] = []
-        self.keys_support_wk: list[int] = []
+        self.search = _Membership()
+        self.excluded = _Membership()
+        self.pref_wk = _Membership()
+        self.pref_gm = _Membership()
+        self.support_wk = _Membership()
         # Static dwelling attributes per slot.
         self.d_rent = np.zeros(0, dtype=np.float64)
         self.d_bedrooms = np.zeros(0, dtype=np.int64)
@@ -95,7 +125,7 @@ class WeeklyInstances:
         self.d_district = np.zeros(0, dtype=np.int64)
         self.d_municipality = np.zeros(0, dtype=np.int64)
         self.d_has_targets = np.zeros(0, dtype=bool)
-        self.keys_targets: list[int] = []
+        self.targets = _Membership()
         # The pairs that pass the static rules, with their static points.
         self.p_client = np.zeros(0, dtype=np.int64)
         self.p_dwelling = np.zeros(0, dtype=np.int64)
@@ -132,12 +162,11 @@ class WeeklyInstances:
         self.c_pref_any[slot] = bool(c.preferred_districts or c.preferred_municipalities)
         self.c_support_none[slot] = c.support_municipality is None and not c.support_districts
         self.c_support_gm[slot] = self.codes(c.support_municipality)
-        base = slot * _M
-        self.keys_search += [base + self.codes(x) for x in sorted(c.search_municipalities)]
-        self.keys_excluded += [base + self.codes(x) for x in sorted(c.excluded_neighbourhoods)]
-        self.keys_pref_wk += [base + self.codes(x) for x in sorted(c.preferred_districts)]
-        self.keys_pref_gm += [base + self.codes(x) for x in sorted(c.preferred_municipalities)]
-        self.keys_support_wk += [base + self.codes(x) for x in sorted(c.support_districts)]
+        self.search.add(slot, [self.codes(x) for x in sorted(c.search_municipalities)])
+        self.excluded.add(slot, [self.codes(x) for x in sorted(c.excluded_neighbourhoods)])
+        self.pref_wk.add(slot, [self.codes(x) for x in sorted(c.preferred_districts)])
+        self.pref_gm.add(slot, [self.codes(x) for x in sorted(c.preferred_municipalities)])
+        self.support_wk.add(slot, [self.codes(x) for x in sorted(c.support_districts)])
         return slot
 
     def _add_dwelling(self, d: engine.Dwelling) -> int:
@@ -165,7 +194,7 @@ class WeeklyInstances:
         self.d_district[slot] = self.codes(d.district)
         self.d_municipality[slot] = self.codes(d.municipality)
         self.d_has_targets[slot] = bool(d.target_groups)
-        self.keys_targets += [slot * _M + self.codes(t) for t in sorted(d.target_groups)]
+        self.targets.add(slot, [self.codes(t) for t in sorted(d.target_groups)])
         return slot
 
     # --- pairs --------------------------------------------------------------------------
@@ -178,33 +207,28 @@ class WeeklyInstances:
         if pc.size == 0:
             return
 
-        def member(keys: list[int], slots: np.ndarray, codes: np.ndarray) -> np.ndarray:
-            if not keys:
-                return np.zeros(slots.shape[0], dtype=bool)
-            return np.isin(slots * _M + codes, np.array(keys, dtype=np.int64))
-
         municipality = self.d_municipality[pd]
         district = self.d_district[pd]
         needs = self.c_needs[pc]
         reject = self.d_rent[pd] > self.c_rent[pc]
         reject |= self.d_bedrooms[pd] < self.c_bedrooms[pc]
-        reject |= self.c_search[pc] & ~member(self.keys_search, pc, municipality)
+        reject |= self.c_search[pc] & ~self.search.lookup(pc, municipality)
         reject |= ((needs & 1) != 0) & ~self.d_step_free[pd]
         reject |= ((needs & 2) != 0) & ~self.d_ground_or_lift[pd]
         reject |= ((needs & 4) != 0) & ~self.d_wheelchair[pd]
-        reject |= member(self.keys_excluded, pc, self.d_neighbourhood[pd])
-        reject |= self.d_has_targets[pd] & ~member(self.keys_targets, pd, self.c_target[pc])
+        reject |= self.excluded.lookup(pc, self.d_neighbourhood[pd])
+        reject |= self.d_has_targets[pd] & ~self.targets.lookup(pd, self.c_target[pc])
         keep = ~reject
         pc, pd, municipality, district = pc[keep], pd[keep], municipality[keep], district[keep]
 
-        in_wk = member(self.keys_pref_wk, pc, district)
-        in_gm = member(self.keys_pref_gm, pc, municipality)
+        in_wk = self.pref_wk.lookup(pc, district)
+        in_gm = self.pref_gm.lookup(pc, municipality)
         preference = np.where(
             ~self.c_pref_any[pc],
             1.0,
             np.where(in_wk, 1.0, np.where(in_gm, PREFERRED_MUNICIPALITY_FIT, 0.0)),
         )
-        support_wk = member(self.keys_support_wk, pc, district)
+        support_wk = self.support_wk.lookup(pc, district)
         support_gm = (self.c_support_gm[pc] >= 0) & (municipality == self.c_support_gm[pc])
         support = np.where(
             self.c_support_none[pc],
@@ -223,14 +247,18 @@ class WeeklyInstances:
 
     def instance(
         self,
-        clients: Sequence[engine.Client],
+        client_ids: Sequence[str],
+        dates: Sequence[tuple[dt.date, dt.date, bool]],
+        make_client: Callable[[str], engine.Client],
         dwellings: Sequence[engine.Dwelling],
         groups: Sequence[engine.Group],
         *,
         today: dt.date,
     ) -> engine.Instance:
-        """This week's instance; equal to `parse_instance(build_instance(...)[0])`."""
-        client_ids = [c.id for c in clients]
+        """This week's instance; equal to `parse_instance(build_instance(...)[0])` for the
+        same clients and dwellings. `dates[i]` is client i's (waiting since, latest move date,
+        urgent) this week (`building.client_dates`); `make_client(id)` builds the engine's
+        client for one that is new at the table (its other facts do not change)."""
         dwelling_ids = [d.id for d in dwellings]
         # Who left the table since last week loses its slot (and its pairs).
         current_c, current_d = set(client_ids), set(dwelling_ids)
@@ -238,11 +266,11 @@ class WeeklyInstances:
             del self.client_slot[cid]
         for did in [d for d in self.dwelling_slot if d not in current_d]:
             del self.dwelling_slot[did]
-        new_clients = [c for c in clients if c.id not in self.client_slot]
+        new_clients = [c for c in client_ids if c not in self.client_slot]
         new_dwellings = [d for d in dwellings if d.id not in self.dwelling_slot]
         old_client_slots = np.array(list(self.client_slot.values()), dtype=np.int64)
-        for c in new_clients:
-            self.client_slot[c.id] = self._add_client(c)
+        for cid in new_clients:
+            self.client_slot[cid] = self._add_client(make_client(cid))
         for d in new_dwellings:
             self.dwelling_slot[d.id] = self._add_dwelling(d)
         # Drop pairs whose client or dwelling left.
@@ -258,7 +286,7 @@ class WeeklyInstances:
                 self.p_size = self.p_size[keep]
         # New pairs: new clients with every dwelling, old clients with new dwellings.
         all_d = np.array([self.dwelling_slot[i] for i in dwelling_ids], dtype=np.int64)
-        new_c = np.array([self.client_slot[c.id] for c in new_clients], dtype=np.int64)
+        new_c = np.array([self.client_slot[c] for c in new_clients], dtype=np.int64)
         new_d = np.array([self.dwelling_slot[d.id] for d in new_dwellings], dtype=np.int64)
         self._add_pairs(np.repeat(new_c, all_d.size), np.tile(all_d, new_c.size))
         self._add_pairs(
@@ -266,20 +294,21 @@ class WeeklyInstances:
         )
 
         # This week's positions and the facts that move with the date and the counts.
-        nc, nd = len(clients), len(dwellings)
+        nc, nd = len(client_ids), len(dwellings)
         c_pos = np.full(self.n_client_slots, -1, dtype=np.int64)
         c_pos[[self.client_slot[i] for i in client_ids]] = np.arange(nc)
         d_pos = np.full(self.n_dwelling_slots, -1, dtype=np.int64)
         d_pos[all_d] = np.arange(nd)
-        horizon = self.weights.waiting_horizon_days
-        waiting_fit = np.array(
-            [
-                1.0 if c.urgent else min(1.0, max(0, (today - c.waiting_since).days) / horizon)
-                for c in clients
-            ],
-            dtype=np.float64,
+        day = today.toordinal()
+        since = np.array([w.toordinal() for w, _m, _u in dates], dtype=np.int64)
+        move_until = np.array([m.toordinal() for _w, m, _u in dates], dtype=np.int64)
+        urgent = np.array([u for _w, _m, u in dates], dtype=bool)
+        days = np.maximum(0, day - since)
+        # engine.scoring's waiting fit and engine.build.priority, per client at once.
+        waiting_fit = np.where(
+            urgent, 1.0, np.minimum(1.0, days / self.weights.waiting_horizon_days)
         )
-        move_until = np.array([c.move_until.toordinal() for c in clients], dtype=np.int64)
+        priority = np.where(urgent, 100_000.0, 0.0) + days
         available = np.array([d.available_from.toordinal() for d in dwellings], dtype=np.int64)
         stopped = np.array([d.complex_stopped for d in dwellings], dtype=bool)
         capacity = np.clip(
@@ -304,13 +333,13 @@ class WeeklyInstances:
             + self.p_size[ok]
         )
         scores = np.round(total, 2)
-        order = np.argsort(ci * max(nd, 1) + di, kind="stable")
+        order = np.argsort(ci * max(nd, 1) + di)  # keys are unique: any sort is canonical
         index = {d: i for i, d in enumerate(dwelling_ids)}
         members = [
             np.unique(np.array([index[d] for d in g.dwellings], dtype=np.int32)) for g in groups
         ]
         return engine.Instance(
-            client_ids=client_ids,
+            client_ids=list(client_ids),
             dwelling_ids=dwelling_ids,
             cand_client=ci[order].astype(np.int32),
             cand_dwelling=di[order].astype(np.int32),
@@ -318,7 +347,5 @@ class WeeklyInstances:
             group_ids=[g.id for g in groups],
             group_caps=np.array([g.cap for g in groups], dtype=np.int64),
             group_members=members,
-            client_priority=np.array([engine.priority(c, today) for c in clients])
-            if clients
-            else None,
+            client_priority=priority.astype(np.float64) if nc else None,
         )
