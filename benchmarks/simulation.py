@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -37,6 +38,7 @@ POLICIES = {
         "stairwell_rule": True,
     },
     "priority": {"policy": "priority", "tipping_point": 30},
+    "lookahead": {"policy": "lookahead", "tipping_point": 30, "stairwell_rule": True},
 }
 
 
@@ -107,6 +109,81 @@ def main() -> None:
     print("|---|---|---|")
     for label, values in rows.items():
         print(f"| {label} | {min(values):.2f} | {max(values):.2f} |")
+
+    # Incremental instances against the full rebuild, paired (A B A B), same results.
+    print("\n| 52 weeks | incremental s (median) | full rebuild s (median) | ratio | same |")
+    print("|---|---|---|---|---|")
+    for name, p in params.items():
+        fast_t, slow_t, ratios, same = [], [], [], True
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            fast = core.simulate(snap, p)
+            a = time.perf_counter() - t
+            t = time.perf_counter()
+            slow = core.simulate(snap, p, incremental=False)
+            b = time.perf_counter() - t
+            fast_t.append(a)
+            slow_t.append(b)
+            ratios.append(b / a)
+            same &= fast.summary == slow.summary and fast.placements == slow.placements
+        print(
+            f"| {name} | {statistics.median(fast_t):.2f} | {statistics.median(slow_t):.2f} | "
+            f"{statistics.median(ratios):.1f}x | {'yes' if same else 'NO'} |"
+        )
+
+    # The scenarios on five seeds, and the look-ahead policy against the optimum.
+    print(
+        "\n| scenario (5 seeds) | housed mean (range) | past tipping | occupied stairwell | "
+        "wait p90 housed | still waiting (p90) | departures |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    results = {}
+    for label, values in (
+        ("priority order, no limits", {"policy": "priority", "tipping_point": 30}),
+        ("optimiser, tipping point 30%", {"policy": "optimiser", "tipping_point": 30}),
+        ("look-ahead, tipping point 30%", {"policy": "lookahead", "tipping_point": 30}),
+        (
+            "optimiser, 30% + stairwell",
+            {"policy": "optimiser", "tipping_point": 30, "stairwell_rule": True},
+        ),
+        (
+            "look-ahead, 30% + stairwell",
+            {"policy": "lookahead", "tipping_point": 30, "stairwell_rule": True},
+        ),
+    ):
+        p = core.Params.from_dict(
+            {
+                **values,
+                **{
+                    k: flows[k]
+                    for k in (
+                        "clients_per_week",
+                        "dwellings_per_week",
+                        "departure_rate",
+                        "urgent_share",
+                    )
+                },
+            }
+        )
+        r = core.simulate_seeds(snap, p)
+        results[label] = r.summary
+        sp = r.summary["spread"]
+        print(
+            f"| {label} | {r.summary['housed']} ({sp['housed']['min']:g}–{sp['housed']['max']:g}) | "
+            f"{r.summary['placed_past_tipping']} | {r.summary['placed_in_occupied_stairwell']} | "
+            f"{r.summary['wait_p90']} | {r.summary['still_waiting']} ({r.summary['still_waiting_p90']}) | "
+            f"{r.summary['departures']} |"
+        )
+    for a, b in (
+        ("optimiser, tipping point 30%", "look-ahead, tipping point 30%"),
+        ("optimiser, 30% + stairwell", "look-ahead, 30% + stairwell"),
+        ("optimiser, tipping point 30%", "optimiser, 30% + stairwell"),
+    ):
+        ha, hb = results[a]["spread"]["housed"], results[b]["spread"]["housed"]
+        print(
+            f"\n{b} vs {a}: housed {hb['mean'] - ha['mean']:+.1f}, beyond the seed spread "
+            f"{core.beyond_spread(ha, hb):+g}"
+        )
 
 
 if __name__ == "__main__":

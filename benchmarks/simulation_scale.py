@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching.simulation import core  # noqa: E402
-from tests.simulation import synthetic  # noqa: E402
+from matching.simulation import core
+from tests.simulation import synthetic
 
 
 def region(waiting: int = 220) -> core.Snapshot:
@@ -47,7 +47,9 @@ def main() -> None:
         f"{len(snap.offered)} offered, {len(snap.neighbourhoods)} neighbourhoods "
         f"(generated in {made:.2f} s; digest {digest:.3f} s, once)\n"
     )
-    print("| policy | incremental s (median) | full rebuild s (median) | rebuild/incremental | housed | same results |")
+    print(
+        "| policy | incremental s (median) | full rebuild s (median) | rebuild/incremental | housed | same results |"
+    )
     print("|---|---|---|---|---|---|")
     for policy in core.Policy:
         params = core.Params(
