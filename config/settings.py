@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import ENV
+from config.redis import cache_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,9 +134,8 @@ _EAGER = ENV.bool(
     shown="`False` (always on without REDIS_URL)",
 )
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": cache_settings(REDIS_URL)}  # degrades when Redis is down
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = _EAGER
 else:
@@ -148,6 +148,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose worker process dies is requeued, not acknowledged (tasks are idempotent).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# No task runs unbounded: per-task limits below; these are the defaults for the rest.
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+# Separate queues so a long simulation never delays the board: run one worker for
+# `board,default` and another for `simulation` (README, docker-compose.yml).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "simulation.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.tasks.*": {"queue": "board"},
+    "simulation.tasks.*": {"queue": "simulation"},
+}
+# An unacknowledged message (its worker was killed) is redelivered after the visibility
+# timeout. It must exceed the longest hard time limit (simulation: 20 minutes), or a running
+# task would be delivered a second time; the heartbeat sweeps below take a dead run over within
+# a minute, long before that. A message not picked up before its hard limit starts is harmless:
+# every task checks its row first.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Mail: a mail server that does not answer is given up after this many seconds (then retried).
+EMAIL_TIMEOUT = 10
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-login-sessions": {"task": "accounts.purge_login_sessions", "schedule": 3600.0},
 }
@@ -429,6 +451,12 @@ SIMULATION_SMALL_NUMBERS = ENV.int(
     5,
     "Per-neighbourhood simulation counts below this are shown as 'minder dan N' (privacy).",
 )
+
+# Runs whose worker died are found by their heartbeat within seconds (services.STALE_AFTER).
+CELERY_BEAT_SCHEDULE["simulation-sweep-stuck-runs"] = {
+    "task": "simulation.tasks.sweep_stuck_runs",
+    "schedule": timedelta(seconds=15),
+}
 
 # --- Placements and agreements (matching.placements) ---------------------------------------
 # Daily: evaluations and agreement ends due within four weeks or overdue are reminded to the

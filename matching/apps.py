@@ -9,10 +9,10 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from accounts import navigation
         from accounts.models import Role
-        from cases.signals import client_left_board
+        from cases.signals import client_left_board, consent_ended
 
         from . import permissions  # noqa: F401 - registers the policies
-        from .signals import withdraw_proposals_of_client
+        from .signals import drop_profiles_of_client, withdraw_proposals_of_client
 
         navigation.register(
             _("Plaatsingstafel"),
@@ -21,3 +21,4 @@ class MatchingConfig(AppConfig):
             order=30,
         )
         client_left_board.connect(withdraw_proposals_of_client, dispatch_uid="matching-client-left")
+        consent_ended.connect(drop_profiles_of_client, dispatch_uid="matching-consent-ended")
