@@ -66,7 +66,7 @@ class ScenarioForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.neighbourhood_limits and not self.is_bound:
+        if self.instance.pk and not self.is_bound:  # (an empty dict showed as "{}")
             self.initial["neighbourhood_limits"] = "\n".join(
                 f"{code} = {value:g}" for code, value in self.instance.neighbourhood_limits.items()
             )
