@@ -257,7 +257,7 @@ class WeeklyInstances:
     ) -> engine.Instance:
         """This week's instance; equal to `parse_instance(build_instance(...)[0])` for the
         same clients and dwellings. `dates[i]` is client i's (waiting since, latest move date,
-        urgent) this week (`building.client_dates`); `make_client(id)` builds the engine's
+        urgent) this week (`engine_input.client_dates`); `make_client(id)` builds the engine's
         client for one that is new at the table (its other facts do not change)."""
         dwelling_ids = [d.id for d in dwellings]
         # Who left the table since last week loses its slot (and its pairs).

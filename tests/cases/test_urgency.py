@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.models import HousingProfile, UrgencyDecidedBy, UrgencyReason
-from matching import building
+from matching import engine_input
 
 from .factories import make_client
 
@@ -47,16 +47,16 @@ def test_the_engine_client_is_urgent_only_while_the_statement_holds(coordinator,
     make_client(coordinator, status="ready", municipality=geo.municipality, **statement())
     (profile,) = selectors.shared_profiles_for_board(region=region)
     item = {"profile": profile}
-    assert building.engine_client(item, today=today()).urgent
+    assert engine_input.engine_client(item, today=today()).urgent
     later = today() + datetime.timedelta(days=61)
-    assert not building.engine_client(item, today=later).urgent
+    assert not engine_input.engine_client(item, today=later).urgent
 
 
 def test_without_a_statement_a_client_is_not_urgent(coordinator, region, geo):
     make_client(coordinator, status="ready", municipality=geo.municipality)
     (profile,) = selectors.shared_profiles_for_board(region=region)
     assert profile["urgent_until"] is None
-    assert not building.engine_client({"profile": profile}, today=today()).urgent
+    assert not engine_input.engine_client({"profile": profile}, today=today()).urgent
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Client
-from matching import services
-from matching.models import Proposal
+from matching.board import services
+from matching.board.models import Proposal
 
 pytestmark = pytest.mark.django_db
 
