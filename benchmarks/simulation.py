@@ -27,7 +27,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from matching.board.models import Board  # noqa: E402
-from matching.simulation import core, services, snapshot  # noqa: E402
+from matching.simulation import core, seeds, services, snapshot  # noqa: E402
 from matching.simulation.models import Scenario, SimulationRun  # noqa: E402
 
 POLICIES = {
@@ -165,7 +165,7 @@ def main() -> None:
                 },
             }
         )
-        r = core.simulate_seeds(snap, p)
+        r = seeds.simulate_seeds(snap, p)
         results[label] = r.summary
         sp = r.summary["spread"]
         print(
@@ -182,7 +182,7 @@ def main() -> None:
         ha, hb = results[a]["spread"]["housed"], results[b]["spread"]["housed"]
         print(
             f"\n{b} vs {a}: housed {hb['mean'] - ha['mean']:+.1f}, beyond the seed spread "
-            f"{core.beyond_spread(ha, hb):+g}"
+            f"{seeds.beyond_spread(ha, hb):+g}"
         )
 
 

@@ -86,7 +86,7 @@ def client_dates(
 def is_urgent(profile: Mapping[str, Any], *, today: dt.date) -> bool:
     """The client holds an urgency statement valid on `today` (`urgent_until`, inclusive)."""
     until = profile.get("urgent_until")
-    return bool(until) and today <= dt.date.fromisoformat(until)
+    return bool(until) and today <= dt.date.fromisoformat(str(until))
 
 
 @dataclass(frozen=True, slots=True)

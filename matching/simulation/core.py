@@ -35,14 +35,12 @@ import datetime as dt
 import hashlib
 import math
 import random
-import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 import orjson
 
 from housing import capacity
@@ -537,10 +535,14 @@ def simulate(
         instance: engine.Instance | None = None
         if refs and dwellings:
             if builder is not None:
+
+                def make_client(ref: str, day: dt.date = day) -> engine.Client:
+                    return engine_input.engine_client(waiting[ref].item, today=day)
+
                 instance = builder.instance(
                     refs,
                     [(since, until, urgent) for since, _from, until, urgent in dates],
-                    lambda ref, day=day: engine_input.engine_client(waiting[ref].item, today=day),
+                    make_client,
                     dwellings,
                     groups,
                     today=day,
@@ -680,100 +682,6 @@ def simulate(
     )
 
 
-# --- Several seeds ---------------------------------------------------------------------------
-
-# The summary figures that get a mean and a range over the seeds.
-SPREAD_KEYS = (
-    "housed",
-    "housed_urgent",
-    "placed_past_tipping",
-    "placed_in_occupied_stairwell",
-    "past_tipping_end",
-    "wait_median",
-    "wait_p90",
-    "still_waiting",
-    "still_waiting_median",
-    "still_waiting_p90",
-    "still_waiting_max",
-    "arrivals",
-    "vacancies",
-    "departures",
-    "let_regular",
-    "score_total",
-)
-
-
-@dataclass
-class SeedsResult:
-    """A scenario over `params.seeds` seeds: the first seed's run in full (its weeks and
-    neighbourhoods are what the charts show) and every seed's summary."""
-
-    first: Result
-    runs: list[Result]
-    summary: dict[str, Any]
-    seconds: float = 0.0
-
-
-def seed_list(params: Params) -> list[int]:
-    return [params.seed + k for k in range(params.seeds)]
-
-
-def simulate_seeds(
-    snapshot: Snapshot,
-    params: Params,
-    *,
-    on_week: Callable[[int, int], bool] | None = None,
-) -> SeedsResult:
-    """Run the scenario once per seed on the same snapshot. The summary holds, per figure,
-    the mean over the seeds, and under `spread` its mean, minimum, maximum and the value per
-    seed; `on_week(done, total)` counts weeks over all seeds."""
-    started = time.perf_counter()
-    total = params.horizon_weeks * params.seeds
-    runs = []
-    for k, seed in enumerate(seed_list(params)):
-        offset = k * params.horizon_weeks
-
-        def progress(done: int, _total: int, offset: int = offset) -> bool:
-            return on_week is None or on_week(offset + done, total)
-
-        runs.append(simulate(snapshot, replace(params, seed=seed), on_week=progress))
-    summary = dict(runs[0].summary)
-    spread: dict[str, dict[str, Any]] = {}
-    for key in SPREAD_KEYS:
-        values = [r.summary.get(key) for r in runs]
-        if any(v is None for v in values):
-            spread[key] = {"mean": None, "min": None, "max": None, "values": values}
-            summary[key] = None
-            continue
-        numbers = [float(v) for v in values]  # type: ignore[arg-type]
-        mean = round(statistics.fmean(numbers), 2)
-        spread[key] = {
-            "mean": mean,
-            "min": min(numbers),
-            "max": max(numbers),
-            "values": numbers,
-        }
-        summary[key] = mean
-    summary["spread"] = spread
-    summary["seeds"] = seed_list(params)
-    return SeedsResult(
-        first=runs[0], runs=runs, summary=summary, seconds=time.perf_counter() - started
-    )
-
-
-def beyond_spread(a: Mapping[str, Any], b: Mapping[str, Any]) -> float | None:
-    """How much of the difference between two figures (each `{"min", "max", ...}` over seeds)
-    lies beyond the seed-to-seed spread: the gap between their ranges, signed as b - a; 0 when
-    the ranges overlap (the difference may be noise). None when either is unknown."""
-    if not a or not b or None in (a.get("min"), a.get("max"), b.get("min"), b.get("max")):
-        return None
-    if b["min"] > a["max"]:
-        return round(b["min"] - a["max"], 2)
-    if b["max"] < a["min"]:
-        return round(b["max"] - a["min"], 2)
-    return 0.0
-
-
 # Still waiting at the end, by how long: (label, upper bound in weeks, exclusive).
 WAIT_BUCKETS: tuple[tuple[str, float], ...] = (
     ("0-13", 13),
@@ -880,53 +788,9 @@ def _choose(
     if params.policy == Policy.OPTIMISER:
         chosen = engine.solve(instance, n_alternatives=0).assignments
     elif params.policy == Policy.LOOKAHEAD:
-        chosen = engine.solve(hold_back_last_slots(instance), n_alternatives=0).assignments
+        chosen = engine.solve(weekly.hold_back_last_slots(instance), n_alternatives=0).assignments
     else:
-        chosen = _greedy_assignments(instance)
+        chosen = weekly.greedy_assignments(instance)
     if on_instance is not None:
         on_instance(week, instance, chosen)
     return chosen
-
-
-def hold_back_last_slots(instance: engine.Instance) -> engine.Instance:
-    """The look-ahead policy's instance: a neighbourhood with one slot left keeps it for
-    clients who fit nowhere else this week.
-
-    A slot used now is gone until a vulnerable household leaves; a client who fits only in
-    that neighbourhood (an accessible home, a support team's district) may come next week.
-    So pairs into a neighbourhood group with cap 1 are dropped for every client who also has
-    a candidate outside such neighbourhoods; a client with no other option keeps them.
-    """
-    tight = np.zeros(instance.n_dwellings, dtype=bool)
-    for gid, cap, members in zip(
-        instance.group_ids, instance.group_caps.tolist(), instance.group_members, strict=True
-    ):
-        if cap == 1 and not gid.startswith("stairwell:"):
-            tight[members] = True
-    if not tight.any():
-        return instance
-    in_tight = tight[instance.cand_dwelling]
-    flexible = np.zeros(instance.n_clients, dtype=bool)
-    flexible[instance.cand_client[~in_tight]] = True
-    keep = ~(in_tight & flexible[instance.cand_client])
-    return replace(
-        instance,
-        cand_client=instance.cand_client[keep],
-        cand_dwelling=instance.cand_dwelling[keep],
-        cand_score=instance.cand_score[keep],
-        raw_candidates=None,
-        cand_source=None,
-    )
-
-
-def _greedy_assignments(instance: engine.Instance) -> list[engine.Assignment]:
-    """Priority order: each client in turn takes its best remaining dwelling."""
-    picked = np.flatnonzero(engine.greedy(instance))
-    return [
-        engine.Assignment(
-            instance.client_ids[int(instance.cand_client[k])],
-            instance.dwelling_ids[int(instance.cand_dwelling[k])],
-            float(instance.cand_score[k]),
-        )
-        for k in picked.tolist()
-    ]

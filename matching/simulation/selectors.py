@@ -14,7 +14,7 @@ from accounts import access
 from accounts.models import User
 from matching.board.models import Board
 
-from . import core, snapshot
+from . import seeds, snapshot
 from .models import RunStatus, Scenario, SimulationRun, SimulationWeek
 
 
@@ -117,7 +117,7 @@ def _spread(run: SimulationRun, key: str) -> dict[str, Any] | None:
 def summary_rows(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
     """One row per metric: per run its mean over the seeds with the range (lowest and highest
     seed), and for every run after the first the difference of the means and how much of it
-    lies beyond the seed-to-seed spread (`core.beyond_spread`: the gap between the two
+    lies beyond the seed-to-seed spread (`seeds.beyond_spread`: the gap between the two
     ranges; 0 means the ranges overlap, so the difference may be noise). `good` says whether
     a difference moved the better way (for a badge colour)."""
     rows = []
@@ -129,7 +129,7 @@ def summary_rows(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
             diff = None if i == 0 else _diff(value, values[0])
             beyond = None
             if i and spread is not None and spreads[0] is not None:
-                beyond = core.beyond_spread(spreads[0], spread)
+                beyond = seeds.beyond_spread(spreads[0], spread)
             good: bool | None = None
             if diff is not None and diff != 0 and m.better:
                 good = (diff > 0) == (m.better == "higher")

@@ -28,7 +28,7 @@ from accounts.errors import DomainError
 from accounts.models import AccessAction, User
 from matching.board.models import Board
 
-from . import core, snapshot
+from . import core, seeds, snapshot
 from .models import ACTIVE_RUN_STATUSES, RunStatus, Scenario, SimulationRun, SimulationWeek
 from .permissions import PURPOSE
 
@@ -399,7 +399,7 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
         try:
             params = core.Params.from_dict(run.parameters)
             snap = snapshot.take(run.scenario.board)
-            result = core.simulate_seeds(snap, params, on_week=on_week)
+            result = seeds.simulate_seeds(snap, params, on_week=on_week)
         except core.Cancelled:
             return _finish(run, status=RunStatus.CANCELLED, started=started)
         except SoftTimeLimitExceeded:
@@ -437,7 +437,7 @@ def _store_outcome(
     *,
     status: str,
     started: float,
-    result: core.SeedsResult | None = None,
+    result: seeds.SeedsResult | None = None,
     snap: core.Snapshot | None = None,
     error: str = "",
 ) -> SimulationRun:

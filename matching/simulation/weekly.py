@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -349,3 +350,50 @@ class WeeklyInstances:
             group_members=members,
             client_priority=priority.astype(np.float64) if nc else None,
         )
+
+
+# --- Policies on the week's instance ----------------------------------------------------------
+
+
+def hold_back_last_slots(instance: engine.Instance) -> engine.Instance:
+    """The look-ahead policy's instance: a neighbourhood with one slot left keeps it for
+    clients who fit nowhere else this week.
+
+    A slot used now is gone until a vulnerable household leaves; a client who fits only in
+    that neighbourhood (an accessible home, a support team's district) may come next week.
+    So pairs into a neighbourhood group with cap 1 are dropped for every client who also has
+    a candidate outside such neighbourhoods; a client with no other option keeps them.
+    """
+    tight = np.zeros(instance.n_dwellings, dtype=bool)
+    for gid, cap, members in zip(
+        instance.group_ids, instance.group_caps.tolist(), instance.group_members, strict=True
+    ):
+        if cap == 1 and not gid.startswith("stairwell:"):
+            tight[members] = True
+    if not tight.any():
+        return instance
+    in_tight = tight[instance.cand_dwelling]
+    flexible = np.zeros(instance.n_clients, dtype=bool)
+    flexible[instance.cand_client[~in_tight]] = True
+    keep = ~(in_tight & flexible[instance.cand_client])
+    return replace(
+        instance,
+        cand_client=instance.cand_client[keep],
+        cand_dwelling=instance.cand_dwelling[keep],
+        cand_score=instance.cand_score[keep],
+        raw_candidates=None,
+        cand_source=None,
+    )
+
+
+def greedy_assignments(instance: engine.Instance) -> list[engine.Assignment]:
+    """Priority order: each client in turn takes its best remaining dwelling."""
+    picked = np.flatnonzero(engine.greedy(instance))
+    return [
+        engine.Assignment(
+            instance.client_ids[int(instance.cand_client[k])],
+            instance.dwelling_ids[int(instance.cand_dwelling[k])],
+            float(instance.cand_score[k]),
+        )
+        for k in picked.tolist()
+    ]

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from matching import engine
-from matching.simulation import core
+from matching.simulation import core, seeds
 from matching.simulation.core import LimitMode, Params, Policy
 
 from . import synthetic
@@ -343,21 +343,21 @@ def test_every_placement_is_counted_past_the_tipping_point_by_the_limits_rule(sn
 
 def test_a_scenario_runs_several_seeds_with_mean_and_range(snap):
     params = Params(**FLOWS, tipping_point=30, seeds=5, seed=10, horizon_weeks=20)
-    seeds = core.simulate_seeds(snap, params)
-    assert seeds.summary["seeds"] == [10, 11, 12, 13, 14]
-    housed = [r.summary["housed"] for r in seeds.runs]
-    spread = seeds.summary["spread"]["housed"]
+    many = seeds.simulate_seeds(snap, params)
+    assert many.summary["seeds"] == [10, 11, 12, 13, 14]
+    housed = [r.summary["housed"] for r in many.runs]
+    spread = many.summary["spread"]["housed"]
     assert spread["values"] == housed
     assert spread["min"] == min(housed) and spread["max"] == max(housed)
-    assert seeds.summary["housed"] == pytest.approx(sum(housed) / 5, abs=0.01)
-    assert seeds.runs[0].summary == core.simulate(snap, params).summary
+    assert many.summary["housed"] == pytest.approx(sum(housed) / 5, abs=0.01)
+    assert many.runs[0].summary == core.simulate(snap, params).summary
 
 
 def test_the_difference_beyond_the_spread_is_the_gap_between_the_ranges():
-    assert core.beyond_spread({"min": 10, "max": 14}, {"min": 17, "max": 20}) == 3
-    assert core.beyond_spread({"min": 10, "max": 14}, {"min": 4, "max": 8}) == -2
-    assert core.beyond_spread({"min": 10, "max": 14}, {"min": 13, "max": 20}) == 0
-    assert core.beyond_spread({}, {"min": 1, "max": 2}) is None
+    assert seeds.beyond_spread({"min": 10, "max": 14}, {"min": 17, "max": 20}) == 3
+    assert seeds.beyond_spread({"min": 10, "max": 14}, {"min": 4, "max": 8}) == -2
+    assert seeds.beyond_spread({"min": 10, "max": 14}, {"min": 13, "max": 20}) == 0
+    assert seeds.beyond_spread({}, {"min": 1, "max": 2}) is None
 
 
 def test_fewer_than_five_seeds_is_refused():

@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from matching.board.models import Board
-from matching.simulation import core, selectors, snapshot
+from matching.simulation import core, seeds, selectors, snapshot
 
 
 class Command(BaseCommand):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         snap_seconds = time.perf_counter() - started
         results = []
         for name, params in scenarios:
-            result = core.simulate_seeds(snap, params)
+            result = seeds.simulate_seeds(snap, params)
             results.append((name, result))
         total = time.perf_counter() - started
         if options["json"]:
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         return str(data.get("name") or path.stem), params
 
     def _table(
-        self, board: Board, snap: core.Snapshot, results: list[tuple[str, core.SeedsResult]]
+        self, board: Board, snap: core.Snapshot, results: list[tuple[str, seeds.SeedsResult]]
     ) -> None:
         self.stdout.write(
             f"{board.name}: momentopname {snap.start:%d-%m-%Y}, {len(snap.waiting)} wachtende "
@@ -116,7 +116,7 @@ class Command(BaseCommand):
                     line += ("—" if diff is None else f"{diff:+g}").rjust(width + 2)
             self.stdout.write(line)
 
-    def _weeks(self, name: str, seeds: core.SeedsResult) -> None:
+    def _weeks(self, name: str, seeds: seeds.SeedsResult) -> None:
         result = seeds.first
         self.stdout.write("")
         self.stdout.write(f"{name}: per week")
@@ -131,7 +131,7 @@ class Command(BaseCommand):
             )
 
     def _as_json(
-        self, board: Board, results: list[tuple[str, core.SeedsResult]], seconds: float
+        self, board: Board, results: list[tuple[str, seeds.SeedsResult]], seconds: float
     ) -> dict[str, Any]:
         return {
             "board": board.pk,
