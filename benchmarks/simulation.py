@@ -90,14 +90,16 @@ def main() -> None:
                         **params["optimiser"].to_dict(),
                     )
                     run = SimulationRun.objects.create(
-                        scenario=scenario, parameters=params["optimiser"].to_dict(), total_weeks=52
+                        scenario=scenario,
+                        parameters=params["optimiser"].to_dict(),
+                        total_weeks=52 * params["optimiser"].seeds,
                     )
                     services.simulation_execute(run_id=run.pk)
                     raise Rollback
             except Rollback:
                 pass
 
-        timed("task path: snapshot + 52 weeks + store (optimiser)", task_path)
+        timed("task path: snapshot + 5 seeds x 52 weeks + store (optimiser)", task_path)
 
     print(
         f"{board.name}: {len(snap.waiting)} waiting clients, {len(snap.offered)} offered "

@@ -387,8 +387,9 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
         # Progress is for the page only: a busy database skips one report rather than failing
         # the run (the next week reports again and reads the cancel flag again).
         try:
+            # (A run queued before runs counted every seed's weeks has a smaller total.)
             SimulationRun.objects.filter(pk=run_id, attempt=attempt).update(
-                weeks_done=done, heartbeat_at=timezone.now()
+                weeks_done=min(done, run.total_weeks), heartbeat_at=timezone.now()
             )
             return not SimulationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
         except OperationalError:
