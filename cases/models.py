@@ -366,7 +366,7 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"toestemming {self.pk} ({self.client_id})"
 
-    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def is_valid_on(self, day: datetime.date) -> bool:
         return self.ended_at is None and self.given_on <= day <= self.valid_until
 
 
