@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from accounts import access
 from accounts.models import Role, User
@@ -305,10 +304,6 @@ def digest_for(*, user: User, today: dt.date, since: dt.datetime) -> dict[str, i
         "decided": visible.filter(status__in=DECIDED_STATUSES, closed_at__gte=since).count(),
         "new": visible.filter(status=ProposalStatus.OPEN, created_at__gte=since).count(),
     }
-
-
-def meeting_is_current(meeting: Meeting) -> bool:
-    return meeting.date >= timezone.localdate() - dt.timedelta(days=7)
 
 
 def purpose_of_meeting(meeting_id: Any) -> str:

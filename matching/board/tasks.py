@@ -7,7 +7,8 @@ delivery changes nothing more.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
+
+from accounts import access
 
 from . import services
 from .models import Board, Meeting
@@ -34,7 +35,9 @@ def generate_due() -> list[int]:
 def generate_proposals(meeting_id: int) -> int:
     """The automatic run for one meeting; keyed, so it runs once per meeting."""
     meeting = Meeting.objects.get(pk=meeting_id)
-    run = services.proposals_generate(meeting=meeting, key=f"auto:{meeting_id}")
+    run = services.proposals_generate(
+        meeting=meeting, actor=access.SystemActor("board.generation"), key=f"auto:{meeting_id}"
+    )
     return run.pk
 
 
@@ -46,8 +49,3 @@ def check_deadlines() -> dict[str, int]:
 @shared_task(name="matching.board.tasks.send_digests")
 def send_digests() -> int:
     return services.digest_send()
-
-
-def queue_generation(meeting_id: int) -> None:
-    """Queue the automatic run after the current transaction commits."""
-    transaction.on_commit(lambda: generate_proposals.delay(meeting_id))

@@ -6,7 +6,7 @@ every few seconds (`meeting-live`), so everyone at the table sees decisions appe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -21,12 +21,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from accounts.models import AccessAction, Role
+from accounts.models import Role, User
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import Board, Meeting, Proposal, ProposalStatus
 
 
@@ -36,9 +35,9 @@ class BoardListView(ProtectedView, TemplateView):
     access_action = "list"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        boards = list(selectors.board_list(user=request.user))
+        boards = list(selectors.board_list(user=self.actor))
         if len(boards) == 1:
-            return redirect("matching:board-detail", pk=boards[0].pk)  # type: ignore[return-value]
+            return redirect("matching:board-detail", pk=boards[0].pk)
         return self.render_to_response({"boards": boards})
 
 
@@ -50,7 +49,7 @@ class BoardDetailView(ProtectedView, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
             "board": self.object,
-            "meetings": selectors.meeting_list(user=self.request.user, board=self.object),
+            "meetings": selectors.meeting_list(user=self.actor, board=self.object),
         }
 
 
@@ -72,7 +71,7 @@ def _grouping(request: HttpRequest) -> str:
 
 def _agenda_version(request: HttpRequest, meeting: Meeting) -> selectors.AgendaVersion:
     view = f"{_grouping(request)}:{get_language()}"
-    return selectors.agenda_version(user=request.user, meeting=meeting, view=view)
+    return selectors.agenda_version(user=cast(User, request.user), meeting=meeting, view=view)
 
 
 def agenda_context(
@@ -80,11 +79,12 @@ def agenda_context(
 ) -> dict[str, Any]:
     by = _grouping(request)
     version = version or _agenda_version(request, meeting)
-    proposals = list(selectors.agenda(user=request.user, meeting=meeting))
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    user = cast(User, request.user)  # called by protected views only
+    proposals = list(selectors.agenda(user=user, meeting=meeting))
+    names = selectors.visible_names(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-    roles = access.roles_of(request.user)
+    roles = access.roles_of(user)
     return {
         "meeting": meeting,
         "groups": selectors.grouped(proposals, by=by),
@@ -102,15 +102,16 @@ class MeetingDetailView(MeetingMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         meeting = self.object
-        log.record(
-            actor=self.request.user,
-            action=AccessAction.VIEW,
+        access.audit(
+            "matching.meeting.viewed",
+            actor=self.actor,
             target=meeting,
             rule=getattr(meeting, "_access_rule", ""),
             purpose=meeting.purpose,
             request=self.request,
         )
-        user = self.request.user
+        user = self.actor
+        is_open = rules.meeting_open(meeting) is None
         version = _agenda_version(self.request, meeting)
         return {
             "meeting": meeting,
@@ -123,7 +124,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             "no_match": SimpleLazyObject(
                 lambda: selectors.no_match_for(user=user, meeting=meeting)
             ),
-            "can_generate": access.decide(user, "generate", meeting).allowed,
+            "can_generate": is_open and access.decide(user, "generate", meeting).allowed,
+            "can_override": is_open and access.decide(user, "override", meeting).allowed,
             "run": selectors.latest_run(meeting),
         }
 
@@ -187,7 +189,7 @@ class MeetingLiveView(MeetingMixin, View):
     def _changed_rows(
         self, meeting: Meeting, version: selectors.AgendaVersion, changed: list[int]
     ) -> HttpResponse:
-        user = self.request.user
+        user = self.actor
         rows = list(selectors.agenda(user=user, meeting=meeting).filter(pk__in=changed))
         names = selectors.visible_names(user=user, proposals=rows)
         parts = [
@@ -215,7 +217,7 @@ class MeetingGenerateView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             run = services.proposals_generate(
-                meeting=self.object, actor=request.user, request=request
+                meeting=self.object, actor=self.actor, request=request
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -235,7 +237,7 @@ class MeetingCloseView(MeetingMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            services.meeting_close(actor=request.user, meeting=self.object, request=request)
+            services.meeting_close(actor=self.actor, meeting=self.object, request=request)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -251,7 +253,7 @@ class MeetingOverrideView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             proposal = services.proposal_override_request(
-                actor=request.user,
+                actor=self.actor,
                 meeting=self.object,
                 client_id=int(request.POST.get("client", 0) or 0),
                 dwelling_id=int(request.POST.get("dwelling", 0) or 0),
@@ -276,8 +278,9 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
 
 
 def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    proposals = selectors.minutes(user=request.user, meeting=meeting)
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    user = cast(User, request.user)  # called by protected views only
+    proposals = selectors.minutes(user=user, meeting=meeting)
+    names = selectors.visible_names(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     return {
@@ -289,7 +292,7 @@ def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             for p in proposals
             if p.status in (ProposalStatus.OPEN, ProposalStatus.AWAITING_CONFIRMATION)
         ],
-        "no_match": selectors.no_match_for(user=request.user, meeting=meeting),
+        "no_match": selectors.no_match_for(user=user, meeting=meeting),
     }
 
 
@@ -326,17 +329,18 @@ class ProposalDetailView(ProposalMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
-        user = self.request.user
+        user = self.actor
         return {
             "p": p,
             "meeting": p.meeting,
             "name": selectors.visible_names(user=user, proposals=[p]).get(p.pk, ""),
             "events": selectors.timeline(p),
-            "can_decide": access.decide(user, "decide", p).allowed and not p.consultant_decision,
-            "can_respond": access.decide(user, "respond", p).allowed and not p.client_decision,
+            "can_decide": access.decide(user, "decide", p).allowed
+            and rules.answer(p, side="consultant") is None,
+            "can_respond": access.decide(user, "respond", p).allowed
+            and rules.answer(p, side="client") is None,
             "can_confirm": access.decide(user, "confirm", p).allowed
-            and p.status == ProposalStatus.AWAITING_CONFIRMATION
-            and p.override_requested_by_id != user.pk,
+            and rules.override_decision(p, actor_id=user.pk) is None,
             "decline_reasons": services.CONSULTANT_DECLINE_REASONS,
             "refusal_reasons": services.CLIENT_REFUSAL_REASONS,
         }
@@ -361,7 +365,7 @@ class ProposalDecideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_decide(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -375,7 +379,7 @@ class ProposalRespondView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_respond(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -389,7 +393,7 @@ class ProposalRejectOverrideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_reject(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             reason=request.POST.get("reason", ""),
             request=request,
@@ -401,5 +405,5 @@ class ProposalConfirmView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_confirm(
-            actor=request.user, proposal=self.object, request=request
+            actor=self.actor, proposal=self.object, request=request
         )
