@@ -174,7 +174,10 @@ def solve_overlapping(
     x_lp = np.zeros(n_cand)
     while rounds < PRICING_ROUNDS:
         rounds += 1
-        h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter() - _FINISH_RESERVE))
+        # HiGHS's time limit counts its run time over all runs of this object, so the time
+        # left is added to what it has used so far.
+        left = max(0.05, deadline - time.perf_counter() - _FINISH_RESERVE)
+        h.setOptionValue("time_limit", h.getRunTime() + left)
         h.run()
         lp_status = h.modelStatusToString(h.getModelStatus())
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
