@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +90,12 @@ def browse_as(role: str, email: str, api_paths: list[str]) -> Browser:
             expect(url + " (board screen)", browser.get(url).status)
             expect(url + "live/", browser.get(url + "live/", headers={"HX-Request": "true"}).status)
             pdf = browser.get(url + "notulen.pdf")
-            expect(url + "notulen.pdf", pdf.status)
+            for _ in range(20):  # 202 while the worker makes it; then served from its file
+                if pdf.status != 202:
+                    break
+                time.sleep(float(pdf.headers.get("retry-after", "3")))
+                pdf = browser.get(url + "notulen.pdf")
+            expect(url + "notulen.pdf (made by the worker)", pdf.status)
             if not pdf.body.startswith(b"%PDF"):
                 failures.append("minutes PDF is not a PDF")
     for path in api_paths:
