@@ -1,0 +1,62 @@
+"""Template filters of the formatting layer (`accounts/formatting.py`), loaded as builtins:
+
+{{ dwelling.net_rent|money }}  {{ share|percent }}  {{ p.score|score }}
+{{ meeting.week_label|week }}  {{ hours|hours }}  {{ n|number }}  {{ diff|signed:1 }}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from accounts import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any, decimals: int = 2) -> str:
+    return formatting.money(value, int(decimals))
+
+
+@register.filter
+def percent(value: Any, decimals: int = 1) -> str:
+    return formatting.percent(value, int(decimals))
+
+
+@register.filter
+def fraction_percent(value: Any, decimals: int = 1) -> str:
+    return formatting.fraction_percent(value, int(decimals))
+
+
+@register.filter
+def score(value: Any) -> str:
+    return formatting.score(value)
+
+
+@register.filter
+def number(value: Any, decimals: int = 0) -> str:
+    return formatting.number(value, int(decimals))
+
+
+@register.filter
+def signed(value: Any, decimals: int = 0) -> str:
+    return formatting.signed(value, int(decimals))
+
+
+@register.filter
+def hours(value: Any) -> str:
+    return formatting.hours(value)
+
+
+@register.filter
+def week(value: Any) -> str:
+    return formatting.week(value)
+
+
+@register.filter
+def postcode(value: Any) -> str:
+    from housing.models import format_postcode
+
+    return format_postcode(str(value or ""))
