@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from accounts.constraints import ConstraintMessages
 
 MUNICIPALITY_CODE_REGEX = r"^GM[0-9]{4}$"

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from accounts.constraints import ConstraintMessages
 
 from .core import MAX_FLOW_PER_WEEK, MAX_HORIZON_WEEKS, LimitMode, Params, Policy

@@ -60,7 +60,7 @@ def test_dwelling_form_marks_the_bedrooms_field(region):
             "living_area": "50",
             "net_rent": "600",
             "service_costs": "20",
-        },  # fmt: skip
+        },
         neighbourhoods=Neighbourhood.objects.all(),
         complexes=Complex.objects.none(),
     )
@@ -101,7 +101,7 @@ def test_api_answers_a_constraint_at_its_field(region):
             "bedrooms": 2,
             "living_area": 30,
             "net_rent": Decimal("500"),
-        }  # fmt: skip
+        }
     )
     assert not serializer.is_valid()
     assert "bedrooms" in serializer.errors
