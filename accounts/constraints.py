@@ -52,18 +52,18 @@ def resolve(model: type[models.Model], constraint: models.BaseConstraint) -> tup
     if constraint.name in explicit:
         field, message = explicit[constraint.name]
         return field, str(message)
-    field = inferred_field(constraint)
-    if field is None:
+    inferred = inferred_field(constraint)
+    if inferred is None:
         return None
     if constraint.violation_error_message != constraint.default_violation_error_message:
-        return field, str(constraint.violation_error_message)
+        return inferred, str(constraint.violation_error_message)
     try:
-        model_field = model._meta.get_field(field)
+        model_field = model._meta.get_field(inferred)
     except FieldDoesNotExist:
         return None
     if getattr(model_field, "choices", None):
-        return field, _("Kies een geldige waarde voor ‘%(field)s’.") % {
-            "field": model_field.verbose_name
+        return inferred, _("Kies een geldige waarde voor ‘%(field)s’.") % {
+            "field": getattr(model_field, "verbose_name", inferred)
         }
     return None
 

@@ -93,7 +93,7 @@ class AccessLogFilterForm(forms.Form):
         return self.cleaned_data["client"].strip().upper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
