@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from . import access, exports, selectors, services
+from . import access, exports, selectors, services, worklist
 from .access import labels
 from .access.views import ProtectedView, PublicView, public
 from .forms import AccessLogFilterForm, EmailAuthenticationForm, InviteMemberForm, TokenForm
@@ -136,6 +136,11 @@ class HomeView(ProtectedView, TemplateView):
     template_name = "home.html"
     access_model = Organisation
     access_action = "view"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["work_items"] = worklist.items_for(self.actor)
+        return context
 
 
 class MemberHomeView(ProtectedView, View):

@@ -11,11 +11,13 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Plaatsingen en afspraken")
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, worklist
         from accounts.models import Role
 
         from . import permissions  # noqa: F401 - registers the policies
+        from .worklist import work_items
 
+        worklist.register(work_items)
         navigation.register(
             _("Plaatsingen"),
             "placements:agreement-list",
