@@ -16,7 +16,7 @@ from . import geography
 from .models import AgreementType, ClientStatus, LegalBasis, TargetGroup
 from .services import ProfileInvalid
 
-CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.1"
+CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.2"  # names target group and care provider
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
