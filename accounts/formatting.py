@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 MISSING = "—"
@@ -123,3 +123,17 @@ def date(value: Any, style: str = "DATE_FORMAT") -> str:
 
 def short_date(value: Any) -> str:
     return date(value, "SHORT_DATE_FORMAT")
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """ "1 slaapkamer", "3 slaapkamers": `singular`/`plural` are ngettext msgids with %(n)s."""
+    return ngettext(singular, plural, n) % {"n": number(n)}
+
+
+def household(adults: int, children: int) -> str:
+    """ "1 volwassene, geen kinderen", "2 volwassenen, 1 kind"."""
+    grown = ngettext("%(n)s volwassene", "%(n)s volwassenen", adults) % {"n": adults}
+    if not children:
+        return _("%(adults)s, geen kinderen") % {"adults": grown}
+    kids = ngettext("%(n)s kind", "%(n)s kinderen", children) % {"n": children}
+    return f"{grown}, {kids}"

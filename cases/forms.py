@@ -67,7 +67,7 @@ class ClientForm(forms.Form):
             "Inclusief een twaalfde van het vakantiegeld. Anderen zien alleen de inkomensgroep en de maximale huur."
         ),
     )
-    step_free = forms.BooleanField(label=_("Drempelvrij"), required=False)
+    step_free = forms.BooleanField(label=_("Traploos bereikbaar"), required=False)
     ground_floor_or_lift = forms.BooleanField(label=_("Begane grond of lift"), required=False)
     wheelchair = forms.BooleanField(label=_("Rolstoeltoegankelijk"), required=False)
     max_floor = forms.IntegerField(
