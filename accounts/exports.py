@@ -1,73 +1,63 @@
-"""CSV and XLSX exports of the access log, with the same readable names as the page."""
+"""Spreadsheet exports that never run a formula: the one helper every XLSX and CSV export uses.
+
+A cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read by
+Excel and LibreOffice as a formula (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`). Exports are
+shared across organisations, so a name typed by one party must reach the other as text.
+XLSX cells are stored with the string type (the text is kept exactly); CSV cells get the
+OWASP-recommended leading apostrophe, which spreadsheet programs show as text.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from django.utils.functional import Promise
 
-from .access import labels
-from .models import AccessLogEntry
-
-MAX_ROWS = 50_000  # one export; narrow the filters for more
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def header() -> list[str]:
-    return [
-        _("Tijdstip"), _("Persoon"), _("E-mailadres"), _("Organisatie"), _("Rol"),
-        _("Handeling"), _("Soort gegeven"), _("Gegeven"), _("Resultaat"), _("Regel"), _("Doel"),
-        _("Kanaal"), _("IP-adres"),
-    ]  # fmt: skip
+def is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
-def row(entry: AccessLogEntry, names: dict[int, str]) -> list[Any]:
-    return [
-        timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-        names.get(entry.user_id or 0, entry.user_email),
-        entry.user_email,
-        entry.organisation_name,
-        labels.role_label(entry.role),
-        entry.get_action_display(),
-        labels.object_type_label(entry.object_type),
-        entry.object_id,
-        entry.get_result_display(),
-        labels.rule_label(entry.rule),
-        labels.purpose_label(entry.purpose),
-        entry.channel,
-        entry.ip_address or "",
-    ]
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Promise) else value
 
 
-def as_csv(entries: Iterable[AccessLogEntry], names: dict[int, str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")  # Dutch Excel opens ; separated files directly
-    writer.writerow(header())
-    for entry in entries:
-        writer.writerow(row(entry, names))
-    return "\ufeff" + out.getvalue()  # BOM: Excel reads UTF-8 (ë, é) correctly
+def xlsx_append(ws: Any, row: Iterable[Any]) -> None:
+    """Append `row` to an openpyxl worksheet; formula-like text is stored as text."""
+    values = [_plain(v) for v in row]
+    ws.append(values)
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if is_formula_like(value):
+            cell.value = value
+            cell.data_type = "s"
 
 
-def as_xlsx(entries: Iterable[AccessLogEntry], names: dict[int, str]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Toegangslog")[:31]
-    ws.append(header())
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for entry in entries:
-        ws.append(row(entry, names))
-    widths = [20, 24, 28, 28, 24, 14, 18, 18, 12, 48, 48, 10, 16]
-    for i, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+def csv_cell(value: Any) -> Any:
+    value = _plain(value)
+    if is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def csv_writerow(writer: Any, row: Sequence[Any]) -> None:
+    """Write one CSV row through `csv.writer`, formula-like text prefixed with an apostrophe."""
+    writer.writerow([csv_cell(v) for v in row])
+
+
+def csv_writer(stream: Any, **options: Any) -> Any:
+    """A `csv.writer` whose `writerow`/`writerows` escape formula-like cells."""
+    inner = csv.writer(stream, **options)
+
+    class _Writer:
+        def writerow(self, row: Sequence[Any]) -> Any:
+            return inner.writerow([csv_cell(v) for v in row])
+
+        def writerows(self, rows: Iterable[Sequence[Any]]) -> None:
+            for row in rows:
+                self.writerow(row)
+
+    return _Writer()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +19,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from config.queueing import enqueue_on_commit
+
 from . import access
 from .access import log
 from .errors import DomainError
@@ -30,6 +34,8 @@ from .models import (
     Role,
     User,
 )
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "DomainError",
@@ -118,10 +124,22 @@ def member_invite(
             rule="accounts.membership.create:org-admin",
             purpose=_("ledenbeheer"),
         )
-        transaction.on_commit(
-            lambda: _send_invitation(user=user, organisation=organisation, invited_by=actor)
-        )
+        from . import tasks
+
+        enqueue_on_commit(tasks.send_invitation, user.pk, organisation.pk, actor.pk)
     return membership
+
+
+def invitation_send(*, user_id: int, organisation_id: int, invited_by_id: int) -> None:
+    """Mail the invitation (a set-password link). Run by `tasks.send_invitation`, which retries
+    with backoff when the mail server is unreachable; a refused address is not retried."""
+    user = User.objects.get(pk=user_id)
+    organisation = Organisation.objects.get(pk=organisation_id)
+    invited_by = User.objects.get(pk=invited_by_id)
+    try:
+        _send_invitation(user=user, organisation=organisation, invited_by=invited_by)
+    except smtplib.SMTPRecipientsRefused:
+        logger.warning("invitation to user %s refused by the mail server", user_id)
 
 
 def _send_invitation(*, user: User, organisation: Organisation, invited_by: User) -> None:
@@ -216,14 +234,40 @@ def notify(
     if not created:
         return None
     if email:
-        transaction.on_commit(lambda: _email_notification(notification.pk))
+        from . import tasks
+
+        enqueue_on_commit(tasks.email_notification, notification.pk)
     return notification
 
 
-def _email_notification(notification_id: int) -> None:
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
-    if notification.emailed_at is not None:
-        return
+def notification_email(*, notification_id: int) -> bool:
+    """Mail one notification, once: `emailed_at` is set in the same transaction that holds the
+    row lock, so a duplicate delivery or a retry after success sends nothing more. A refused
+    address is recorded in `email_error` and not retried; a mail server that cannot be reached
+    raises (the task retries with backoff). Returns whether a mail was sent now."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        if notification.email_error:
+            return False
+        try:
+            _email_notification(notification)
+        except smtplib.SMTPRecipientsRefused as error:
+            Notification.objects.filter(pk=notification.pk).update(
+                email_error=str(error)[:200] or "refused"
+            )
+            return False
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def _email_notification(notification: Notification) -> None:
     link = (
         settings.SITE_URL + notification.url
         if notification.url.startswith("/")
@@ -237,7 +281,6 @@ def _email_notification(notification_id: int) -> None:
         from_email=None,
         recipient_list=[notification.user.email],
     )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

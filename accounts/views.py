@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from . import access, exports, selectors, services, worklist
+from . import access, access_log_export, selectors, services, worklist
 from .access import labels
 from .access.views import ProtectedView, PublicView, public
 from .forms import AccessLogFilterForm, EmailAuthenticationForm, InviteMemberForm, TokenForm
@@ -251,7 +251,7 @@ class AccessLogView(ProtectedView, TemplateView):
         return self.render_to_response(context, status=200 if valid else 400)
 
     def export(self, kind: str, entries: Any, names: dict[int, str]) -> HttpResponse:
-        rows = list(entries[: exports.MAX_ROWS])
+        rows = list(entries[: access_log_export.MAX_ROWS])
         access.log.record(
             actor=self.actor,
             action=AccessAction.EXPORT,
@@ -262,11 +262,11 @@ class AccessLogView(ProtectedView, TemplateView):
         stamp = timezone.localdate().isoformat()
         if kind == "csv":
             response = HttpResponse(
-                exports.as_csv(rows, names), content_type="text/csv; charset=utf-8"
+                access_log_export.as_csv(rows, names), content_type="text/csv; charset=utf-8"
             )
         else:
             response = HttpResponse(
-                exports.as_xlsx(rows, names),
+                access_log_export.as_xlsx(rows, names),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="toegangslog-{stamp}.{kind}"'
