@@ -15,10 +15,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 MISSING = "—"
+
+# Carrying-capacity classes as people read them (housing/capacity.py keeps the codes).
+CAPACITY_CLASSES = {
+    "green": gettext_lazy("groen"),
+    "amber": gettext_lazy("oranje"),
+    "red": gettext_lazy("rood"),
+    "unknown": gettext_lazy("onbekend"),
+}
 MINUS = "\u2212"  # a real minus sign, not a hyphen
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 

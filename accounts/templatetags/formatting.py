@@ -60,3 +60,41 @@ def postcode(value: Any) -> str:
     from housing.models import format_postcode
 
     return format_postcode(str(value or ""))
+
+
+def _choices() -> dict[str, Any]:
+    from cases.models import AgreementType, TargetGroup
+    from housing.models import DwellingType
+
+    return {
+        "target_group": TargetGroup,
+        "agreement_type": AgreementType,
+        "dwelling_type": DwellingType,
+    }
+
+
+@register.filter
+def choice_label(value: Any, kind: str) -> str:
+    """The label of a stored choice code (`{{ p.profile.target_group|choice_label:"target_group" }}`
+    → "GGZ (geestelijke gezondheidszorg)"): shared JSON keeps codes, people read labels."""
+    if value in (None, ""):
+        return formatting.MISSING
+    enum = _choices().get(kind)
+    if enum is None:
+        return str(value)
+    try:
+        return str(enum(value).label)
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def capacity_class(code: Any) -> str:
+    """ "green" → "groen" (translated: the stored snapshot keeps the code)."""
+    return str(formatting.CAPACITY_CLASSES.get(str(code or ""), formatting.MISSING))
+
+
+@register.filter
+def choice_short(value: Any, kind: str) -> str:
+    """The label without its explanation in brackets: "GGZ", "MO", "anders"."""
+    return choice_label(value, kind).split(" (", 1)[0]

@@ -98,6 +98,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
         context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
         context["run"] = selectors.latest_run(meeting)
+        # Presentation mode for the shared screen: large type, no navigation (same data).
+        context["presentation"] = self.request.GET.get("weergave") == "presentatie"
         return context
 
 
