@@ -8,13 +8,15 @@ class BoardConfig(AppConfig):
     verbose_name = _("Plaatsingstafel")
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, worklist
         from accounts.models import Role
         from cases.signals import client_left_board, consent_ended
 
         from . import permissions  # noqa: F401 - registers the policies
         from .signals import drop_profiles_of_client, withdraw_proposals_of_client
+        from .worklist import work_items
 
+        worklist.register(work_items)
         navigation.register(
             _("Plaatsingstafel"),
             "matching:board-list",
