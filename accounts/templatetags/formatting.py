@@ -98,3 +98,11 @@ def capacity_class(code: Any) -> str:
 def choice_short(value: Any, kind: str) -> str:
     """The label without its explanation in brackets: "GGZ", "MO", "anders"."""
     return choice_label(value, kind).split(" (", 1)[0]
+
+
+@register.filter
+def household(value: Any) -> str:
+    """{"adults": 1, "children": 0} → "1 volwassene, geen kinderen"."""
+    if not isinstance(value, dict):
+        return formatting.MISSING
+    return formatting.household(int(value.get("adults") or 0), int(value.get("children") or 0))
