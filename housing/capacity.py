@@ -126,8 +126,11 @@ class Inputs:
 class Contribution:
     key: str
     label: str
-    value: str  # the input, as shown to people
+    value: str  # the input, as shown to people (kept for the API)
     points: float  # positive raised the score, negative lowered it
+    raw: float | None = None  # the input as a number, for localised display
+    unit: str = ""  # "pct" | "signed" | "per_1000" | "" (value as is)
+    count: int | None = None  # placements counted, for "per_1000"
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,16 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
     w = weights_with_defaults(weights)
     parts: list[Contribution] = []
 
-    def add(key: str, label: str, value: str, points: float) -> None:
-        parts.append(Contribution(key, label, value, round(points, 2)))
+    def add(
+        key: str,
+        label: str,
+        value: str,
+        points: float,
+        raw: float | None = None,
+        unit: str = "",
+        count: int | None = None,
+    ) -> None:
+        parts.append(Contribution(key, label, value, round(points, 2), raw, unit, count))
 
     add("base", "startwaarde", "", w["base"])
     cls = inputs.liveability_class
@@ -205,6 +216,8 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
             "dimensie overlast en onveiligheid",
             f"{inputs.nuisance_dimension:+g}",
             points,
+            inputs.nuisance_dimension,
+            "signed",
         )
     corp = inputs.corporation_share
     add(
@@ -216,6 +229,8 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
             * w["corporation_weight_low"]
             + _above(corp, w["corporation_threshold_safety"]) * w["corporation_weight_high"]
         ),
+        corp,
+        "pct",
     )
     lvb = inputs.lvb_share
     add(
@@ -226,18 +241,24 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
             _above(lvb, w["lvb_reference"], w["lvb_threshold"]) * w["lvb_weight_low"]
             + _above(lvb, w["lvb_threshold"]) * w["lvb_weight_high"]
         ),
+        lvb,
+        "pct",
     )
     add(
         "welfare_share",
         "aandeel bijstand",
         _pct(inputs.welfare_share),
         -_above(inputs.welfare_share, w["welfare_reference"]) * w["welfare_weight"],
+        inputs.welfare_share,
+        "pct",
     )
     add(
         "psychiatric_share",
         "aandeel psychische problematiek",
         _pct(inputs.psychiatric_share),
         -_above(inputs.psychiatric_share, w["psychiatric_reference"]) * w["psychiatric_weight"],
+        inputs.psychiatric_share,
+        "pct",
     )
     per_1000 = inputs.placements_12m * 1000 / inputs.homes if inputs.homes else 0.0
     add(
@@ -245,6 +266,9 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         "plaatsingen afgelopen 12 maanden",
         f"{inputs.placements_12m} ({per_1000:.1f} per 1.000 woningen)",
         -per_1000 * w["placements_weight"],
+        per_1000,
+        "per_1000",
+        inputs.placements_12m,
     )
     raw = sum(c.points for c in parts)
     final = round(max(0.0, min(100.0, raw)), 1)

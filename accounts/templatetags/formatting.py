@@ -106,3 +106,23 @@ def household(value: Any) -> str:
     if not isinstance(value, dict):
         return formatting.MISSING
     return formatting.household(int(value.get("adults") or 0), int(value.get("children") or 0))
+
+
+@register.filter
+def contribution(c: Any) -> str:
+    """One input of the carrying-capacity breakdown, in the reader's number format."""
+    from django.utils.translation import gettext as _
+
+    unit, raw = getattr(c, "unit", ""), getattr(c, "raw", None)
+    if raw is None or not unit:
+        return str(getattr(c, "value", ""))
+    if unit == "pct":
+        return formatting.percent(raw)
+    if unit == "signed":
+        return formatting.signed(raw, 2)
+    if unit == "per_1000":
+        return _("%(n)s (%(rate)s per 1.000 woningen)") % {
+            "n": getattr(c, "count", 0),
+            "rate": formatting.number(raw, 1),
+        }
+    return str(c.value)
