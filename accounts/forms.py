@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -76,6 +76,12 @@ class AccessLogFilterForm(forms.Form):
         help_text=_("Het pseudoniem, bijvoorbeeld WB-2026-00001"),
     )
     action = forms.ChoiceField(label=_("Handeling"), required=False, choices=())
+    event = forms.CharField(
+        label=_("Gebeurtenis"),
+        required=False,
+        max_length=100,
+        help_text=_("Eén gebeurtenis of een familie, bijvoorbeeld placements.agreement"),
+    )
     result = forms.ChoiceField(label=_("Resultaat"), required=False, choices=RESULTS)
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -92,9 +98,21 @@ class AccessLogFilterForm(forms.Form):
     def clean_client(self) -> str:
         return self.cleaned_data["client"].strip().upper()
 
+    def clean_event(self) -> str:
+        return self.cleaned_data["event"].strip().lower()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
         return data
+F = TypeVar("F", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name`, typed as `kind` (to set `choices` or `queryset` in __init__)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}")
+    return field

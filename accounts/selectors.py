@@ -26,12 +26,12 @@ def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membershi
 
 
 def access_log_list(
-    *, user: User, filters: dict[str, Any] | None = None
+    *, user: User, filters: dict[str, Any] | None = None, event: str = ""
 ) -> QuerySet[AccessLogEntry]:
     """The rows the user may read (their own organisations'), narrowed by the page's filters:
     period (local dates, inclusive), person (user id), client pseudonym (the logged object or
-    the purpose that names it), action and result."""
-    entries = access.scope(user, AccessLogEntry)
+    the purpose that names it), action, result, and one event or family (see `with_event`)."""
+    entries = with_event(access.scope(user, AccessLogEntry), event)
     f = filters or {}
     tz = timezone.get_current_timezone()
     if f.get("date_from"):
@@ -66,6 +66,15 @@ def access_log_people(*, user: User) -> list[tuple[int, str]]:
         .order_by("user__full_name")
     )
     return [(uid, name or email) for uid, name, email in rows]
+
+
+def with_event(entries: QuerySet[AccessLogEntry], event: str) -> QuerySet[AccessLogEntry]:
+    """Rows of one event (`placements.agreement.extended`) or of a family of them
+    (`placements.agreement`, `placements.`); all rows when `event` is empty."""
+    event = event.strip().lower().rstrip(".")
+    if not event:
+        return entries
+    return entries.filter(Q(event=event) | Q(event__startswith=event + "."))
 
 
 def primary_membership(*, user: User) -> Membership | None:

@@ -29,6 +29,7 @@ from rest_framework.authtoken.models import Token
 from . import access, access_log_export, selectors, services, worklist
 from .access import labels
 from .access.views import ProtectedView, PublicView, public
+from .errors import DomainError, add_to_form
 from .forms import AccessLogFilterForm, EmailAuthenticationForm, InviteMemberForm, TokenForm
 from .middleware import user_is_verified
 from .models import AccessAction, AccessLogEntry, Membership, Notification, Organisation, Role
@@ -185,8 +186,8 @@ class MemberInviteView(OwnOrganisationMixin, View):
                 membership = services.member_invite(
                     actor=self.actor, organisation=self.object, **form.cleaned_data
                 )
-            except services.DomainError as error:
-                form.add_error(error.field, error.message)
+            except DomainError as error:
+                add_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -209,7 +210,7 @@ class MemberDeactivateView(ProtectedView, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_deactivate(actor=self.actor, membership=self.object)
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -232,7 +233,9 @@ class AccessLogView(ProtectedView, TemplateView):
         form = AccessLogFilterForm(request.GET or None, people=people)
         valid = form.is_valid() if form.is_bound else True
         filters = form.cleaned_data if form.is_bound and valid else {}
-        entries = selectors.access_log_list(user=self.actor, filters=filters)
+        entries = selectors.access_log_list(
+            user=self.actor, filters=filters, event=filters.get("event", "")
+        )
         if not valid:
             entries = entries.none()
         names = dict(people)
@@ -252,7 +255,8 @@ class AccessLogView(ProtectedView, TemplateView):
 
     def export(self, kind: str, entries: Any, names: dict[int, str]) -> HttpResponse:
         rows = list(entries[: access_log_export.MAX_ROWS])
-        access.log.record(
+        access.log.audit(
+            "accounts.access_log.exported",
             actor=self.actor,
             action=AccessAction.EXPORT,
             target=AccessLogEntry,
@@ -279,6 +283,7 @@ def _labels(entry: AccessLogEntry) -> dict[str, str]:
         "object_type": labels.object_type_label(entry.object_type),
         "rule": labels.rule_label(entry.rule),
         "purpose": labels.purpose_label(entry.purpose),
+        "event": labels.event_label(entry.event),
     }
 
 

@@ -154,3 +154,39 @@ def purpose_label(text: str) -> str:
     if not sep:
         return head
     return f"{head}: {PURPOSE_WORDS.get(tail, tail)}"
+
+
+EVENT_VERBS = {
+    "viewed": gettext_lazy("ingezien"),
+    "searched": gettext_lazy("gezocht"),
+    "created": gettext_lazy("aangemaakt"),
+    "changed": gettext_lazy("gewijzigd"),
+    "updated": gettext_lazy("gewijzigd"),
+    "deleted": gettext_lazy("verwijderd"),
+    "exported": gettext_lazy("geëxporteerd"),
+    "printed": gettext_lazy("afgedrukt"),
+    "extended": gettext_lazy("verlengd"),
+    "flipped": gettext_lazy("omgeklapt"),
+    "converted": gettext_lazy("omgezet"),
+    "ended": gettext_lazy("beëindigd"),
+    "signed": gettext_lazy("getekend"),
+    "issued": gettext_lazy("ter ondertekening aangeboden"),
+    "cancelled": gettext_lazy("geannuleerd"),
+    "stopped": gettext_lazy("gestopt"),
+    "stop_lifted": gettext_lazy("stop opgeheven"),
+    "limit_set": gettext_lazy("grens ingesteld"),
+    "count_recorded": gettext_lazy("aantal vastgelegd"),
+    "marked_ready": gettext_lazy("uitstroomklaar gemeld"),
+    "refused": gettext_lazy("geweigerd"),
+}
+
+
+def event_label(code: str) -> str:
+    """"placements.agreement.extended" → "afspraak verlengd"; unknown parts fall back to
+    words made from the code, so a new event never hides a row."""
+    if not code:
+        return ""
+    head, _dot, verb = code.rpartition(".")
+    if not head:
+        return code.replace("_", " ")
+    return f"{object_type_label(head)} {EVENT_VERBS.get(verb, verb.replace('_', ' '))}"

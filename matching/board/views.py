@@ -9,9 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -61,10 +65,21 @@ class MeetingMixin(ProtectedView):
         return selectors.purpose_of_meeting(self.kwargs["pk"])
 
 
-def agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+def _grouping(request: HttpRequest) -> str:
     by = request.GET.get("per", "neighbourhood")
-    if by not in {"neighbourhood", "provider", "corporation"}:
-        by = "neighbourhood"
+    return by if by in {"neighbourhood", "provider", "corporation"} else "neighbourhood"
+
+
+def _agenda_version(request: HttpRequest, meeting: Meeting) -> selectors.AgendaVersion:
+    view = f"{_grouping(request)}:{get_language()}"
+    return selectors.agenda_version(user=request.user, meeting=meeting, view=view)
+
+
+def agenda_context(
+    request: HttpRequest, meeting: Meeting, version: selectors.AgendaVersion | None = None
+) -> dict[str, Any]:
+    by = _grouping(request)
+    version = version or _agenda_version(request, meeting)
     proposals = list(selectors.agenda(user=request.user, meeting=meeting))
     names = selectors.visible_names(user=request.user, proposals=proposals)
     for p in proposals:
@@ -76,6 +91,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "per": by,
         "summary": selectors.summary(proposals),
         "is_chair": Role.BOARD_CHAIR in roles,
+        "agenda_etag": version.etag,
     }
 
 
@@ -94,22 +110,105 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             purpose=meeting.purpose,
             request=self.request,
         )
-        context = agenda_context(self.request, meeting)
-        context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
-        context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
-        context["run"] = selectors.latest_run(meeting)
-        # Presentation mode for the shared screen: large type, no navigation (same data).
-        context["presentation"] = self.request.GET.get("weergave") == "presentatie"
-        return context
+        user = self.request.user
+        version = _agenda_version(self.request, meeting)
+        return {
+            "meeting": meeting,
+            "per": _grouping(self.request),
+            "is_chair": Role.BOARD_CHAIR in access.roles_of(user),
+            "agenda_html": agenda_html(self.request, meeting, version),
+            # Rendered under its fingerprint (a {% cache %} block): on a hit the list is never
+            # computed, so it is passed lazily.
+            "no_match_key": selectors.no_match_version(meeting=meeting),
+            "no_match": SimpleLazyObject(
+                lambda: selectors.no_match_for(user=user, meeting=meeting)
+            ),
+            "can_generate": access.decide(user, "generate", meeting).allowed,
+            "run": selectors.latest_run(meeting),
+            # Presentation mode for the shared screen: large type, no navigation (same data).
+            "presentation": self.request.GET.get("weergave") == "presentatie",
+        }
 
 
-class MeetingLiveView(MeetingMixin, TemplateView):
-    """The agenda fragment the meeting screen polls (htmx)."""
+AGENDA_HTML_TTL = 10 * 60
 
-    template_name = "board/_agenda.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return agenda_context(self.request, self.object)
+def agenda_html(request: HttpRequest, meeting: Meeting, version: selectors.AgendaVersion) -> str:
+    """The rendered agenda, kept in the cache under its version (the user's ETag).
+
+    Rendering 200 rows is most of the screen's cost; the version changes with every decision
+    and names the user, so a kept copy is never another user's or out of date. Without a cache
+    (Redis down) it is rendered every time.
+    """
+    key = f"matching:agenda-html:{version.etag}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "board/_agenda.html", agenda_context(request, meeting, version), request=request
+        )
+        cache.set(key, html, AGENDA_HTML_TTL)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+
+def _rows_key(etag: str) -> str:
+    return f"matching:agenda-rows:{etag}"
+
+
+class MeetingLiveView(MeetingMixin, View):
+    """The agenda the meeting screen polls (htmx every 5 s), sent only when it changed.
+
+    The screen sends the version it shows (`If-None-Match`, the ETag of its last answer). Equal
+    to the current version: 204 for htmx (nothing to swap), 304 for any other conditional GET,
+    after two light queries and no rendering. Changed, with the same rows: only the changed rows
+    and the summary, as htmx out-of-band swaps (the row fingerprints of each version sent are
+    kept in the cache for 15 minutes). Otherwise (rows came or went, the cache forgot, Redis is
+    down): the whole agenda.
+    """
+
+    ROWS_TTL = 15 * 60
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        meeting = self.object
+        version = _agenda_version(request, meeting)
+        sent = request.headers.get("If-None-Match", "")
+        htmx = request.headers.get("HX-Request") == "true"
+        if sent == version.etag:
+            response = HttpResponse(status=204 if htmx else 304)
+        else:
+            changed = version.changed_since(cache.get(_rows_key(sent))) if sent and htmx else None
+            if changed is not None:
+                response = self._changed_rows(meeting, version, changed)
+            else:
+                response = HttpResponse(agenda_html(request, meeting, version))
+            cache.set(_rows_key(version.etag), version.rows, self.ROWS_TTL)
+        response["ETag"] = version.etag
+        # The screen keeps the version itself; the browser's cache must not answer for it.
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _changed_rows(
+        self, meeting: Meeting, version: selectors.AgendaVersion, changed: list[int]
+    ) -> HttpResponse:
+        user = self.request.user
+        rows = list(selectors.agenda(user=user, meeting=meeting).filter(pk__in=changed))
+        names = selectors.visible_names(user=user, proposals=rows)
+        parts = [
+            render_to_string(
+                "board/_agenda_summary.html",
+                {"summary": selectors.summary(version.proposals), "oob": True},
+                request=self.request,
+            )
+        ]
+        for p in rows:
+            p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
+            parts.append(
+                render_to_string(
+                    "board/_agenda_row.html", {"p": p, "oob": True}, request=self.request
+                )
+            )
+        response = HttpResponse("".join(parts))
+        response["HX-Reswap"] = "none"  # only the out-of-band rows and summary are swapped
+        return response
 
 
 class MeetingGenerateView(MeetingMixin, View):

@@ -11,11 +11,14 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Plaatsingen en afspraken")
 
     def ready(self) -> None:
-        from accounts import navigation, worklist
+        from accounts import navigation, states, worklist
         from accounts.models import Role
 
         from . import permissions  # noqa: F401 - registers the policies
         from .worklist import work_items
+        from .models import AgreementKind, AgreementState, Judgement, Party, PlacementStatus
+
+        states.expose(AgreementKind, AgreementState, Judgement, Party, PlacementStatus)
 
         worklist.register(work_items)
         navigation.register(

@@ -51,7 +51,7 @@
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
         const areas = { type: "FeatureCollection", features: data.features.filter(function (f) { return f.properties.kind === "neighbourhood"; }) };
-        const homes = data.features.filter(function (f) { return f.properties.kind === "dwelling"; });
+        const offered = data.features.filter(function (f) { return f.properties.kind === "offered"; });
         const layer = L.geoJSON(areas, {
           style: function (f) {
             return { color: "#333", weight: 1, fillColor: COLOURS[f.properties.class] || COLOURS.unknown, fillOpacity: 0.7 };
@@ -61,14 +61,18 @@
             lyr.on("click", function () { showDetails(details, f.properties); });
           },
         }).addTo(map);
-        homes.forEach(function (f) {
+        // One marker per neighbourhood with the number of offered dwellings (the data is
+        // aggregated per buurt); its popup links to the dwelling list of that buurt.
+        offered.forEach(function (f) {
           const c = f.geometry.coordinates;
-          const marker = L.circleMarker([c[1], c[0]], { radius: 5, color: "#fff", weight: 1.5, fillColor: "#0b5e7a", fillOpacity: 1 });
+          const n = f.properties.count;
+          const marker = L.circleMarker([c[1], c[0]], { radius: Math.min(6 + Math.sqrt(n) * 2, 22), color: "#fff", weight: 1.5, fillColor: "#0b5e7a", fillOpacity: 0.9 });
+          marker.bindTooltip(String(n), { permanent: true, direction: "center", className: "offered-count" });
           const box = el("div");
-          const a = el("a", f.properties.address);
+          box.appendChild(el("div", n + (n === 1 ? " aangeboden woning in " : " aangeboden woningen in ") + f.properties.name));
+          const a = el("a", "Bekijk de woningen");
           a.href = f.properties.url;
           box.appendChild(a);
-          box.appendChild(el("div", f.properties.corporation + " · " + f.properties.rooms + " kamers · € " + f.properties.rent));
           marker.bindPopup(box);
           marker.addTo(map);
         });
