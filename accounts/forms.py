@@ -107,6 +107,8 @@ class AccessLogFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
         return data
+
+
 F = TypeVar("F", bound=forms.Field)
 
 

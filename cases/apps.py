@@ -11,8 +11,8 @@ class CasesConfig(AppConfig):
         from accounts.models import Role
 
         from . import permissions  # noqa: F401  (registers the client policy)
-        from .worklist import work_items
         from .models import ClientStatus
+        from .worklist import work_items
 
         states.expose(ClientStatus)
 

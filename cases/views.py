@@ -19,7 +19,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access, formatting
-from accounts.access import log
 from accounts.access.views import ProtectedView
 from accounts.errors import FieldErrors, add_to_form
 from accounts.models import AccessResult, Organisation, Role

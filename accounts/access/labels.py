@@ -182,7 +182,7 @@ EVENT_VERBS = {
 
 
 def event_label(code: str) -> str:
-    """"placements.agreement.extended" → "afspraak verlengd"; unknown parts fall back to
+    """ "placements.agreement.extended" → "afspraak verlengd"; unknown parts fall back to
     words made from the code, so a new event never hides a row."""
     if not code:
         return ""

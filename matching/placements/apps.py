@@ -15,8 +15,8 @@ class PlacementsConfig(AppConfig):
         from accounts.models import Role
 
         from . import permissions  # noqa: F401 - registers the policies
-        from .worklist import work_items
         from .models import AgreementKind, AgreementState, Judgement, Party, PlacementStatus
+        from .worklist import work_items
 
         states.expose(AgreementKind, AgreementState, Judgement, Party, PlacementStatus)
 

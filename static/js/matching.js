@@ -30,15 +30,18 @@
     const link = event.target.closest && event.target.closest("[data-row-link]");
     if (link) mark(link, false);
   });
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "agenda") {
-      hadFocus = !!(document.activeElement && document.activeElement.closest && document.activeElement.closest("#agenda"));
-    }
-  });
-  document.addEventListener("htmx:afterSettle", () => {
+  // The refresh swaps either the whole agenda or only the changed rows (out of band).
+  function remember() {
+    hadFocus = !!(document.activeElement && document.activeElement.closest && document.activeElement.closest("#agenda"));
+  }
+  function restore() {
     if (currentId === null) return;
     const row = document.querySelector(`[data-row][data-proposal="${currentId}"]`);
     const link = row && row.querySelector("[data-row-link]");
     if (link) mark(link, hadFocus && document.activeElement !== link);
-  });
+  }
+  document.addEventListener("htmx:beforeSwap", remember);
+  document.addEventListener("htmx:oobBeforeSwap", remember);
+  document.addEventListener("htmx:afterSettle", restore);
+  document.addEventListener("htmx:oobAfterSwap", restore);
 })();
