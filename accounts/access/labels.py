@@ -67,6 +67,21 @@ ACTION_NAMES = {
     "confirm_override": gettext_lazy("overschrijding bevestigen"),
     "manage_members": gettext_lazy("leden beheren"),
     "view_care": gettext_lazy("zorggegevens inzien"),
+    "issue": gettext_lazy("ter ondertekening aanbieden"),
+    "revise": gettext_lazy("herzien"),
+    "cancel": gettext_lazy("annuleren"),
+    "extend": gettext_lazy("verlengen"),
+    "flip": gettext_lazy("omklappen"),
+    "convert": gettext_lazy("omzetten"),
+    "end": gettext_lazy("beëindigen"),
+    "care_stop": gettext_lazy("zorg stoppen"),
+    "care_resume": gettext_lazy("zorg hervatten"),
+    "evaluate": gettext_lazy("evaluatie vastleggen"),
+    "confirm": gettext_lazy("bevestigen"),
+    "generate": gettext_lazy("voorstellen berekenen"),
+    "minutes": gettext_lazy("notulen"),
+    "respond": gettext_lazy("antwoord cliënt"),
+    "document": gettext_lazy("document"),
 }
 
 # Coded suffixes of purposes ("plaatsingstafel 2026-W49: accepted").
@@ -178,6 +193,19 @@ EVENT_VERBS = {
     "count_recorded": gettext_lazy("aantal vastgelegd"),
     "marked_ready": gettext_lazy("uitstroomklaar gemeld"),
     "refused": gettext_lazy("geweigerd"),
+    "care_stopped": gettext_lazy("zorg gestopt"),
+    "care_resumed": gettext_lazy("zorg hervat"),
+    "terms_changed": gettext_lazy("voorwaarden gewijzigd"),
+    "revised": gettext_lazy("herzien"),
+    "evaluated": gettext_lazy("evaluatie vastgelegd"),
+    "confirmed": gettext_lazy("bevestigd"),
+    "decided": gettext_lazy("besloten"),
+    "answered": gettext_lazy("beantwoord"),
+    "closed": gettext_lazy("afgerond"),
+    "generated": gettext_lazy("voorstellen berekend"),
+    "shared": gettext_lazy("gedeeld"),
+    "withdrawn": gettext_lazy("ingetrokken"),
+    "expired": gettext_lazy("verlopen"),
 }
 
 
