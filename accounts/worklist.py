@@ -44,6 +44,14 @@ class WorkItem:
     entries: tuple[Entry, ...] = ()  # up to a few individual links, earliest first
 
     @property
+    def is_overdue(self) -> bool:
+        return self.status == OVERDUE
+
+    @property
+    def is_soon(self) -> bool:
+        return self.status == SOON
+
+    @property
     def sort_key(self) -> tuple[int, dt.date, str]:
         rank = {OVERDUE: 0, SOON: 1}.get(self.status, 2)
         return rank, self.deadline or dt.date.max, str(self.label)
