@@ -117,13 +117,16 @@ def _latest_indicators(
 
 
 def inputs_from(indicator: NeighbourhoodIndicator, placements: int) -> Inputs:
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
     return Inputs(
         homes=indicator.homes,
         liveability_class=indicator.liveability_class,
-        corporation_share=float(indicator.corporation_share),
-        lvb_share=float(indicator.lvb_share),
-        welfare_share=float(indicator.welfare_share),
-        psychiatric_share=float(indicator.psychiatric_share),
+        corporation_share=number(indicator.corporation_share),
+        lvb_share=number(indicator.lvb_share),
+        welfare_share=number(indicator.welfare_share),
+        psychiatric_share=number(indicator.psychiatric_share),
         nuisance_dimension=None
         if indicator.dimension_nuisance is None
         else float(indicator.dimension_nuisance),
@@ -179,10 +182,6 @@ def neighbourhood_capacity(
     if "district" not in neighbourhood._state.fields_cache:
         neighbourhood = Neighbourhood.objects.select_related("district").get(pk=neighbourhood.pk)
     return capacities([neighbourhood], at=at)[neighbourhood.pk]
-
-
-def indicator_history(neighbourhood: Neighbourhood) -> list[NeighbourhoodIndicator]:
-    return list(neighbourhood.indicators.order_by("-year"))
 
 
 def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
@@ -468,7 +467,9 @@ def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list
                 "code": n.code,
                 "name": n.name,
                 "homes": indicator.homes if indicator else None,
-                "lvb_share": float(indicator.lvb_share) if indicator else None,
+                "lvb_share": float(indicator.lvb_share)
+                if indicator and indicator.lvb_share is not None
+                else None,
                 "inputs": inputs_from(indicator, 0) if indicator else None,
                 "weights": capacity.weights_with_defaults(stored.get(n.district.municipality_id)),
                 "placements": [timezone.localtime(d).date() for d in dates.get(n.pk, [])],

@@ -6,12 +6,14 @@ every few seconds (`meeting-live`), so everyone at the table sees decisions appe
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
@@ -21,13 +23,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from accounts.models import AccessAction, Role
+from accounts.models import Role, User
 
-from . import selectors, services
-from .models import Board, Meeting, Proposal, ProposalStatus
+from . import rules, selectors, services, tasks
+from .models import Board, Meeting, Proposal
+
+logger = logging.getLogger(__name__)
 
 
 class BoardListView(ProtectedView, TemplateView):
@@ -36,9 +39,9 @@ class BoardListView(ProtectedView, TemplateView):
     access_action = "list"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        boards = list(selectors.board_list(user=request.user))
+        boards = list(selectors.board_list(user=self.actor))
         if len(boards) == 1:
-            return redirect("matching:board-detail", pk=boards[0].pk)  # type: ignore[return-value]
+            return redirect("matching:board-detail", pk=boards[0].pk)
         return self.render_to_response({"boards": boards})
 
 
@@ -50,7 +53,7 @@ class BoardDetailView(ProtectedView, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
             "board": self.object,
-            "meetings": selectors.meeting_list(user=self.request.user, board=self.object),
+            "meetings": selectors.meeting_list(user=self.actor, board=self.object),
         }
 
 
@@ -72,7 +75,7 @@ def _grouping(request: HttpRequest) -> str:
 
 def _agenda_version(request: HttpRequest, meeting: Meeting) -> selectors.AgendaVersion:
     view = f"{_grouping(request)}:{get_language()}"
-    return selectors.agenda_version(user=request.user, meeting=meeting, view=view)
+    return selectors.agenda_version(user=cast(User, request.user), meeting=meeting, view=view)
 
 
 def agenda_context(
@@ -80,11 +83,12 @@ def agenda_context(
 ) -> dict[str, Any]:
     by = _grouping(request)
     version = version or _agenda_version(request, meeting)
-    proposals = list(selectors.agenda(user=request.user, meeting=meeting))
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    user = cast(User, request.user)  # called by protected views only
+    proposals = list(selectors.agenda(user=user, meeting=meeting))
+    names = selectors.visible_names(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-    roles = access.roles_of(request.user)
+    roles = access.roles_of(user)
     return {
         "meeting": meeting,
         "groups": selectors.grouped(proposals, by=by),
@@ -102,15 +106,16 @@ class MeetingDetailView(MeetingMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         meeting = self.object
-        log.record(
-            actor=self.request.user,
-            action=AccessAction.VIEW,
+        access.audit(
+            "matching.meeting.viewed",
+            actor=self.actor,
             target=meeting,
             rule=getattr(meeting, "_access_rule", ""),
             purpose=meeting.purpose,
             request=self.request,
         )
-        user = self.request.user
+        user = self.actor
+        is_open = rules.meeting_open(meeting) is None
         version = _agenda_version(self.request, meeting)
         return {
             "meeting": meeting,
@@ -123,7 +128,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             "no_match": SimpleLazyObject(
                 lambda: selectors.no_match_for(user=user, meeting=meeting)
             ),
-            "can_generate": access.decide(user, "generate", meeting).allowed,
+            "can_generate": is_open and access.decide(user, "generate", meeting).allowed,
+            "can_override": is_open and access.decide(user, "override", meeting).allowed,
             "run": selectors.latest_run(meeting),
             # Presentation mode for the shared screen: large type, no navigation (same data).
             "presentation": self.request.GET.get("weergave") == "presentatie",
@@ -189,7 +195,7 @@ class MeetingLiveView(MeetingMixin, View):
     def _changed_rows(
         self, meeting: Meeting, version: selectors.AgendaVersion, changed: list[int]
     ) -> HttpResponse:
-        user = self.request.user
+        user = self.actor
         rows = list(selectors.agenda(user=user, meeting=meeting).filter(pk__in=changed))
         names = selectors.visible_names(user=user, proposals=rows)
         parts = [
@@ -217,7 +223,7 @@ class MeetingGenerateView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             run = services.proposals_generate(
-                meeting=self.object, actor=request.user, request=request
+                meeting=self.object, actor=self.actor, request=request
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -237,7 +243,7 @@ class MeetingCloseView(MeetingMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            services.meeting_close(actor=request.user, meeting=self.object, request=request)
+            services.meeting_close(actor=self.actor, meeting=self.object, request=request)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -253,7 +259,7 @@ class MeetingOverrideView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             proposal = services.proposal_override_request(
-                actor=request.user,
+                actor=self.actor,
                 meeting=self.object,
                 client_id=int(request.POST.get("client", 0) or 0),
                 dwelling_id=int(request.POST.get("dwelling", 0) or 0),
@@ -278,37 +284,49 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
 
 
 def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    proposals = selectors.minutes(user=request.user, meeting=meeting)
-    names = selectors.visible_names(user=request.user, proposals=proposals)
-    for p in proposals:
-        p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-    return {
-        "meeting": meeting,
-        "proposals": proposals,
-        "summary": selectors.summary(proposals),
-        "follow_ups": [
-            p
-            for p in proposals
-            if p.status in (ProposalStatus.OPEN, ProposalStatus.AWAITING_CONFIRMATION)
-        ],
-        "no_match": selectors.no_match_for(user=request.user, meeting=meeting),
-    }
+    return services.minutes_context_for(user=cast(User, request.user), meeting=meeting)
 
 
 class MeetingMinutesPdfView(MeetingMixin, View):
+    """The minutes as PDF, served from its stored file; made by a task when not there yet.
+
+    The permission layer runs on every request (the stored file is the viewer's own); a miss
+    queues the render and answers 202 with a page that looks again in a few seconds.
+    """
+
     access_action = "minutes"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from weasyprint import HTML  # imported here: loading pango is slow
-
-        html = render_to_string(
-            "board/minutes_pdf.html", minutes_context(request, self.object), request=request
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        meeting = self.object
+        user = self.actor
+        language = get_language() or settings.LANGUAGE_CODE
+        version = services.minutes_pdf_version(meeting=meeting, user=user, language=language)
+        path = services.minutes_pdf_stored(meeting=meeting, user=user, version=version)
+        if path is None:
+            try:
+                tasks.render_minutes_pdf.delay(meeting.pk, user.pk, version, language)
+            except Exception:
+                # No broker: the PDF is made here, slowly, rather than not at all.
+                logger.warning("minutes PDF rendered in the request: the broker is down")
+                services.minutes_pdf_render(
+                    meeting=meeting, user=user, version=version, language=language
+                )
+            path = services.minutes_pdf_stored(
+                meeting=meeting, user=user, version=version
+            )  # there already when tasks run in-process
+        if path is None:
+            pending = render(
+                request, "board/minutes_pdf_pending.html", {"meeting": meeting}, status=202
+            )
+            pending["Retry-After"] = "3"
+            return pending
+        response = FileResponse(
+            path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"notulen-{meeting.week_label}.pdf",
         )
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="notulen-{self.object.week_label}.pdf"'
-        )
+        response["Cache-Control"] = "private, no-store"
         return response
 
 
@@ -328,17 +346,18 @@ class ProposalDetailView(ProposalMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
-        user = self.request.user
+        user = self.actor
         return {
             "p": p,
             "meeting": p.meeting,
             "name": selectors.visible_names(user=user, proposals=[p]).get(p.pk, ""),
             "events": selectors.timeline(p),
-            "can_decide": access.decide(user, "decide", p).allowed and not p.consultant_decision,
-            "can_respond": access.decide(user, "respond", p).allowed and not p.client_decision,
+            "can_decide": access.decide(user, "decide", p).allowed
+            and rules.answer(p, side="consultant") is None,
+            "can_respond": access.decide(user, "respond", p).allowed
+            and rules.answer(p, side="client") is None,
             "can_confirm": access.decide(user, "confirm", p).allowed
-            and p.status == ProposalStatus.AWAITING_CONFIRMATION
-            and p.override_requested_by_id != user.pk,
+            and rules.override_decision(p, actor_id=user.pk) is None,
             "decline_reasons": services.CONSULTANT_DECLINE_REASONS,
             "refusal_reasons": services.CLIENT_REFUSAL_REASONS,
         }
@@ -363,7 +382,7 @@ class ProposalDecideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_decide(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -377,7 +396,7 @@ class ProposalRespondView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_respond(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -391,7 +410,7 @@ class ProposalRejectOverrideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_reject(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             reason=request.POST.get("reason", ""),
             request=request,
@@ -403,5 +422,5 @@ class ProposalConfirmView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_confirm(
-            actor=request.user, proposal=self.object, request=request
+            actor=self.actor, proposal=self.object, request=request
         )

@@ -18,14 +18,20 @@
     if (p.score === null) {
       target.appendChild(el("p", "Geen indicatoren bekend."));
     } else {
-      target.appendChild(el("p", "Score " + p.score + " · " + p.class_label + " · ruimte: " + p.headroom + " plaatsing(en) · jaar " + p.year));
+      const room = p.headroom === null ? "ruimte onbekend (aantal woningen ontbreekt)" : "ruimte: " + p.headroom + " plaatsing(en)";
+      target.appendChild(el("p", "Score " + p.score + " · " + p.class_label + " · " + room + " · jaar " + p.year));
+      if (!p.complete) {
+        target.appendChild(el("p", "Onvolledig: de score berust op " + p.inputs_known + " van de " + p.inputs_total + " gegevens. Ontbreekt: " + p.missing.join(", ") + ".", "incomplete"));
+      }
       const table = el("table", null, "table breakdown");
       const body = el("tbody");
       p.breakdown.forEach(function (c) {
         const row = el("tr");
         row.appendChild(el("td", c.label));
         row.appendChild(el("td", c.value));
-        const pts = el("td", (c.points > 0 && c.key !== "base" ? "+" : "") + c.points, "num " + (c.points < 0 ? "minus" : (c.key !== "base" && c.points > 0 ? "plus" : "")));
+        if (c.missing) row.className = "missing";
+        const text = c.missing ? "–" : (c.points > 0 && c.key !== "base" ? "+" : "") + c.points;
+        const pts = el("td", text, "num " + (c.points < 0 ? "minus" : (c.key !== "base" && c.points > 0 ? "plus" : "")));
         row.appendChild(pts);
         body.appendChild(row);
       });
@@ -54,10 +60,20 @@
         const offered = data.features.filter(function (f) { return f.properties.kind === "offered"; });
         const layer = L.geoJSON(areas, {
           style: function (f) {
-            return { color: "#333", weight: 1, fillColor: COLOURS[f.properties.class] || COLOURS.unknown, fillOpacity: 0.7 };
+            // An incomplete score (inputs missing) gets a dashed, heavier outline.
+            const incomplete = f.properties.score !== null && !f.properties.complete;
+            return {
+              color: incomplete ? "#5a2d82" : "#333",
+              weight: incomplete ? 2.5 : 1,
+              dashArray: incomplete ? "6 4" : null,
+              fillColor: COLOURS[f.properties.class] || COLOURS.unknown,
+              fillOpacity: 0.7,
+            };
           },
           onEachFeature: function (f, lyr) {
-            lyr.bindTooltip(f.properties.name + " – " + (f.properties.score === null ? "onbekend" : f.properties.score));
+            const p = f.properties;
+            const suffix = p.score !== null && !p.complete ? " (onvolledig " + p.inputs_known + "/" + p.inputs_total + ")" : "";
+            lyr.bindTooltip(p.name + " – " + (p.score === null ? "onbekend" : p.score) + suffix);
             lyr.on("click", function () { showDetails(details, f.properties); });
           },
         }).addTo(map);

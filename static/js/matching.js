@@ -45,3 +45,21 @@
   document.addEventListener("htmx:afterSettle", restore);
   document.addEventListener("htmx:oobAfterSwap", restore);
 })();
+
+// Live refresh: send the version the screen shows; the server answers 204 when nothing changed
+// (htmx then swaps nothing) or only the changed rows (out-of-band), and its ETag is the new one.
+(function () {
+  function agenda() { return document.getElementById("agenda"); }
+  document.addEventListener("htmx:configRequest", (event) => {
+    const node = agenda();
+    if (node && event.detail.elt === node && node.dataset.version) {
+      event.detail.headers["If-None-Match"] = node.dataset.version;
+    }
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    const etag = xhr && xhr.getResponseHeader("ETag");
+    const node = agenda();
+    if (etag && node && event.detail.successful) node.dataset.version = etag;
+  });
+})();
