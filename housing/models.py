@@ -68,7 +68,9 @@ class District(ConstraintMessages, models.Model):
     constraint_messages = {
         "district_code_format": (
             "code",
-            _("Een wijkcode is WK gevolgd door vier cijfers en twee cijfers of hoofdletters, bijvoorbeeld WK059901 of WK0363AA."),
+            _(
+                "Een wijkcode is WK gevolgd door vier cijfers en twee cijfers of hoofdletters, bijvoorbeeld WK059901 of WK0363AA."
+            ),
         ),
     }
 
@@ -105,7 +107,9 @@ class Neighbourhood(ConstraintMessages, models.Model):
     constraint_messages = {
         "neighbourhood_code_format": (
             "code",
-            _("Een buurtcode is BU gevolgd door vier cijfers en vier cijfers of hoofdletters, bijvoorbeeld BU05990101 of BU0363AA01."),
+            _(
+                "Een buurtcode is BU gevolgd door vier cijfers en vier cijfers of hoofdletters, bijvoorbeeld BU05990101 of BU0363AA01."
+            ),
         ),
     }
 
