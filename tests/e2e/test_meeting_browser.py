@@ -5,13 +5,16 @@ on a 390 px phone. Runs on the demo region (`seed_demo`)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "woonbrug-demo-2026"
+SCREENS = Path(settings.BASE_DIR) / "benchmarks" / "screens"
 
 
 @pytest.fixture
@@ -39,6 +42,7 @@ def open_as(browser, base: str, email: str, viewport=None):
 def test_the_weekly_meeting_across_three_parties_with_an_override_and_minutes(
     live_server, browser, demo
 ):
+    SCREENS.mkdir(parents=True, exist_ok=True)
     from matching.board.models import Meeting, Proposal, ProposalStatus
 
     base = live_server.url
@@ -60,8 +64,11 @@ def test_the_weekly_meeting_across_three_parties_with_an_override_and_minutes(
 
     # The chair recalculates the proposals on the shared screen and keeps it open.
     chair.goto(f"{base}/tafel/overleg/{meeting.pk}/")
-    chair.click("text=Voorstellen (opnieuw) berekenen")
+    with chair.expect_navigation():
+        chair.click("text=Voorstellen (opnieuw) berekenen")
+    chair.wait_for_load_state("networkidle")
     chair.wait_for_selector(row)
+    chair.screenshot(path=str(SCREENS / "meeting-e2e-chair-1920.png"))
     visible = chair.evaluate(
         "() => Array.from(document.querySelectorAll('[data-row]')).filter(r => "
         "r.getBoundingClientRect().bottom <= window.innerHeight).length"
@@ -128,7 +135,7 @@ def test_a_coordinator_registers_a_client_on_a_phone(live_server, browser, demo)
     page.wait_for_selector(".message-success")
     assert "is geregistreerd" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.goto(f"{live_server.url}/clienten/")
+    page.goto(f"{live_server.url}/clienten/?q=Sanne")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert "Sanne de Wit" in page.content()
     context.close()

@@ -61,7 +61,7 @@ def serious_violations(page) -> list[str]:
 
 
 def current_meeting_path() -> str:
-    from matching.models import Meeting
+    from matching.board.models import Meeting
 
     meeting = Meeting.objects.order_by("-date").first()
     return f"/tafel/overleg/{meeting.pk}/"
