@@ -42,6 +42,7 @@ RULE_NAMES = {
     "analyst-or-consultant": gettext_lazy("beleidsanalist of woonconsulent"),
     "analyst": gettext_lazy("beleidsanalist"),
     "governing-municipality": gettext_lazy("gemeente die de tafel voorzit"),
+    "governing-analyst": gettext_lazy("beleidsanalist van die gemeente"),
     "org-admin-or-self": gettext_lazy("beheerder, of de persoon zelf"),
     "own-corporation-or-board-chair": gettext_lazy("eigen corporatie of voorzitter"),
     "own-corporation-or-municipality": gettext_lazy("eigen corporatie of gemeente"),

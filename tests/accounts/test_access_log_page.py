@@ -27,17 +27,17 @@ def world():
     coordinator = member(Role.CARE_COORDINATOR, org)
     colleague = member(Role.CARE_COORDINATOR, org)
     outsider = member(Role.CARE_COORDINATOR)
-    log.record(
-        actor=coordinator, action=AccessAction.VIEW, target="cases.client",
+    log.audit(
+        "cases.client.viewed", actor=coordinator, target="cases.client",
         object_id="WB-2026-00001", rule="cases.client.view:own-provider",
         purpose="cliëntdossier",
     )  # fmt: skip
-    log.record(
-        actor=colleague, action=AccessAction.VIEW, target="cases.client",
+    log.audit(
+        "cases.client.viewed", actor=colleague, target="cases.client",
         object_id="WB-2026-00002", rule="cases.client.view:assigned-coordinator",
         result=AccessResult.REFUSED, purpose="plaatsingstafel 2026-W49: accepted",
     )  # fmt: skip
-    log.record(actor=outsider, action=AccessAction.VIEW, target="cases.client", object_id="X")
+    log.audit("cases.client.viewed", actor=outsider, target="cases.client", object_id="X")
     return {"admin": admin, "coordinator": coordinator, "colleague": colleague, "org": org}
 
 
@@ -49,6 +49,7 @@ def test_it_shows_names_roles_rules_and_purposes_readably(world, login):
     assert "zorgcoördinator" in html and "care_coordinator" not in html
     assert "eigen zorgaanbieder" in html and "view:own-provider" not in html
     assert "week 49 van 2026: cliënt aanvaardt" in html
+    assert "cliënt ingezien" in html  # the event, worded
     assert ">X<" not in html  # another organisation's row is not there
 
 
