@@ -31,6 +31,8 @@ NAMED_BY = {
     "pets": "huisdieren",
     "pets_description": "huisdieren",
     "note_for_corporation": "toelichting voor de corporatie",
+    "urgent_until": "tot wanneer die geldt",
+    "urgency_decided_by": "wie daarover besliste",
 }
 
 
