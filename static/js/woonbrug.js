@@ -24,3 +24,13 @@ function labelStackedTables(root) {
 }
 document.addEventListener("DOMContentLoaded", () => labelStackedTables(document));
 document.addEventListener("htmx:afterSwap", (event) => labelStackedTables(event.target.closest("table") ? event.target.closest("table").parentNode : event.target));
+
+// A table box that scrolls sideways must be reachable by keyboard (WCAG 2.1.1; axe
+// "scrollable-region-focusable"): such boxes get a tab stop.
+function focusableScrollBoxes(root) {
+  root.querySelectorAll(".table-scroll, .scroll").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+  });
+}
+document.addEventListener("DOMContentLoaded", () => focusableScrollBoxes(document));
+window.addEventListener("resize", () => focusableScrollBoxes(document));
