@@ -43,6 +43,10 @@ RULE_NAMES = {
     "analyst": gettext_lazy("beleidsanalist"),
     "governing-municipality": gettext_lazy("gemeente die de tafel voorzit"),
     "governing-analyst": gettext_lazy("beleidsanalist van die gemeente"),
+    "party-or-chair": gettext_lazy("partij of voorzitter"),
+    "party-or-chair-of-escalated": gettext_lazy(
+        "partij, of voorzitter bij een geëscaleerd signaal"
+    ),
     "org-admin-or-self": gettext_lazy("beheerder, of de persoon zelf"),
     "own-corporation-or-board-chair": gettext_lazy("eigen corporatie of voorzitter"),
     "own-corporation-or-municipality": gettext_lazy("eigen corporatie of gemeente"),
