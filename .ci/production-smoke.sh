@@ -56,8 +56,12 @@ echo "-- gunicorn and a Celery worker"
 .venv/bin/gunicorn config.wsgi:application -c config/gunicorn.py --bind "127.0.0.1:$SMOKE_PORT" \
   >"$logs/gunicorn.log" 2>&1 &
 pids+=($!)
-.venv/bin/celery -A config worker --loglevel INFO --concurrency 1 --without-gossip --without-mingle \
-  -n "smoke@%h" >"$logs/celery.log" 2>&1 &
+# The two workers of docker-compose.yml: the board and everything else, and the simulation.
+.venv/bin/celery -A config worker -Q board,default --loglevel INFO --concurrency 1 \
+  --without-gossip --without-mingle -n "smoke-board@%h" >"$logs/celery.log" 2>&1 &
+pids+=($!)
+.venv/bin/celery -A config worker -Q simulation --loglevel INFO --concurrency 1 \
+  --without-gossip --without-mingle -n "smoke-simulation@%h" >"$logs/celery-simulation.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do
   curl -fsS -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$SMOKE_PORT/healthz" && break

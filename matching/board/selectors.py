@@ -150,7 +150,7 @@ class AgendaVersion:
         (or `previous` is unknown): then only the whole agenda will do."""
         if previous is None or previous.keys() != self.rows.keys():
             return None
-        return [pk for pk, fingerprint in self.rows.items() if previous[pk] != fingerprint]
+        return [pk for pk, value in self.rows.items() if previous[pk] != value]
 
 
 def agenda_version(*, user: User, meeting: Meeting, view: str) -> AgendaVersion:
@@ -170,10 +170,10 @@ def agenda_version(*, user: User, meeting: Meeting, view: str) -> AgendaVersion:
     )
     named = {p.pk for p in _names_allowed(user, proposals)}
     rows = {
-        p.pk: _fingerprint([*(getattr(p, f) for f in AGENDA_STATE_FIELDS), p.pk in named])
+        p.pk: fingerprint([*(getattr(p, f) for f in AGENDA_STATE_FIELDS), p.pk in named])
         for p in proposals
     }
-    etag = _fingerprint(
+    etag = fingerprint(
         [
             meeting.pk,
             meeting.status,
@@ -187,7 +187,8 @@ def agenda_version(*, user: User, meeting: Meeting, view: str) -> AgendaVersion:
     return AgendaVersion(etag=f'"{etag}"', rows=rows, proposals=proposals)
 
 
-def _fingerprint(values: list[Any]) -> str:
+def fingerprint(values: list[Any]) -> str:
+    """A short stable hash of `values` (versions, cache keys)."""
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
@@ -241,7 +242,7 @@ def no_match_version(*, meeting: Meeting) -> str:
             meeting__board_id=meeting.board_id, status__in=ACTIVE_STATUSES
         ).values_list("client_id", "dwelling_id")
     )
-    return _fingerprint([run_id, taken])
+    return fingerprint([run_id, taken])
 
 
 def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, Any]]]:

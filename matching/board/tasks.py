@@ -49,3 +49,27 @@ def check_deadlines() -> dict[str, int]:
 @shared_task(name="matching.board.tasks.send_digests")
 def send_digests() -> int:
     return services.digest_send()
+
+
+@shared_task(
+    name="matching.board.tasks.render_minutes_pdf",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def render_minutes_pdf(meeting_id: int, user_id: int, version: str, language: str) -> str:
+    """Render one viewer's minutes PDF of one meeting state (idempotent: kept files stay)."""
+    from accounts.models import User
+
+    meeting = Meeting.objects.get(pk=meeting_id)
+    user = User.objects.get(pk=user_id)
+    path = services.minutes_pdf_render(
+        meeting=meeting, user=user, version=version, language=language
+    )
+    return str(path)
+
+
+@shared_task(name="matching.board.tasks.archive_runs", soft_time_limit=600, time_limit=660)
+def archive_runs() -> int:
+    """Nightly: compress the stored instance and solution of superseded and closed runs."""
+    return services.run_archive_stored()

@@ -6,12 +6,14 @@ every few seconds (`meeting-live`), so everyone at the table sees decisions appe
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
@@ -25,8 +27,10 @@ from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
 from accounts.models import Role, User
 
-from . import rules, selectors, services
-from .models import Board, Meeting, Proposal, ProposalStatus
+from . import rules, selectors, services, tasks
+from .models import Board, Meeting, Proposal
+
+logger = logging.getLogger(__name__)
 
 
 class BoardListView(ProtectedView, TemplateView):
@@ -278,38 +282,49 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
 
 
 def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    user = cast(User, request.user)  # called by protected views only
-    proposals = selectors.minutes(user=user, meeting=meeting)
-    names = selectors.visible_names(user=user, proposals=proposals)
-    for p in proposals:
-        p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-    return {
-        "meeting": meeting,
-        "proposals": proposals,
-        "summary": selectors.summary(proposals),
-        "follow_ups": [
-            p
-            for p in proposals
-            if p.status in (ProposalStatus.OPEN, ProposalStatus.AWAITING_CONFIRMATION)
-        ],
-        "no_match": selectors.no_match_for(user=user, meeting=meeting),
-    }
+    return services.minutes_context_for(user=cast(User, request.user), meeting=meeting)
 
 
 class MeetingMinutesPdfView(MeetingMixin, View):
+    """The minutes as PDF, served from its stored file; made by a task when not there yet.
+
+    The permission layer runs on every request (the stored file is the viewer's own); a miss
+    queues the render and answers 202 with a page that looks again in a few seconds.
+    """
+
     access_action = "minutes"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from weasyprint import HTML  # imported here: loading pango is slow
-
-        html = render_to_string(
-            "board/minutes_pdf.html", minutes_context(request, self.object), request=request
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        meeting = self.object
+        user = self.actor
+        language = get_language() or settings.LANGUAGE_CODE
+        version = services.minutes_pdf_version(meeting=meeting, user=user, language=language)
+        path = services.minutes_pdf_stored(meeting=meeting, user=user, version=version)
+        if path is None:
+            try:
+                tasks.render_minutes_pdf.delay(meeting.pk, user.pk, version, language)
+            except Exception:
+                # No broker: the PDF is made here, slowly, rather than not at all.
+                logger.warning("minutes PDF rendered in the request: the broker is down")
+                services.minutes_pdf_render(
+                    meeting=meeting, user=user, version=version, language=language
+                )
+            path = services.minutes_pdf_stored(
+                meeting=meeting, user=user, version=version
+            )  # there already when tasks run in-process
+        if path is None:
+            pending = render(
+                request, "board/minutes_pdf_pending.html", {"meeting": meeting}, status=202
+            )
+            pending["Retry-After"] = "3"
+            return pending
+        response = FileResponse(
+            path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"notulen-{meeting.week_label}.pdf",
         )
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="notulen-{self.object.week_label}.pdf"'
-        )
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -135,3 +135,99 @@ def test_runs_are_read_without_their_stored_instance_and_solution(proposed):
     assert {"instance", "solution"} <= run.get_deferred_fields()
     assert {"instance", "solution"} <= GenerationRun.objects.get(pk=run.pk).get_deferred_fields()
     assert {"instance", "solution"} <= proposed.meeting.runs.get().get_deferred_fields()
+
+
+def test_old_runs_are_archived_compressed_and_read_back(proposed):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    first = GenerationRun.objects.with_stored().get()
+    stored = {"instance": first.instance, "solution": first.solution}
+    services.proposals_generate(meeting=proposed.meeting, actor=proposed.chair)  # supersedes it
+    GenerationRun.objects.update(started_at=timezone.now() - dt.timedelta(days=2))
+
+    assert services.run_archive_stored() == 1
+    old = GenerationRun.objects.with_stored().get(pk=first.pk)
+    assert old.instance == {} and old.solution == {} and old.archived_at is not None
+    assert old.stored() == stored
+    assert old.no_match == first.no_match and old.stats == first.stats
+    newest = GenerationRun.objects.with_stored().exclude(pk=first.pk).get()
+    assert newest.archived_at is None and newest.instance  # the meeting's current run stays
+    assert services.run_archive_stored() == 0  # a second run changes nothing
+
+
+# --- The minutes PDF: made once per state, then served from its file ------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _pdf(world):
+    return reverse("matching:minutes-pdf", args=[world.meeting.pk])
+
+
+def test_the_second_minutes_pdf_request_is_served_from_the_stored_file(
+    proposed, login, media, monkeypatch
+):
+    from matching.board.services import minutes
+
+    browser = login(proposed.chair)
+    first = browser.get(_pdf(proposed))
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    body = b"".join(first.streaming_content)
+    assert body.startswith(b"%PDF")
+    assert len(list((media / "minutes").rglob("*.pdf"))) == 1
+
+    def no_rendering(**kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(minutes, "minutes_pdf_render", no_rendering)
+    second = browser.get(_pdf(proposed))
+    assert second.status_code == 200
+    assert b"".join(second.streaming_content) == body
+
+
+def test_a_decision_makes_a_new_minutes_pdf_and_removes_the_old(proposed, login, media):
+    browser = login(proposed.chair)
+    b"".join(browser.get(_pdf(proposed)).streaming_content)
+    (old,) = (media / "minutes").rglob("*.pdf")
+    p = Proposal.objects.get(meeting=proposed.meeting, corporation=proposed.corp_a)
+    services.proposal_decide(actor=proposed.consultant_a, proposal=p, decision="approved")
+    b"".join(browser.get(_pdf(proposed)).streaming_content)
+    (new,) = (media / "minutes").rglob("*.pdf")
+    assert new != old and not old.exists()
+
+
+def test_each_viewer_gets_their_own_minutes_pdf(proposed, login, media):
+    for user in (proposed.chair, proposed.coordinator):
+        assert login(user).get(_pdf(proposed)).status_code == 200
+    assert len(list((media / "minutes").rglob("*.pdf"))) == 2
+
+
+def test_with_a_worker_the_first_request_answers_202_and_queues_the_render(
+    proposed, login, media, monkeypatch
+):
+    from matching.board import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.render_minutes_pdf, "delay", lambda *args: queued.append(args))
+    response = login(proposed.chair).get(_pdf(proposed))
+    assert response.status_code == 202 and response["Retry-After"] == "3"
+    assert 'http-equiv="refresh"' in response.content.decode()
+    assert queued and queued[0][0] == proposed.meeting.pk
+    tasks.render_minutes_pdf(*queued[0])  # the worker
+    assert login(proposed.chair).get(_pdf(proposed)).status_code == 200
+
+
+def test_with_the_broker_down_the_pdf_is_still_made(proposed, login, media, monkeypatch):
+    from matching.board import tasks
+
+    def down(*args):
+        raise OSError("broker down")
+
+    monkeypatch.setattr(tasks.render_minutes_pdf, "delay", down)
+    assert login(proposed.chair).get(_pdf(proposed)).status_code == 200
