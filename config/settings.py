@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
         "AgreementTypeEnum": "cases.models.AgreementType",
         "PartyEnum": "matching.placements.models.Party",
         "EvaluationKindEnum": "matching.placements.models.EvaluationKind",
+        # The two parties that raise and answer signals (care provider, corporation).
+        "SignalPartyEnum": "matching.aftercare.models.PARTY_CHOICES",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
