@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.DutchFirstLocaleMiddleware",
@@ -87,6 +88,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Bounded requests (accounts/limits.py): a clear 400 instead of a parser's 500.
+REQUEST_MAX_BYTES = 1024 * 1024  # forms and API bodies
+REQUEST_UPLOAD_MAX_BYTES = 21 * 1024 * 1024  # multipart uploads: an import file of 20 MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+JSON_MAX_DEPTH = 32
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
