@@ -22,7 +22,7 @@ from accounts.access import log
 from accounts.errors import DomainError
 from accounts.models import AccessAction, Organisation, OrganisationKind
 
-from . import capacity, importing
+from . import capacity, import_limits, importing
 from .models import (
     CapacityWeights,
     CapacityWeightsChange,
@@ -426,7 +426,7 @@ KINDS_BY_ORGANISATION = {
     OrganisationKind.MUNICIPALITY: (ImportKind.INDICATORS, ImportKind.BOUNDARIES),
     OrganisationKind.HOUSING_CORPORATION: (ImportKind.DWELLINGS,),
 }
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = import_limits.MAX_BYTES
 
 
 def import_upload(
@@ -438,8 +438,10 @@ def import_upload(
         raise DomainError(
             _("Uw organisatie kan dit soort bestand niet importeren."), field="kind", code="kind"
         )
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise DomainError(_("Het bestand is groter dan 50 MB."), field="file", code="too_large")
+    try:
+        import_limits.check(filename, content)  # before any parser reads it
+    except import_limits.LimitExceeded as error:
+        raise DomainError(str(error), field="file", code="too_large") from None
     try:
         report = importing.validate(kind, filename, content, organisation=organisation)
     except importing.ImportFileError as error:
@@ -467,10 +469,11 @@ def import_upload(
 
 def import_report(*, batch: ImportBatch) -> importing.Report:
     try:
+        import_limits.check(batch.filename, bytes(batch.content))
         return importing.validate(
             batch.kind, batch.filename, bytes(batch.content), organisation=batch.organisation
         )
-    except importing.ImportFileError as error:
+    except (importing.ImportFileError, import_limits.LimitExceeded) as error:
         report = importing.Report(kind=batch.kind)
         report.errors.append(importing.RowError(0, "", str(error)))
         return report
@@ -485,19 +488,15 @@ def import_apply(*, actor: Any, batch: ImportBatch) -> importing.Report:
             raise DomainError(
                 _("Dit bestand is al verwerkt of afgekeurd."), code="not_pending", conflict=True
             )
+        # Checked once more (the data may have changed since the upload), and written from
+        # that same check: APPLIED only when it found no error and everything was written.
         report = import_report(batch=locked)
         if not report.ok:
             locked.status = ImportStatus.INVALID
             locked.error_count = len(report.errors)
             locked.save(update_fields=["status", "error_count"])
             return report
-        report = importing.validate_and_write(
-            batch.kind,
-            batch.filename,
-            bytes(locked.content),
-            organisation=locked.organisation,
-            actor=actor,
-        )
+        importing.write(report, organisation=locked.organisation, actor=actor)
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
         locked.save(update_fields=["status", "applied_at"])
