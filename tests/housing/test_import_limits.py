@@ -81,7 +81,7 @@ def test_an_xlsx_with_too_many_rows_is_refused_by_its_dimension(world):
             "xl/worksheets/sheet1.xml",
             '<?xml version="1.0"?><worksheet><dimension ref="A1:H200000"/></worksheet>',
         )
-    with pytest.raises(import_limits.LimitExceeded, match="meer dan 50.000 regels"):
+    with pytest.raises(import_limits.LimitExceeded, match=r"meer dan 50\.000 regels"):
         import_limits.check("rijen.xlsx", buffer.getvalue())
 
 
