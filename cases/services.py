@@ -448,6 +448,22 @@ def client_update(
 # --- Lifecycle ----------------------------------------------------------------------------
 
 
+def client_lock(client_id: int) -> Client:
+    """The client's row lock, for other apps' services that change the client's proposals or
+    placements: lock order (docs/concurrency.md) is meeting, client, dwelling, proposal."""
+    return _lock_client(client_id)
+
+
+def clients_lock(client_ids: list[int]) -> None:
+    """Row locks on several clients, in ascending id (the global order within one kind)."""
+    list(
+        Client.objects.select_for_update(of=("self",))
+        .filter(pk__in=client_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _lock_client(client_id: int) -> Client:
     """The client's row lock, and only that row (`of=self`: no joined rows through a default
     ordering). Every service that changes a client and its proposals takes this first."""

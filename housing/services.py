@@ -198,13 +198,29 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def dwelling_lock(dwelling_id: int) -> Dwelling:
+    """The dwelling's row lock, that row only. Lock order (docs/concurrency.md): meeting,
+    client, dwelling, proposal; call it inside the caller's transaction."""
+    return Dwelling.objects.select_for_update(of=("self",)).order_by().get(pk=dwelling_id)
+
+
+def dwellings_lock(dwelling_ids: list[int]) -> None:
+    """Row locks on several dwellings, in ascending id (the global order within one kind)."""
+    list(
+        Dwelling.objects.select_for_update(of=("self",))
+        .filter(pk__in=dwelling_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _transition(
     *, actor: Any, dwelling: Dwelling, action: str, to: str, note: str = "", **changes: Any
 ) -> Dwelling:
     rule = _check(actor, action, dwelling)
     with transaction.atomic():
         # Lock the row: two people offering/reserving at once must not both succeed.
-        current = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+        current = dwelling_lock(dwelling.pk)
         if to not in TRANSITIONS[current.status]:
             raise DomainError(
                 _("Een woning met status “%(status)s” kan niet naar “%(to)s”.")
