@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "housing",
     "cases",
-    "matching",
+    "matching.board",
     "matching.simulation",
     "matching.placements",
 ]
@@ -315,8 +315,8 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "cases.models.ClientStatus",
         "DwellingStatusEnum": "housing.models.DwellingStatus",
         "ImportStatusEnum": "housing.models.ImportStatus",
-        "MeetingStatusEnum": "matching.models.MeetingStatus",
-        "ProposalStatusEnum": "matching.models.ProposalStatus",
+        "MeetingStatusEnum": "matching.board.models.MeetingStatus",
+        "ProposalStatusEnum": "matching.board.models.ProposalStatus",
         "PlacementStatusEnum": "matching.placements.models.PlacementStatus",
         "AgreementStateEnum": "matching.placements.models.AgreementState",
         # The placement's agreement kinds are the client's preferences (same codes).
@@ -436,19 +436,19 @@ BOARD_EXPIRY_DAYS = ENV.int(
     "BOARD_EXPIRY_DAYS", 7, "Days past a proposal's deadline before it expires."
 )
 CELERY_BEAT_SCHEDULE["matching-plan-meetings"] = {
-    "task": "matching.tasks.plan_meetings",
+    "task": "matching.board.tasks.plan_meetings",
     "schedule": timedelta(hours=6),
 }
 CELERY_BEAT_SCHEDULE["matching-generate-due"] = {
-    "task": "matching.tasks.generate_due",
+    "task": "matching.board.tasks.generate_due",
     "schedule": timedelta(minutes=15),
 }
 CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
-    "task": "matching.tasks.check_deadlines",
+    "task": "matching.board.tasks.check_deadlines",
     "schedule": timedelta(hours=1),
 }
 CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
-    "task": "matching.tasks.send_digests",
+    "task": "matching.board.tasks.send_digests",
     "schedule": timedelta(hours=6),  # keyed per ISO week: the first run of a week sends it
 }
 

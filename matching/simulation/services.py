@@ -26,7 +26,7 @@ from accounts import access
 from accounts.access import log
 from accounts.errors import DomainError
 from accounts.models import AccessAction, User
-from matching.models import Board
+from matching.board.models import Board
 
 from . import core, snapshot
 from .models import ACTIVE_RUN_STATUSES, RunStatus, Scenario, SimulationRun, SimulationWeek

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from matching.models import Proposal
+from matching.board.models import Proposal
 from tests.housing.factories import DwellingFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matching import services
-from matching.models import GenerationRun, Proposal, ProposalStatus
-from matching.tasks import generate_proposals
+from matching.board import services
+from matching.board.models import GenerationRun, Proposal, ProposalStatus
+from matching.board.tasks import generate_proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_only_the_chair_may_generate(proposed):
 def test_a_dwelling_no_client_fits_is_explained_in_dutch_per_rule():
     from collections import Counter
 
-    from matching.generation import _no_client_fits
+    from matching.board.pool import _no_client_fits
 
     message = _no_client_fits(Counter({"rent_above_max": 12, "too_few_bedrooms": 1}))
     assert (

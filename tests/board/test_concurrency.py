@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from accounts.errors import DomainError
-from matching import services
-from matching.models import GenerationRun, Proposal, ProposalStatus
+from matching.board import services
+from matching.board.models import GenerationRun, Proposal, ProposalStatus
 from tests.accounts.factories import member
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -90,7 +90,7 @@ def test_one_client_placed_in_two_dwellings_at_once_by_two_overrides(world):
 
 
 def test_the_generation_task_delivered_twice_at_once_runs_once(world):
-    from matching.tasks import generate_proposals
+    from matching.board.tasks import generate_proposals
 
     world.add_client()
     world.add_dwelling()

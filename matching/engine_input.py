@@ -1,6 +1,6 @@
 """From plain facts to the engine's clients, dwellings and capacity groups. Pure: no Django.
 
-The live board (`generation.load_pool`) loads its facts from the database and calls these
+The live board (`matching.board.pool.load_pool`) loads its facts from the database and calls these
 functions; the what-if simulation (`matching.simulation.core`) calls the *same* functions on
 facts from a snapshot, week after week. Keeping the translation in one pure place is what
 lets the simulation claim it builds proposals the way the board does.

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from accounts.models import Notification
-from matching import services
-from matching.models import Proposal, ProposalStatus
+from matching.board import services
+from matching.board.models import Proposal, ProposalStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class MatchingConfig(AppConfig):
-    name = "matching"
+class BoardConfig(AppConfig):
+    name = "matching.board"
+    label = "matching"
     verbose_name = _("Plaatsingstafel")
 
     def ready(self) -> None:

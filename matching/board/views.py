@@ -27,7 +27,7 @@ from .models import Board, Meeting, Proposal, ProposalStatus
 
 
 class BoardListView(ProtectedView, TemplateView):
-    template_name = "matching/board_list.html"
+    template_name = "board/board_list.html"
     access_model = Board
     access_action = "list"
 
@@ -39,7 +39,7 @@ class BoardListView(ProtectedView, TemplateView):
 
 
 class BoardDetailView(ProtectedView, TemplateView):
-    template_name = "matching/board_detail.html"
+    template_name = "board/board_detail.html"
     access_model = Board
     access_lookup = ("pk", "pk")
 
@@ -82,7 +82,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 class MeetingDetailView(MeetingMixin, TemplateView):
     """The meeting screen (tafelscherm): agenda, decision states, why no match."""
 
-    template_name = "matching/meeting_detail.html"
+    template_name = "board/meeting_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         meeting = self.object
@@ -104,7 +104,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
 class MeetingLiveView(MeetingMixin, TemplateView):
     """The agenda fragment the meeting screen polls (htmx)."""
 
-    template_name = "matching/_agenda.html"
+    template_name = "board/_agenda.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return agenda_context(self.request, self.object)
@@ -169,7 +169,7 @@ class MeetingOverrideView(MeetingMixin, View):
 
 
 class MeetingMinutesView(MeetingMixin, TemplateView):
-    template_name = "matching/minutes.html"
+    template_name = "board/minutes.html"
     access_action = "minutes"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -201,7 +201,7 @@ class MeetingMinutesPdfView(MeetingMixin, View):
         from weasyprint import HTML  # imported here: loading pango is slow
 
         html = render_to_string(
-            "matching/minutes_pdf.html", minutes_context(request, self.object), request=request
+            "board/minutes_pdf.html", minutes_context(request, self.object), request=request
         )
         pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -223,7 +223,7 @@ class ProposalMixin(ProtectedView):
 
 
 class ProposalDetailView(ProposalMixin, TemplateView):
-    template_name = "matching/proposal_detail.html"
+    template_name = "board/proposal_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object

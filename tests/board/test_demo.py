@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from matching.models import Meeting, MeetingStatus, Proposal, ProposalStatus
+from matching.board.models import Meeting, MeetingStatus, Proposal, ProposalStatus
 
 pytestmark = pytest.mark.django_db
 

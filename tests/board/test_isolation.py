@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessLogEntry
-from matching.models import Proposal, ProposalStatus
+from matching.board.models import Proposal, ProposalStatus
 
 pytestmark = pytest.mark.django_db
 

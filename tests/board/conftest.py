@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import OrganisationKind, Role
-from matching import services
+from matching.board import services
 from tests.accounts.factories import OrganisationFactory, RegionFactory, member
 from tests.cases.factories import make_client
 from tests.housing.factories import (

@@ -15,22 +15,22 @@ from typing import Any
 
 from cases import selectors as case_selectors
 from housing import selectors as housing_selectors
-from matching import building, engine
+from matching import engine, engine_input
 from matching.engine import rules as engine_rules
 
 from .models import ACTIVE_STATUSES, Meeting, Proposal, ProposalStatus
 
-# The pure translation lives in `building`, shared with the what-if simulation; these names
+# The pure translation lives in `matching.engine_input`, shared with the what-if simulation; these names
 # stay importable from here for the board's callers.
-MOVE_WINDOW_DAYS = building.MOVE_WINDOW_DAYS
-dwelling_key = building.dwelling_key
-engine_client = building.engine_client
+MOVE_WINDOW_DAYS = engine_input.MOVE_WINDOW_DAYS
+dwelling_key = engine_input.dwelling_key
+engine_client = engine_input.engine_client
 
 
-def dwelling_facts(d: Any) -> building.DwellingFacts:
+def dwelling_facts(d: Any) -> engine_input.DwellingFacts:
     """A loaded `housing.Dwelling` (neighbourhood, district, municipality selected) as facts."""
     n = d.neighbourhood
-    return building.DwellingFacts(
+    return engine_input.DwellingFacts(
         pk=d.pk,
         rent=float(d.net_rent),
         bedrooms=d.bedrooms,
@@ -90,7 +90,7 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
     # Placements agreed or proposed but not yet let use up room and stairwell places too.
     held_per_neighbourhood = Counter(d.neighbourhood_id for d in held_dwellings)
     held_per_stairwell = Counter(d.stairwell_id for d in held_dwellings if d.stairwell_id)
-    room = building.neighbourhood_room(
+    room = engine_input.neighbourhood_room(
         {nid: result.headroom for nid, result in capacity.items()}, held_per_neighbourhood
     )
     stairwell_room: dict[int, int] = {}
@@ -101,9 +101,9 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
         if d.stairwell_id:
             s = d.stairwell
             vulnerable = s.current_vulnerable + held_per_stairwell.get(s.pk, 0)
-            stairwell_room[s.pk] = building.stairwell_room(s.max_vulnerable, vulnerable)
+            stairwell_room[s.pk] = engine_input.stairwell_room(s.max_vulnerable, vulnerable)
         engine_dwellings.append(
-            building.engine_dwelling(
+            engine_input.engine_dwelling(
                 f,
                 today=today,
                 vulnerable=vulnerable,
@@ -112,7 +112,7 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
             )
         )
     # Stairwell within neighbourhood: a laminar family, as the engine prefers.
-    groups = building.board_groups(
+    groups = engine_input.board_groups(
         facts,
         room=room,
         stairwell_room=stairwell_room,
@@ -142,7 +142,7 @@ class Outcome:
 def solve(pool: Pool, *, today: dt.date, time_limit: float = 10.0) -> Outcome:
     started = time.perf_counter()
     # Declined and refused pairs are never proposed again at this board.
-    instance, rejections = building.build(
+    instance, rejections = engine_input.build(
         pool.engine_clients,
         pool.engine_dwellings,
         pool.groups,

@@ -13,7 +13,7 @@ from . import services
 from .models import Board, Meeting
 
 
-@shared_task(name="matching.tasks.plan_meetings")
+@shared_task(name="matching.board.tasks.plan_meetings")
 def plan_meetings() -> int:
     """Make sure every active board has its next meeting."""
     for board in Board.objects.filter(is_active=True):
@@ -21,7 +21,7 @@ def plan_meetings() -> int:
     return Board.objects.filter(is_active=True).count()
 
 
-@shared_task(name="matching.tasks.generate_due")
+@shared_task(name="matching.board.tasks.generate_due")
 def generate_due() -> list[int]:
     """Queue the proposal run of every meeting within its lead time."""
     due = services.meetings_due_for_generation()
@@ -30,7 +30,7 @@ def generate_due() -> list[int]:
     return due
 
 
-@shared_task(name="matching.tasks.generate_proposals", acks_late=True)
+@shared_task(name="matching.board.tasks.generate_proposals", acks_late=True)
 def generate_proposals(meeting_id: int) -> int:
     """The automatic run for one meeting; keyed, so it runs once per meeting."""
     meeting = Meeting.objects.get(pk=meeting_id)
@@ -38,12 +38,12 @@ def generate_proposals(meeting_id: int) -> int:
     return run.pk
 
 
-@shared_task(name="matching.tasks.check_deadlines")
+@shared_task(name="matching.board.tasks.check_deadlines")
 def check_deadlines() -> dict[str, int]:
     return services.deadlines_check()
 
 
-@shared_task(name="matching.tasks.send_digests")
+@shared_task(name="matching.board.tasks.send_digests")
 def send_digests() -> int:
     return services.digest_send()
 

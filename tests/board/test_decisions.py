@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from matching import selectors, services
-from matching.models import Proposal, ProposalStatus
+from matching.board import selectors, services
+from matching.board.models import Proposal, ProposalStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_a_client_leaving_the_board_withdraws_the_open_proposal(
 
 
 def test_the_chair_closes_a_meeting_once_and_it_is_not_recalculated_after(world):
-    from matching.models import MeetingStatus
+    from matching.board.models import MeetingStatus
 
     meeting = services.meeting_close(actor=world.chair, meeting=world.meeting)
     assert meeting.status == MeetingStatus.CLOSED and meeting.closed_at is not None
