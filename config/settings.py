@@ -165,8 +165,9 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "simulation.tasks.sweep_stuck_runs": {"queue": "default"},
-    "matching.tasks.sweep_stuck_runs": {"queue": "default"},
-    "matching.tasks.*": {"queue": "board"},
+    "matching.board.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.board.tasks.*": {"queue": "board"},
+    "matching.placements.tasks.*": {"queue": "board"},
     "simulation.tasks.*": {"queue": "simulation"},
 }
 # An unacknowledged message (its worker was killed) is redelivered after the visibility
@@ -442,6 +443,11 @@ CELERY_BEAT_SCHEDULE["matching-plan-meetings"] = {
 CELERY_BEAT_SCHEDULE["matching-generate-due"] = {
     "task": "matching.board.tasks.generate_due",
     "schedule": timedelta(minutes=15),
+}
+# Generation runs whose worker died are taken over or failed within a minute.
+CELERY_BEAT_SCHEDULE["matching-sweep-stuck-runs"] = {
+    "task": "matching.board.tasks.sweep_stuck_runs",
+    "schedule": timedelta(seconds=15),
 }
 CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
     "task": "matching.board.tasks.check_deadlines",

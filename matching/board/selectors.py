@@ -145,12 +145,27 @@ def summary(proposals: list[Proposal]) -> dict[str, int]:
 
 
 def latest_run(meeting: Meeting) -> Any:
-    return meeting.runs.order_by("-started_at", "-id").first()
+    """The last run that wrote proposals."""
+    return meeting.runs.filter(status="done").order_by("-started_at", "-id").first()
+
+
+def current_generation(meeting: Meeting) -> Any:
+    """The run queued or running now, else the last one if it failed (its message)."""
+    return screen_runs(meeting)[1]
+
+
+def screen_runs(meeting: Meeting) -> tuple[Any, Any]:
+    """(last run that wrote proposals, run queued/running/failed after it): one query when
+    the last run is done, the usual case."""
+    last = meeting.runs.defer("instance", "solution").order_by("-id").first()
+    if last is None or last.status == "done":
+        return last, None
+    return latest_run(meeting), last
 
 
 def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, Any]]]:
     """The latest run's "why no match", minus clients or dwellings that since got a proposal."""
-    run = meeting.runs.order_by("-started_at", "-id").only("no_match").first()
+    run = meeting.runs.filter(status="done").order_by("-started_at", "-id").only("no_match").first()
     if run is None:
         return {"clients": [], "dwellings": []}
     taken = Proposal.objects.filter(

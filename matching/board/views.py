@@ -97,7 +97,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         context = agenda_context(self.request, meeting)
         context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
         context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
-        context["run"] = selectors.latest_run(meeting)
+        context["run"], context["generation"] = selectors.screen_runs(meeting)
         return context
 
 
@@ -111,22 +111,41 @@ class MeetingLiveView(MeetingMixin, TemplateView):
 
 
 class MeetingGenerateView(MeetingMixin, View):
+    """ "Berekenen": queue one background run (a second click while it runs joins it)."""
+
     access_action = "generate"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            run = services.proposals_generate(
+            run, created = services.generation_request(
                 meeting=self.object, actor=request.user, request=request
             )
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("Voorstellen berekend: %(n)s koppelingen in %(ms)s ms.")
-                % {"n": run.stats.get("assigned", 0), "ms": run.duration_ms},
-            )
+            run.refresh_from_db()  # without a broker it already ran (in-process)
+            if run.status == "done":
+                messages.success(
+                    request,
+                    _("Voorstellen berekend: %(n)s koppelingen in %(ms)s ms.")
+                    % {"n": run.stats.get("assigned", 0), "ms": run.duration_ms},
+                )
+            elif not created:
+                messages.info(request, _("Er loopt al een berekening voor dit overleg."))
         return redirect("matching:meeting-detail", pk=self.object.pk)
+
+
+class MeetingGenerationStatusView(MeetingMixin, TemplateView):
+    """The generation run's progress (htmx polls it while a run is queued or running)."""
+
+    template_name = "board/_generation_status.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        run = selectors.current_generation(self.object)
+        response = self.render_to_response({"meeting": self.object, "generation": run})
+        if request.headers.get("HX-Request") and (run is None or not run.is_active):
+            response["HX-Refresh"] = "true"  # the run ended: show its proposals
+        return response
 
 
 class MeetingCloseView(MeetingMixin, View):

@@ -57,10 +57,17 @@ class MeetingViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def generate(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
         try:
-            run = services.proposals_generate(meeting=meeting, actor=request.user, request=request)
+            run, _created = services.generation_request(
+                meeting=meeting, actor=request.user, request=request
+            )
         except DomainError as error:
             raise_for(error)
-        return Response({"run": run.pk, "duration_ms": run.duration_ms, **run.stats})
+        run.refresh_from_db()  # without a broker it already ran (in-process)
+        body = {"run": run.pk, "status": run.status, "duration_ms": run.duration_ms, **run.stats}
+        if run.error:
+            body["error"] = run.error
+        # 202: queued or running in the background; poll the meeting for its proposals.
+        return Response(body, status=202 if run.is_active else 200)
 
 
 class ProposalViewSet(
