@@ -65,10 +65,9 @@ class DwellingTable:
         starts: list[int] = (
             np.flatnonzero(np.r_[True, gm[order][1:] != gm[order][:-1]]).tolist() if ds else []
         )
-        by_gm = {
-            int(gm[order[s]]): order[s:e]
-            for s, e in zip(list(starts), [*list(starts)[1:], len(ds)], strict=True)
-        }
+        # No dwellings (every corporation inactive, nothing offered): no groups at all.
+        ends = [*starts[1:], len(ds)] if starts else []
+        by_gm = {int(gm[order[s]]): order[s:e] for s, e in zip(starts, ends, strict=True)}
         return cls(
             dwellings=ds,
             rent=np.array([d.rent for d in ds], dtype=np.float64),
