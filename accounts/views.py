@@ -27,6 +27,7 @@ from rest_framework.authtoken.models import Token
 
 from . import access, selectors, services
 from .access.views import ProtectedView, PublicView, public
+from .errors import DomainError, add_to_form
 from .forms import EmailAuthenticationForm, InviteMemberForm, TokenForm
 from .middleware import user_is_verified
 from .models import AccessLogEntry, Membership, Notification, Organisation, Role
@@ -178,8 +179,8 @@ class MemberInviteView(OwnOrganisationMixin, View):
                 membership = services.member_invite(
                     actor=self.actor, organisation=self.object, **form.cleaned_data
                 )
-            except services.DomainError as error:
-                form.add_error(error.field, error.message)
+            except DomainError as error:
+                add_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -202,7 +203,7 @@ class MemberDeactivateView(ProtectedView, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_deactivate(actor=self.actor, membership=self.object)
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -219,7 +220,8 @@ class AccessLogView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        entries = selectors.access_log_list(user=self.actor)
+        event = self.request.GET.get("event", "").strip()[:100]
+        entries = selectors.access_log_list(user=self.actor, event=event)
         query = self.request.GET.get("q", "").strip()
         if query:
             entries = entries.filter(object_id__icontains=query) | entries.filter(
@@ -227,6 +229,7 @@ class AccessLogView(ProtectedView, TemplateView):
             )
         context["page"] = Paginator(entries, 50).get_page(self.request.GET.get("page"))
         context["q"] = query
+        context["event"] = event
         return context
 
 

@@ -1,5 +1,6 @@
 """Forms for the coordinator's pages. They parse input; the domain rules live in `services`
-(so the API gets the same messages) and come back as field errors via `add_service_errors`."""
+(so the API gets the same messages) and come back as field errors via
+`accounts.errors.add_to_form`."""
 
 from __future__ import annotations
 
@@ -10,26 +11,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import field_of
 from accounts.models import User
 
 from . import geography
 from .models import AgreementType, ClientStatus, LegalBasis, TargetGroup
-from .services import ProfileInvalid
 
 CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.1"
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: Exception) -> None:
-    """Put a service's field messages next to the fields (unknown fields: above the form)."""
-    errors = getattr(error, "errors", None) or {
-        getattr(error, "field", None): [str(getattr(error, "message", error))]
-    }
-    for field, messages in errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class ClientForm(forms.Form):
@@ -124,14 +114,17 @@ class ClientForm(forms.Form):
 
     def __init__(self, *args: Any, region_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_municipality_codes"].choices = [
+        field_of(self, "preferred_municipality_codes", forms.ChoiceField).choices = [
             (m.code, m.name) for m in geography.municipalities_in(region_id)
         ]
         districts = [
             (d.code, f"{d.name} ({d.municipality.name})") for d in geography.districts_in(region_id)
         ]
-        self.fields["preferred_district_codes"].choices = districts
-        self.fields["support_team_district_code"].choices = [("", "—"), *districts]
+        field_of(self, "preferred_district_codes", forms.ChoiceField).choices = districts
+        field_of(self, "support_team_district_code", forms.ChoiceField).choices = [
+            ("", "—"),
+            *districts,
+        ]
 
     def care_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.CARE_GROUP]
@@ -207,7 +200,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = coordinators
+        field_of(self, "coordinator", forms.ModelChoiceField).queryset = coordinators
 
 
 class ClientFilterForm(forms.Form):
@@ -247,8 +240,6 @@ __all__ = [
     "ClientForm",
     "ConsentForm",
     "NoteForm",
-    "ProfileInvalid",
     "ReassignForm",
     "TransitionForm",
-    "add_service_errors",
 ]

@@ -9,6 +9,8 @@ other apps use `cases.selectors` (e.g. `shared_profiles_for_board`).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -342,7 +344,7 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"toestemming {self.pk} ({self.client_id})"
 
-    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def is_valid_on(self, day: datetime.date) -> bool:
         return self.ended_at is None and self.given_on <= day <= self.valid_until
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import field_of
+
 from . import capacity
 from .models import Complex, Dwelling, DwellingStatus, DwellingType, ImportKind, Stairwell
 
@@ -33,9 +35,9 @@ class DwellingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, neighbourhoods: Any, complexes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
-        self.fields["complex"].queryset = complexes
-        self.fields["stairwell"].queryset = Stairwell.objects.filter(
+        field_of(self, "neighbourhood", forms.ModelChoiceField).queryset = neighbourhoods
+        field_of(self, "complex", forms.ModelChoiceField).queryset = complexes
+        field_of(self, "stairwell", forms.ModelChoiceField).queryset = Stairwell.objects.filter(
             complex__in=complexes
         ).select_related("complex")
         self.fields["net_rent"].widget.attrs["min"] = "0"
@@ -90,7 +92,7 @@ class ComplexForm(forms.ModelForm):
 
     def __init__(self, *args: Any, neighbourhoods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        field_of(self, "neighbourhood", forms.ModelChoiceField).queryset = neighbourhoods
 
 
 class StopForm(forms.Form):
@@ -139,7 +141,7 @@ class WeightsForm(forms.Form):
         self.order_fields([*capacity.WEIGHT_FIELDS, "reason"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         values = {k: data[k] for k in capacity.WEIGHT_FIELDS if data.get(k) is not None}
         if len(values) == len(capacity.WEIGHT_FIELDS):
             for name, message in capacity.validate_weights(values).items():
@@ -157,4 +159,6 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, ImportKind(k).label) for k in kinds]
+        field_of(self, "kind", forms.ChoiceField).choices = [
+            (k, ImportKind(k).label) for k in kinds
+        ]

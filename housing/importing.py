@@ -443,6 +443,7 @@ def _check_geometry(geometry: Any) -> dict[str, Any]:
     if not isinstance(geometry, dict):
         raise Invalid("geometrie ontbreekt")
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    polygons: Any
     if kind == "Polygon":
         polygons = [coordinates]
     elif kind == "MultiPolygon":

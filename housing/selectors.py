@@ -210,8 +210,8 @@ def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
         if d.latitude is not None and d.longitude is not None:
             point = [float(d.longitude), float(d.latitude)]
         else:
-            point = centroids.get(d.neighbourhood_id)
-        if point is None:
+            point = centroids.get(d.neighbourhood_id) or []
+        if not point:
             continue
         features.append(
             {
@@ -440,7 +440,8 @@ def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list
         .order_by("let_to_outflow_at", "pk")
         .values_list("neighbourhood_id", "let_to_outflow_at")
     ):
-        dates.setdefault(nid, []).append(when)
+        if when is not None:
+            dates.setdefault(nid, []).append(when)
     result = []
     for n in neighbourhoods:
         indicator = latest.get(n.pk)

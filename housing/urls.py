@@ -12,11 +12,7 @@ urlpatterns = [
     *[
         path(
             f"woningen/<int:pk>/{action}/",
-            type(
-                f"Dwelling{action.title()}View",
-                (views.DwellingTransitionView,),
-                {"transition": action},
-            ).as_view(),
+            views.DwellingTransitionView.as_view(transition=action),
             name=f"dwelling-{action}",
         )
         for action in views.TRANSITION_LABELS

@@ -24,8 +24,8 @@ from django.views.generic import TemplateView
 
 from accounts import access
 from accounts.access.views import ProtectedView
-from accounts.errors import DomainError
-from accounts.models import Organisation, Role
+from accounts.errors import DomainError, add_to_form
+from accounts.models import Organisation, OrganisationKind, Role
 
 from . import capacity, selectors, services
 from .forms import (
@@ -46,6 +46,7 @@ from .models import (
     Dwelling,
     DwellingEvent,
     ImportBatch,
+    ImportStatus,
     Municipality,
     Neighbourhood,
     NeighbourhoodIndicator,
@@ -54,10 +55,6 @@ from .models import (
 from .permissions import corporation_ids
 
 PAGE_SIZE = 50
-
-
-def _form_error(form: django_forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _acting_organisation(request: HttpRequest, *roles: str) -> Organisation:
@@ -131,10 +128,10 @@ class DwellingCreateView(_DwellingFormMixin, ProtectedView, View):
         if form.is_valid():
             try:
                 dwelling = services.dwelling_create(
-                    actor=request.user, corporation=corporation, **form.cleaned_data
+                    actor=self.actor, corporation=corporation, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Woning opgeslagen als concept."))
                 return redirect("housing:dwelling-detail", pk=dwelling.pk)
@@ -196,9 +193,9 @@ class DwellingEditView(_DwellingFormMixin, ProtectedView, View):
         form = self.form(request.POST)
         if form.is_valid():
             try:
-                services.dwelling_update(actor=request.user, dwelling=original, **form.cleaned_data)
+                services.dwelling_update(actor=self.actor, dwelling=original, **form.cleaned_data)
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Woning bijgewerkt."))
                 return redirect("housing:dwelling-detail", pk=original.pk)
@@ -228,8 +225,8 @@ class DwellingTransitionView(ProtectedView, View):
 
     access_model = Dwelling
     access_lookup = ("pk", "pk")
-    transition: ClassVar[str] = ""
-    http_method_names: ClassVar[list[str]] = ["post"]
+    transition = ""  # set per URL: as_view(transition="offer")
+    http_method_names = ["post"]
 
     def get_access_action(self) -> str:
         return self.transition
@@ -248,7 +245,7 @@ class DwellingTransitionView(ProtectedView, View):
             else {}
         )
         try:
-            service(actor=request.user, dwelling=self.object, note=note, **extra)
+            service(actor=self.actor, dwelling=self.object, note=note, **extra)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -304,10 +301,10 @@ class ComplexCreateView(ProtectedView, View):
         if form.is_valid():
             try:
                 obj = services.complex_create(
-                    actor=request.user, corporation=corporation, **form.cleaned_data
+                    actor=self.actor, corporation=corporation, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Complex aangemaakt."))
                 return redirect("housing:complex-detail", pk=obj.pk)
@@ -350,7 +347,7 @@ class ComplexStopView(ProtectedView, View):
     access_model = Complex
     access_action = "stop"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def get_access_queryset(self) -> Any:
         return Complex.objects.select_related("corporation")
@@ -359,10 +356,10 @@ class ComplexStopView(ProtectedView, View):
         form = StopForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(e) for e in errors))
             return redirect("housing:complex-detail", pk=pk)
         try:
-            services.complex_stop(actor=request.user, complex=self.object, **form.cleaned_data)
+            services.complex_stop(actor=self.actor, complex=self.object, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -377,7 +374,7 @@ class ComplexStopLiftView(ComplexStopView):
             messages.error(request, _("Deze stop bestaat niet."))
             return redirect("housing:complex-detail", pk=pk)
         try:
-            services.complex_stop_lift(actor=request.user, stop=stop)
+            services.complex_stop_lift(actor=self.actor, stop=stop)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -389,14 +386,14 @@ class StairwellCreateView(ProtectedView, View):
     access_model = Complex
     access_action = "add_stairwell"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = StairwellForm(request.POST)
         if form.is_valid():
             try:
                 services.stairwell_create(
-                    actor=request.user, complex=self.object, name=form.cleaned_data["name"]
+                    actor=self.actor, complex=self.object, name=form.cleaned_data["name"]
                 )
             except DomainError as error:
                 messages.error(request, error.message)
@@ -410,7 +407,7 @@ class StairwellCreateView(ProtectedView, View):
 class _StairwellNumberView(ProtectedView, View):
     access_model = Stairwell
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
     form_class: ClassVar[type[django_forms.Form]]
 
     def get_access_queryset(self) -> Any:
@@ -440,9 +437,7 @@ class StairwellLimitView(_StairwellNumberView):
     form_class = LimitForm
 
     def call(self, value: int) -> None:
-        services.stairwell_set_limit(
-            actor=self.request.user, stairwell=self.object, max_vulnerable=value
-        )
+        services.stairwell_set_limit(actor=self.actor, stairwell=self.object, max_vulnerable=value)
 
 
 class StairwellCountView(_StairwellNumberView):
@@ -451,7 +446,7 @@ class StairwellCountView(_StairwellNumberView):
 
     def call(self, value: int) -> None:
         services.stairwell_record_count(
-            actor=self.request.user, stairwell=self.object, current_vulnerable=value
+            actor=self.actor, stairwell=self.object, current_vulnerable=value
         )
 
 
@@ -571,13 +566,13 @@ class WeightsView(ProtectedView, View):
         if form.is_valid():
             try:
                 services.capacity_weights_update(
-                    actor=request.user,
+                    actor=self.actor,
                     municipality=self.object,
                     values=form.weights,
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Draagkrachtmodel bijgewerkt."))
                 return redirect("housing:weights", code=code)
@@ -608,7 +603,8 @@ class ImportListView(ProtectedView, View):
         )
 
     def kinds(self) -> tuple[str, ...]:
-        return tuple(services.KINDS_BY_ORGANISATION.get(self.organisation().kind, ()))
+        kind = OrganisationKind(self.organisation().kind)
+        return tuple(services.KINDS_BY_ORGANISATION.get(kind, ()))
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render(UploadForm(kinds=self.kinds()))
@@ -619,14 +615,14 @@ class ImportListView(ProtectedView, View):
             upload = form.cleaned_data["file"]
             try:
                 batch, _report = services.import_upload(
-                    actor=request.user,
+                    actor=self.actor,
                     organisation=self.organisation(),
                     kind=form.cleaned_data["kind"],
                     filename=upload.name,
                     content=upload.read(),
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 return redirect("housing:import-detail", pk=batch.pk)
         return self.render(form, status=400)
@@ -641,7 +637,9 @@ class ImportDetailView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         batch = self.object
-        report = services.import_report(batch=batch) if batch.status != "applied" else None
+        report = (
+            services.import_report(batch=batch) if batch.status != ImportStatus.APPLIED else None
+        )
         return {
             **super().get_context_data(**kwargs),
             "batch": batch,
@@ -656,11 +654,11 @@ class ImportApplyView(ProtectedView, View):
     access_model = ImportBatch
     access_action = "apply"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            report = services.import_apply(actor=request.user, batch=self.object)
+            report = services.import_apply(actor=self.actor, batch=self.object)
         except DomainError as error:
             messages.error(request, error.message)
         else:

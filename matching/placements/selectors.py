@@ -150,6 +150,14 @@ class Due:
     on: dt.date | None
     status: str  # "overdue" | "soon" | "later" | ""
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == OVERDUE
+
+    @property
+    def is_soon(self) -> bool:
+        return self.status == DUE_SOON
+
 
 def due_of(agreement: Agreement, *, today: dt.date | None = None) -> Due:
     today = today or timezone.localdate()

@@ -23,9 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.access import log
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts.errors import DomainError, Forbidden
+from accounts.models import User
 from matching.board.models import Board
 
 from . import core, snapshot
@@ -79,13 +78,6 @@ def small_number_threshold() -> int:
     return int(getattr(settings, "SIMULATION_SMALL_NUMBERS", 5))
 
 
-def _require(actor: User, action: str, target: Any) -> str:
-    decision = access.decide(actor, action, target)
-    if not decision or (target.pk is not None and not access.visible(actor, target)):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
-    return decision.rule
-
-
 def _clean(data: dict[str, Any], *, base: Scenario) -> dict[str, Any]:
     """The whitelisted values over the scenario's current ones, checked by the pure Params."""
     values = {name: getattr(base, name) for name in SCENARIO_FIELDS}
@@ -115,9 +107,9 @@ def scenario_create(
     """A new scenario for the board. Flows not given are prefilled from the region's own last
     12 months (see `snapshot.flows`)."""
     if not access.visible(actor, board):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+        raise Forbidden(rule="not-visible", hidden=True)
     scenario = Scenario(board=board, created_by=actor)
-    rule = _require(actor, "create", scenario)
+    rule = access.authorize(actor, "create", scenario)
     prefill = snapshot.flows(board)
     for name in ("clients_per_week", "dwellings_per_week"):
         if data.get(name) in (None, ""):
@@ -126,9 +118,9 @@ def scenario_create(
         setattr(scenario, name, value)
     with transaction.atomic():
         scenario.save()
-        log.record(
+        access.audit(
+            "simulation.scenario.created",
             actor=actor,
-            action=AccessAction.CREATE,
             target=scenario,
             rule=rule,
             purpose=PURPOSE,
@@ -141,15 +133,15 @@ def scenario_update(
     *, actor: User, scenario: Scenario, data: dict[str, Any], request: HttpRequest | None = None
 ) -> Scenario:
     """Change a scenario's rules or flows; earlier runs keep the values they ran with."""
-    rule = _require(actor, "change", scenario)
+    rule = access.authorize(actor, "change", scenario)
     values = _clean(data, base=scenario)
     with transaction.atomic():
         for name, value in values.items():
             setattr(scenario, name, value)
         scenario.save()
-        log.record(
+        access.audit(
+            "simulation.scenario.changed",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=scenario,
             rule=rule,
             purpose=PURPOSE,
@@ -160,15 +152,15 @@ def scenario_update(
 
 def scenario_delete(*, actor: User, scenario: Scenario, request: HttpRequest | None = None) -> None:
     """Remove a scenario with its runs (only its own rows; nothing live)."""
-    rule = _require(actor, "delete", scenario)
+    rule = access.authorize(actor, "delete", scenario)
     with transaction.atomic():
         if scenario.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
             raise DomainError(
                 _("Stop eerst de lopende berekening."), code="run_active", conflict=True
             )
-        log.record(
+        access.audit(
+            "simulation.scenario.deleted",
             actor=actor,
-            action=AccessAction.DELETE,
             target=scenario,
             rule=rule,
             purpose=PURPOSE,
@@ -182,18 +174,18 @@ def scenario_share(
 ) -> Scenario:
     """The chair shares a scenario's results with the board's corporations and care
     providers (or takes them back)."""
-    rule = _require(actor, "share", scenario)
+    rule = access.authorize(actor, "share", scenario)
     with transaction.atomic():
         scenario.shared_with_board = shared
         scenario.shared_by = actor if shared else None
         scenario.shared_at = timezone.now() if shared else None
         scenario.save(update_fields=["shared_with_board", "shared_by", "shared_at", "updated_at"])
-        log.record(
+        access.audit(
+            "simulation.scenario.shared" if shared else "simulation.scenario.unshared",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=scenario,
             rule=rule,
-            purpose=f"{PURPOSE}: {'gedeeld' if shared else 'niet meer gedeeld'}",
+            purpose=PURPOSE,
             request=request,
         )
     return scenario
@@ -205,7 +197,7 @@ def simulation_start(
     """Queue a run of the scenario (one at a time per scenario); the task runs after commit."""
     from . import tasks
 
-    rule = _require(actor, "run", scenario)
+    rule = access.authorize(actor, "run", scenario)
     params = scenario.params()
     try:
         with transaction.atomic():
@@ -215,12 +207,12 @@ def simulation_start(
                 total_weeks=params.horizon_weeks,
                 requested_by=actor,
             )
-            log.record(
+            access.audit(
+                "simulation.scenario.run_started",
                 actor=actor,
-                action=AccessAction.CHANGE,
                 target=scenario,
                 rule=rule,
-                purpose=f"{PURPOSE}: doorrekenen",
+                purpose=PURPOSE,
                 request=request,
             )
             tasks.queue_run(run.pk)  # a broker that is down fails the run with a message
@@ -236,7 +228,7 @@ def simulation_cancel(
 ) -> SimulationRun:
     """Stop the scenario's active run: at once when it has not started (or its worker is
     gone), otherwise after the week it is busy with."""
-    rule = _require(actor, "cancel", scenario)
+    rule = access.authorize(actor, "cancel", scenario)
     with transaction.atomic():
         run = (
             SimulationRun.objects.select_for_update()
@@ -253,12 +245,12 @@ def simulation_cancel(
             run.finished_at = now
         run.cancel_requested = True
         run.save(update_fields=["status", "finished_at", "cancel_requested"])
-        log.record(
+        access.audit(
+            "simulation.scenario.run_cancelled",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=scenario,
             rule=rule,
-            purpose=f"{PURPOSE}: stoppen",
+            purpose=PURPOSE,
             request=request,
         )
     return run
@@ -521,7 +513,7 @@ def results_export(
     runs = []
     rules = []
     for scenario in scenarios:
-        rules.append(_require(actor, "export", scenario))
+        rules.append(access.authorize(actor, "export", scenario))
         run = selectors.latest_result(scenario)
         if run is None:
             raise DomainError(
@@ -533,9 +525,9 @@ def results_export(
     data = exports.workbook(runs, threshold=small_number_threshold())
     with transaction.atomic():
         for scenario, rule in zip(scenarios, rules, strict=True):
-            log.record(
+            access.audit(
+                "simulation.scenario.exported",
                 actor=actor,
-                action=AccessAction.EXPORT,
                 target=scenario,
                 rule=rule,
                 purpose=PURPOSE,

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 
-from accounts.errors import DomainError
+from accounts.errors import DomainError, Forbidden
 from accounts.models import AccessLogEntry
 from matching.simulation import services, snapshot
 from matching.simulation.models import RunStatus, Scenario, SimulationRun, SimulationWeek
@@ -212,7 +212,7 @@ def test_bad_values_are_refused_with_their_field(sim_world, data, field):
 
 @pytest.mark.parametrize("role", ["consultant_a", "coordinator", "org_admin", "other_chair"])
 def test_only_the_municipality_creates_scenarios(sim_world, role):
-    with pytest.raises(DomainError):
+    with pytest.raises(Forbidden):
         services.scenario_create(
             actor=sim_world.user(role), board=sim_world.board, data={"name": "Nee"}
         )
@@ -221,8 +221,9 @@ def test_only_the_municipality_creates_scenarios(sim_world, role):
 
 def test_only_the_chair_shares(sim_world, make_scenario):
     scenario = make_scenario(run=False)
-    with pytest.raises(DomainError):
+    with pytest.raises(Forbidden) as refused:
         services.scenario_share(actor=sim_world.analyst, scenario=scenario, shared=True)
+    assert refused.value.code == "forbidden"
     services.scenario_share(actor=sim_world.chair, scenario=scenario, shared=True)
     scenario.refresh_from_db()
     assert scenario.shared_with_board and scenario.shared_by == sim_world.chair
@@ -253,8 +254,9 @@ def test_an_export_is_logged_and_is_a_workbook(sim_world, make_scenario):
 
 
 def test_an_export_without_results_is_refused(sim_world, make_scenario):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.results_export(actor=sim_world.chair, scenarios=[make_scenario(run=False)])
+    assert refused.value.code == "no_results"
 
 
 def test_a_busy_database_skips_a_progress_report_but_not_the_run(

@@ -48,8 +48,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         checked = time.perf_counter() - started
         if not report.ok:
-            for error in report.errors:
-                self.stderr.write(str(error))
+            for row_error in report.errors:
+                self.stderr.write(str(row_error))
             raise CommandError(f"{len(report.errors)} fout(en); er is niets geschreven.")
         if dry_run:
             self.stdout.write(
