@@ -20,7 +20,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import log
+from accounts import access
+from accounts.access import SystemActor, log
 from accounts.errors import DomainError
 from accounts.models import AccessAction, User
 from cases import selectors as case_selectors
@@ -404,9 +405,7 @@ def generation_request(
     constraint). A broker that is down fails the run with a message, never leaves it queued."""
     from .. import tasks
 
-    rule = "system"
-    if actor is not None:
-        rule = _require(actor, "generate", meeting, purpose=meeting.purpose)
+    rule = access.authorize(actor or SystemActor("board.generation"), "generate", meeting)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
         if meeting.status == MeetingStatus.CLOSED:
@@ -424,10 +423,11 @@ def generation_request(
         if actor is not None:
             log.record(
                 actor=actor,
+                event="board.generation.requested",
                 action=AccessAction.CHANGE,
                 target=meeting,
                 rule=rule,
-                purpose=f"{meeting.purpose}: berekenen",
+                purpose=meeting.purpose,
                 request=request,
             )
         tasks.queue_run(run.pk)
