@@ -127,6 +127,10 @@ def main() -> None:
             p.consultant_decision != "approved" or p.status == ProposalStatus.SUPERSEDED
         ):
             tally["lost decisions"] += 1
+        # Harness reset (not a service): the proposal is undecided again for the next round.
+        Proposal.objects.filter(pk=p.pk, status=ProposalStatus.OPEN).update(
+            consultant_decision="", consultant_by=None, consultant_at=None
+        )
     rows.append(("decision ∥ recalculation", tally, time.perf_counter() - started))
 
     # 2. withdrawal ∥ recalculation

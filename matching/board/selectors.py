@@ -93,8 +93,35 @@ def name_allowed(user: User, proposal: Proposal, *, consented: bool) -> bool:
     )
 
 
-def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
-    """Proposal id -> client name, only where the user may see it (at most two queries)."""
+def consented_for(*, user: User, proposals: list[Proposal]) -> set[int]:
+    """Client ids, among the proposals of clients of other care providers than the user's,
+    whose consent is in force today (one query, none when there are no such proposals)."""
+    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+    return _consented_client_ids(
+        sorted({p.client_id for p in proposals if p.care_provider_id not in own})
+    )
+
+
+def hide_profiles_without_consent(
+    *, user: User, proposals: list[Proposal], consented: set[int]
+) -> None:
+    """Another party never reads the stored profile of a client whose consent is not in force
+    (withdrawn, or expired and not yet swept): in memory, the proposal shows the pseudonym
+    only, as the withdrawal leaves it in the database (`signals.drop_profiles_of_client`)."""
+    from .signals import consent_ended_profile
+
+    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+    for p in proposals:
+        if p.care_provider_id not in own and p.client_id not in consented:
+            p.profile = consent_ended_profile(p.profile.get("reference", ""))
+            p.breakdown, p.alternatives, p.explanation = [], [], ""
+
+
+def visible_names(
+    *, user: User, proposals: list[Proposal], consented: set[int] | None = None
+) -> dict[int, str]:
+    """Proposal id -> client name, only where the user may see it (at most two queries;
+    one when `consented` comes from `consented_for`)."""
     coordinator_orgs = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
     consultant_orgs = access.organisation_ids_of(user, Role.HOUSING_CONSULTANT)
     maybe = [
@@ -105,9 +132,10 @@ def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
     ]
     if not maybe:
         return {}
-    consented = _consented_client_ids(
-        [p.client_id for p in maybe if p.care_provider_id not in coordinator_orgs]
-    )
+    if consented is None:
+        consented = _consented_client_ids(
+            [p.client_id for p in maybe if p.care_provider_id not in coordinator_orgs]
+        )
     allowed = [p for p in maybe if name_allowed(user, p, consented=p.client_id in consented)]
     names = case_selectors.client_names([p.client_id for p in allowed])
     return {p.pk: names.get(p.client_id, "") for p in allowed}

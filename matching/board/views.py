@@ -66,7 +66,11 @@ def agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     if by not in {"neighbourhood", "provider", "corporation"}:
         by = "neighbourhood"
     proposals = list(selectors.agenda(user=request.user, meeting=meeting))
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    consented = selectors.consented_for(user=request.user, proposals=proposals)
+    selectors.hide_profiles_without_consent(
+        user=request.user, proposals=proposals, consented=consented
+    )
+    names = selectors.visible_names(user=request.user, proposals=proposals, consented=consented)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     roles = access.roles_of(request.user)
@@ -197,7 +201,11 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
 
 def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     proposals = selectors.minutes(user=request.user, meeting=meeting)
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    consented = selectors.consented_for(user=request.user, proposals=proposals)
+    selectors.hide_profiles_without_consent(
+        user=request.user, proposals=proposals, consented=consented
+    )
+    names = selectors.visible_names(user=request.user, proposals=proposals, consented=consented)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     return {
@@ -247,10 +255,14 @@ class ProposalDetailView(ProposalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
         user = self.request.user
+        consented = selectors.consented_for(user=user, proposals=[p])
+        selectors.hide_profiles_without_consent(user=user, proposals=[p], consented=consented)
         return {
             "p": p,
             "meeting": p.meeting,
-            "name": selectors.visible_names(user=user, proposals=[p]).get(p.pk, ""),
+            "name": selectors.visible_names(user=user, proposals=[p], consented=consented).get(
+                p.pk, ""
+            ),
             "events": selectors.timeline(p),
             "can_decide": access.decide(user, "decide", p).allowed and not p.consultant_decision,
             "can_respond": access.decide(user, "respond", p).allowed and not p.client_decision,

@@ -231,3 +231,21 @@ def test_board_tasks_have_time_limits_and_survive_a_lost_worker():
     for task in (tasks.run_generation, tasks.generate_proposals):
         assert task.acks_late and task.reject_on_worker_lost
         assert task.soft_time_limit and task.time_limit > task.soft_time_limit
+
+
+def test_an_expired_consent_hides_the_stored_profile_from_other_parties_at_once(proposed, login):
+    """Before the hourly sweep ends it, consent past its date already hides the profile."""
+    from cases.models import Consent
+
+    p = Proposal.objects.get(meeting=proposed.meeting, corporation=proposed.corp_a)
+    Consent.objects.filter(client=p.client).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1),
+        given_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    page = login(proposed.consultant_a).get(reverse("matching:proposal-detail", args=[p.pk]))
+    assert page.status_code == 200 and page.context["p"].profile.get("consent_ended")
+    api = login(proposed.consultant_a).get(f"/api/v1/proposals/{p.pk}/").json()
+    assert api["profile"].get("consent_ended") and "household" not in api["profile"]
+    # The care provider's own coordinator still reads it (their own client).
+    own = login(proposed.coordinator).get(reverse("matching:proposal-detail", args=[p.pk]))
+    assert not own.context["p"].profile.get("consent_ended")

@@ -87,6 +87,16 @@ class ProposalViewSet(
             return serializers.ProposalDetailSerializer
         return serializers.ProposalSerializer
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # Another party never reads the stored profile of a client without consent in force.
+        if args and isinstance(args[0], (list, Proposal)):
+            items = args[0] if isinstance(args[0], list) else [args[0]]
+            consented = selectors.consented_for(user=self.request.user, proposals=items)
+            selectors.hide_profiles_without_consent(
+                user=self.request.user, proposals=items, consented=consented
+            )
+        return super().get_serializer(*args, **kwargs)
+
     def get_base_queryset(self) -> Any:
         qs = selectors.proposal_detail_queryset().order_by("meeting", "pk")
         meeting = self.request.query_params.get("meeting")
