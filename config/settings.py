@@ -454,6 +454,11 @@ CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
     "task": "matching.board.tasks.check_deadlines",
     "schedule": timedelta(hours=1),
 }
+# Old runs' stored instance and solution (megabytes each) are compressed once nothing reads them.
+CELERY_BEAT_SCHEDULE["matching-archive-runs"] = {
+    "task": "matching.board.tasks.archive_runs",
+    "schedule": timedelta(hours=24),
+}
 CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
     "task": "matching.board.tasks.send_digests",
     "schedule": timedelta(hours=6),  # keyed per ISO week: the first run of a week sends it

@@ -17,10 +17,17 @@ How the score is made (default weights; a municipality may change every number):
     placements, last 12 months     − 4 per placement per 1,000 homes
     → clamped to 0–100; green from 60, amber from 40, red below.
 
+Unknown is unknown: every input may be missing (a suppressed CBS figure, a Leefbaarometer
+NA, an LVB share the municipality has not entered). A missing input adds no points and is
+named in the breakdown as missing; the result says on how many of the inputs the score
+rests (`inputs_known` of `inputs_total`) and is `complete` only when none is missing. No
+reference value is ever filled in. Without any input the score is unknown.
+
 Headroom: how many more placements the board may propose there in the current period (the
 same 12-month window) before the score would fall below the amber line. Each placement costs
 `placements_weight × 1000 / homes` points, so headroom = floor((score − amber_from) / cost);
-0 when the neighbourhood is red, unknown (None) without indicators.
+0 when the neighbourhood is red, unknown (None) without indicators or without the number
+of homes.
 """
 
 from __future__ import annotations
@@ -109,17 +116,30 @@ def validate_weights(values: dict[str, float]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Inputs:
-    """One neighbourhood's figures for one moment (shares in %, 0–100)."""
+    """One neighbourhood's figures for one moment (shares in %, 0–100); None is unknown."""
 
-    homes: int
-    liveability_class: int
-    corporation_share: float
-    lvb_share: float
-    welfare_share: float
-    psychiatric_share: float
+    homes: int | None
+    liveability_class: int | None
+    corporation_share: float | None
+    lvb_share: float | None
+    welfare_share: float | None
+    psychiatric_share: float | None
     placements_12m: int = 0
     nuisance_dimension: float | None = None
     year: int | None = None
+
+
+# The inputs a score rests on, in breakdown order: (key, label).
+INPUT_LABELS: dict[str, str] = {
+    "liveability": "Leefbaarometer-klasse",
+    "nuisance_dimension": "dimensie overlast en onveiligheid",
+    "corporation_share": "aandeel corporatiewoningen",
+    "lvb_share": "aandeel LVB",
+    "welfare_share": "aandeel bijstand",
+    "psychiatric_share": "aandeel psychische problematiek",
+    "placements": "plaatsingen afgelopen 12 maanden",
+}
+MISSING_VALUE = "onbekend — telt niet mee"
 
 
 @dataclass(frozen=True)
@@ -128,6 +148,7 @@ class Contribution:
     label: str
     value: str  # the input, as shown to people
     points: float  # positive raised the score, negative lowered it
+    missing: bool = False  # the input is unknown: no points, and named as missing
 
 
 @dataclass(frozen=True)
@@ -139,10 +160,21 @@ class CapacityResult:
     year: int | None = None
     placements_12m: int = 0
     placements_per_1000: float | None = None
+    inputs_known: int = 0
+    inputs_total: int = len(INPUT_LABELS)
 
     @property
     def klass_label(self) -> str:
         return CLASS_LABELS[self.klass]
+
+    @property
+    def missing(self) -> list[str]:
+        """Labels of the inputs that are unknown."""
+        return [c.label for c in self.breakdown if c.missing]
+
+    @property
+    def complete(self) -> bool:
+        return self.inputs_known == self.inputs_total
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -153,14 +185,31 @@ class CapacityResult:
             "year": self.year,
             "placements_12m": self.placements_12m,
             "placements_per_1000": self.placements_per_1000,
+            "inputs_known": self.inputs_known,
+            "inputs_total": self.inputs_total,
+            "complete": self.complete,
+            "missing": self.missing,
             "breakdown": [
-                {"key": c.key, "label": c.label, "value": c.value, "points": c.points}
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "value": c.value,
+                    "points": c.points,
+                    "missing": c.missing,
+                }
                 for c in self.breakdown
             ],
         }
 
 
-UNKNOWN_RESULT = CapacityResult(score=None, klass=UNKNOWN)
+UNKNOWN_RESULT = CapacityResult(
+    score=None,
+    klass=UNKNOWN,
+    breakdown=[
+        Contribution(key, label, MISSING_VALUE, 0.0, missing=True)
+        for key, label in INPUT_LABELS.items()
+    ],
+)
 
 
 def _above(value: float, start: float, end: float | None = None) -> float:
@@ -186,66 +235,99 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
     w = weights_with_defaults(weights)
     parts: list[Contribution] = []
 
-    def add(key: str, label: str, value: str, points: float) -> None:
-        parts.append(Contribution(key, label, value, round(points, 2)))
+    def add(key: str, value: str, points: float) -> None:
+        parts.append(
+            Contribution(key, INPUT_LABELS.get(key, "startwaarde"), value, round(points, 2))
+        )
 
-    add("base", "startwaarde", "", w["base"])
+    def missing(key: str) -> None:
+        parts.append(Contribution(key, INPUT_LABELS[key], MISSING_VALUE, 0.0, missing=True))
+
+    add("base", "", w["base"])
     cls = inputs.liveability_class
-    add(
-        "liveability",
-        "Leefbaarometer-klasse",
-        f"{cls} ({LIVEABILITY_LABELS.get(cls, '?')})",
-        (cls - 5) * w["liveability_per_class"],
-    )
-    if inputs.nuisance_dimension is not None:
+    if cls is None:
+        missing("liveability")
+    else:
+        add(
+            "liveability",
+            f"{cls} ({LIVEABILITY_LABELS.get(cls, '?')})",
+            (cls - 5) * w["liveability_per_class"],
+        )
+    if inputs.nuisance_dimension is None:
+        missing("nuisance_dimension")
+    else:
         cap = w["nuisance_dimension_cap"]
         points = max(-cap, min(cap, inputs.nuisance_dimension * w["nuisance_dimension_weight"]))
-        add(
-            "nuisance_dimension",
-            "dimensie overlast en onveiligheid",
-            f"{inputs.nuisance_dimension:+g}",
-            points,
-        )
+        add("nuisance_dimension", f"{inputs.nuisance_dimension:+g}", points)
     corp = inputs.corporation_share
-    add(
-        "corporation_share",
-        "aandeel corporatiewoningen",
-        _pct(corp),
-        -(
-            _above(corp, w["corporation_threshold_low"], w["corporation_threshold_safety"])
-            * w["corporation_weight_low"]
-            + _above(corp, w["corporation_threshold_safety"]) * w["corporation_weight_high"]
-        ),
-    )
+    if corp is None:
+        missing("corporation_share")
+    else:
+        add(
+            "corporation_share",
+            _pct(corp),
+            -(
+                _above(corp, w["corporation_threshold_low"], w["corporation_threshold_safety"])
+                * w["corporation_weight_low"]
+                + _above(corp, w["corporation_threshold_safety"]) * w["corporation_weight_high"]
+            ),
+        )
     lvb = inputs.lvb_share
-    add(
-        "lvb_share",
-        "aandeel LVB",
-        _pct(lvb),
-        -(
-            _above(lvb, w["lvb_reference"], w["lvb_threshold"]) * w["lvb_weight_low"]
-            + _above(lvb, w["lvb_threshold"]) * w["lvb_weight_high"]
-        ),
-    )
-    add(
-        "welfare_share",
-        "aandeel bijstand",
-        _pct(inputs.welfare_share),
-        -_above(inputs.welfare_share, w["welfare_reference"]) * w["welfare_weight"],
-    )
-    add(
-        "psychiatric_share",
-        "aandeel psychische problematiek",
-        _pct(inputs.psychiatric_share),
-        -_above(inputs.psychiatric_share, w["psychiatric_reference"]) * w["psychiatric_weight"],
-    )
-    per_1000 = inputs.placements_12m * 1000 / inputs.homes if inputs.homes else 0.0
-    add(
-        "placements",
-        "plaatsingen afgelopen 12 maanden",
-        f"{inputs.placements_12m} ({per_1000:.1f} per 1.000 woningen)",
-        -per_1000 * w["placements_weight"],
-    )
+    if lvb is None:
+        missing("lvb_share")
+    else:
+        add(
+            "lvb_share",
+            _pct(lvb),
+            -(
+                _above(lvb, w["lvb_reference"], w["lvb_threshold"]) * w["lvb_weight_low"]
+                + _above(lvb, w["lvb_threshold"]) * w["lvb_weight_high"]
+            ),
+        )
+    if inputs.welfare_share is None:
+        missing("welfare_share")
+    else:
+        add(
+            "welfare_share",
+            _pct(inputs.welfare_share),
+            -_above(inputs.welfare_share, w["welfare_reference"]) * w["welfare_weight"],
+        )
+    if inputs.psychiatric_share is None:
+        missing("psychiatric_share")
+    else:
+        add(
+            "psychiatric_share",
+            _pct(inputs.psychiatric_share),
+            -_above(inputs.psychiatric_share, w["psychiatric_reference"]) * w["psychiatric_weight"],
+        )
+    per_1000: float | None = None
+    if not inputs.homes:
+        # Without the number of homes placements cannot be weighed: named, not guessed.
+        parts.append(
+            Contribution(
+                "placements",
+                INPUT_LABELS["placements"],
+                f"{inputs.placements_12m} plaatsingen; aantal woningen onbekend",
+                0.0,
+                missing=True,
+            )
+        )
+    else:
+        per_1000 = inputs.placements_12m * 1000 / inputs.homes
+        add(
+            "placements",
+            f"{inputs.placements_12m} ({per_1000:.1f} per 1.000 woningen)",
+            -per_1000 * w["placements_weight"],
+        )
+    known = sum(1 for c in parts if c.key != "base" and not c.missing)
+    if known == 0:
+        return CapacityResult(
+            score=None,
+            klass=UNKNOWN,
+            breakdown=parts,
+            year=inputs.year,
+            placements_12m=inputs.placements_12m,
+        )
     raw = sum(c.points for c in parts)
     final = round(max(0.0, min(100.0, raw)), 1)
     klass = classify(final, w)
@@ -267,5 +349,6 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         headroom=headroom,
         year=inputs.year,
         placements_12m=inputs.placements_12m,
-        placements_per_1000=round(per_1000, 2),
+        placements_per_1000=None if per_1000 is None else round(per_1000, 2),
+        inputs_known=known,
     )

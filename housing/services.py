@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from accounts.access import Actor, user_or_none
 from accounts.errors import DomainError, Forbidden
 from accounts.models import AccessAction, Organisation, OrganisationKind, Role
 
-from . import capacity, import_limits, importing
+from . import capacity, import_limits, importing, rules
 from .models import (
     CapacityWeights,
     CapacityWeightsChange,
@@ -35,6 +35,7 @@ from .models import (
     ImportStatus,
     Municipality,
     Neighbourhood,
+    NeighbourhoodIndicator,
     Stairwell,
 )
 
@@ -78,8 +79,6 @@ DWELLING_FIELDS = (
     "latitude",
     "longitude",
 )
-
-EDITABLE_STATUSES = (S.DRAFT, S.OFFERED, S.WITHDRAWN)
 
 
 def _clean_dwelling(dwelling: Dwelling) -> None:
@@ -163,11 +162,8 @@ def dwelling_create(*, actor: Actor, corporation: Organisation, **fields: Any) -
 def dwelling_update(*, actor: Actor, dwelling: Dwelling, **fields: Any) -> Dwelling:
     """Change a dwelling's details (not while it is reserved or let)."""
     rule = access.authorize(actor, "change", dwelling)
-    if dwelling.status not in EDITABLE_STATUSES:
-        raise DomainError(
-            _("Een gereserveerde of verhuurde woning kan niet meer worden gewijzigd."),
-            code="locked",
-        )
+    if refusal := rules.dwelling_edit(dwelling):
+        raise refusal
     unknown = set(fields) - set(DWELLING_FIELDS)
     if unknown:
         raise TypeError(f"unknown dwelling fields: {sorted(unknown)}")
@@ -186,14 +182,6 @@ def dwelling_update(*, actor: Actor, dwelling: Dwelling, **fields: Any) -> Dwell
     return dwelling
 
 
-# from-status -> allowed to-statuses
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.OFFERED, S.WITHDRAWN},
-    S.OFFERED: {S.RESERVED, S.WITHDRAWN},
-    S.RESERVED: {S.LET, S.OFFERED, S.WITHDRAWN},
-    S.LET: set(),
-    S.WITHDRAWN: {S.DRAFT},
-}
 # The dwelling's action -> the access log's event (housing.dwelling.<past>).
 TRANSITION_EVENTS = {
     "offer": "housing.dwelling.offered",
@@ -228,13 +216,10 @@ def _transition(
     with transaction.atomic():
         # Lock the row: two people offering/reserving at once must not both succeed.
         current = dwelling_lock(dwelling.pk)
-        if to not in TRANSITIONS[current.status]:
-            raise DomainError(
-                _("Een woning met status “%(status)s” kan niet naar “%(to)s”.")
-                % {"status": current.get_status_display(), "to": S(to).label},
-                code="invalid_transition",
-                conflict=current.status != dwelling.status,
-            )
+        if refusal := rules.dwelling_transition(current, to):
+            # Someone else moved it meanwhile: a conflict, not a wrong request.
+            refusal.conflict = current.status != dwelling.status
+            raise refusal
         from_status = current.status
         current.status = to
         for name, value in changes.items():
@@ -445,6 +430,41 @@ def capacity_weights_update(
     return weights
 
 
+# --- Indicators a municipality enters itself ----------------------------------------------
+
+MANUAL_FIELDS = ("lvb_share", "psychiatric_share")
+
+
+def indicator_enter(
+    *, actor: Actor, neighbourhood: Neighbourhood, year: int, values: dict[str, Decimal | None]
+) -> NeighbourhoodIndicator:
+    """Enter the LVB and/or psychiatric share of a buurt for a year (what no public file has).
+
+    Merged into that year's row like an import: the other figures stay; a value left empty
+    stays as it was. Locks the row, writes only the columns entered, logs the change."""
+    rule = access.authorize(actor, "enter_indicators", neighbourhood)
+    entered = {k: v for k, v in values.items() if k in MANUAL_FIELDS and v is not None}
+    if not entered:
+        raise DomainError(_("Vul ten minste één aandeel in."), field="lvb_share", code="empty")
+    with transaction.atomic():
+        NeighbourhoodIndicator.objects.get_or_create(neighbourhood=neighbourhood, year=year)
+        indicator = NeighbourhoodIndicator.objects.select_for_update().get(
+            neighbourhood=neighbourhood, year=year
+        )
+        for name, value in entered.items():
+            setattr(indicator, name, value)
+        indicator.sources = {**(indicator.sources or {}), **dict.fromkeys(entered, "handmatig")}
+        indicator.save(update_fields=[*entered, "sources", "imported_at"])
+        access.audit(
+            "housing.neighbourhood.indicators_entered",
+            actor=actor,
+            target=neighbourhood,
+            rule=rule,
+            purpose="indicatoren ingevoerd: " + ", ".join(sorted(entered)),
+        )
+    return indicator
+
+
 # --- Imports --------------------------------------------------------------------------------
 
 KINDS_BY_ORGANISATION = {
@@ -455,9 +475,19 @@ MAX_UPLOAD_BYTES = import_limits.MAX_BYTES
 
 
 def import_upload(
-    *, actor: Actor, organisation: Organisation, kind: str, filename: str, content: bytes
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    kind: str,
+    filename: str,
+    content: bytes,
+    options: dict[str, Any] | None = None,
+    channel: str = "page",
 ) -> tuple[ImportBatch, importing.Report]:
-    """Store an uploaded file and check every row; nothing is imported yet (see import_apply)."""
+    """Store an uploaded file and check every row; nothing is imported yet (see import_apply).
+
+    The page and `manage.py import_housing` both come here: the same import record, actor
+    and access-log row (`channel` says which)."""
     rule = access.authorize(actor, "create", ImportBatch)
     if kind not in KINDS_BY_ORGANISATION.get(OrganisationKind(organisation.kind), ()):
         raise DomainError(
@@ -467,8 +497,11 @@ def import_upload(
         import_limits.check(filename, content)  # before any parser reads it
     except import_limits.LimitExceeded as error:
         raise DomainError(str(error), field="file", code="too_large") from None
+    options = {k: v for k, v in (options or {}).items() if v not in (None, "", [], False)}
     try:
-        report = importing.validate(kind, filename, content, organisation=organisation)
+        report = importing.validate(
+            kind, filename, content, organisation=organisation, options=options
+        )
     except importing.ImportFileError as error:
         raise DomainError(str(error), field="file", code="unreadable") from None
     with transaction.atomic():
@@ -478,6 +511,8 @@ def import_upload(
             uploaded_by=user_or_none(actor),
             filename=filename[:200],
             content=content,
+            options=options,
+            channel=channel,
             status=ImportStatus.PENDING if report.ok else ImportStatus.INVALID,
             row_count=len(report.rows) + len({e.line for e in report.errors if e.line > 1}),
             error_count=len(report.errors),
@@ -488,6 +523,7 @@ def import_upload(
             target=batch,
             rule=rule,
             organisation_id=organisation.pk,
+            channel="web" if channel == "page" else channel,
         )
     return batch, report
 
@@ -496,7 +532,11 @@ def import_report(*, batch: ImportBatch) -> importing.Report:
     try:
         import_limits.check(batch.filename, bytes(batch.content))
         return importing.validate(
-            batch.kind, batch.filename, bytes(batch.content), organisation=batch.organisation
+            batch.kind,
+            batch.filename,
+            bytes(batch.content),
+            organisation=batch.organisation,
+            options=batch.options,
         )
     except (importing.ImportFileError, import_limits.LimitExceeded) as error:
         report = importing.Report(kind=batch.kind)
@@ -521,10 +561,29 @@ def import_apply(*, actor: Actor, batch: ImportBatch) -> importing.Report:
             locked.error_count = len(report.errors)
             locked.save(update_fields=["status", "error_count"])
             return report
-        importing.write(report, organisation=locked.organisation, actor=user_or_none(actor))
+        try:
+            with transaction.atomic():
+                importing.write(
+                    report,
+                    organisation=locked.organisation,
+                    actor=user_or_none(actor),
+                    filename=locked.filename,
+                )
+        except IntegrityError:
+            # Someone changed the same rows by hand at this moment: nothing of the file is
+            # written; the batch stays pending and can be applied again.
+            raise DomainError(
+                _(
+                    "Tegelijk zijn dezelfde gegevens gewijzigd; er is niets opgeslagen. "
+                    "Probeer het opnieuw."
+                ),
+                code="conflict",
+                conflict=True,
+            ) from None
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
-        locked.save(update_fields=["status", "applied_at"])
+        locked.row_count = report.written
+        locked.save(update_fields=["status", "applied_at", "row_count"])
         access.audit(
             "housing.importbatch.applied",
             actor=actor,
@@ -532,6 +591,7 @@ def import_apply(*, actor: Actor, batch: ImportBatch) -> importing.Report:
             target=locked,
             rule=rule,
             organisation_id=locked.organisation_id,
+            channel="web" if locked.channel == "page" else locked.channel,
         )
     batch.status = locked.status
     return report

@@ -14,9 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -27,12 +28,13 @@ from accounts.access.views import ProtectedView
 from accounts.errors import DomainError, add_to_form
 from accounts.models import Organisation, OrganisationKind, Role
 
-from . import capacity, selectors, services
+from . import capacity, importing, rules, selectors, services
 from .forms import (
     ComplexForm,
     CountForm,
     DwellingFilterForm,
     DwellingForm,
+    IndicatorEntryForm,
     LimitForm,
     StairwellForm,
     StopForm,
@@ -46,6 +48,7 @@ from .models import (
     Dwelling,
     DwellingEvent,
     ImportBatch,
+    ImportKind,
     ImportStatus,
     Municipality,
     Neighbourhood,
@@ -159,15 +162,14 @@ class DwellingDetailView(ProtectedView, TemplateView):
             (name, label)
             for name, label in TRANSITION_LABELS.items()
             if access.decide(user, name, d).allowed
-            and TRANSITION_TARGETS[name] in services.TRANSITIONS[d.status]
+            and rules.dwelling_transition(d, TRANSITION_TARGETS[name]) is None
         ]
         return {
             **super().get_context_data(**kwargs),
             "dwelling": d,
             "events": d.events.all(),
             "actions": actions,
-            "can_edit": access.decide(user, "change", d).allowed
-            and d.status in services.EDITABLE_STATUSES,
+            "can_edit": access.decide(user, "change", d).allowed and rules.dwelling_edit(d) is None,
             "transition_form": TransitionForm(),
             "complex_visible": bool(d.complex_id) and access.visible(user, d.complex),
         }
@@ -496,7 +498,35 @@ class NeighbourhoodDetailView(ProtectedView, TemplateView):
             "complexes": selectors.complex_list(user=user, neighbourhood=n.code),
             "stopped": selectors.stopped_complex_ids(),
             "liveability_labels": capacity.LIVEABILITY_LABELS,
+            "can_enter": access.decide(user, "enter_indicators", n).allowed,
+            "entry_form": kwargs.get("entry_form")
+            or IndicatorEntryForm(initial={"year": timezone.localdate().year}),
         }
+
+
+class IndicatorEntryView(NeighbourhoodDetailView):
+    """The governing municipality's analyst enters the LVB and psychiatric shares by hand."""
+
+    access_action = "enter_indicators"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
+        form = IndicatorEntryForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.indicator_enter(
+                    actor=self.actor,
+                    neighbourhood=self.object,
+                    year=data["year"],
+                    values={k: data.get(k) for k in services.MANUAL_FIELDS},
+                )
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("De aandelen zijn opgeslagen."))
+                return redirect("housing:neighbourhood-detail", code=code)
+        return self.render_to_response(self.get_context_data(entry_form=form), status=400)
 
 
 class MapView(ProtectedView, TemplateView):
@@ -598,8 +628,15 @@ class ImportListView(ProtectedView, View):
             .select_related("uploaded_by")
             .defer("content")[:20]
         )
+        kinds = [
+            (kind, ImportKind(kind).label, importing.accepted(kind), IMPORT_SOURCES[kind])
+            for kind in self.kinds()
+        ]
         return render(
-            self.request, self.template_name, {"form": form, "batches": batches}, status=status
+            self.request,
+            self.template_name,
+            {"form": form, "batches": batches, "kinds": kinds},
+            status=status,
         )
 
     def kinds(self) -> tuple[str, ...]:
@@ -620,6 +657,7 @@ class ImportListView(ProtectedView, View):
                     kind=form.cleaned_data["kind"],
                     filename=upload.name,
                     content=upload.read(),
+                    options=form.options,
                 )
             except DomainError as error:
                 add_to_form(form, error)
@@ -628,8 +666,42 @@ class ImportListView(ProtectedView, View):
         return self.render(form, status=400)
 
 
+# Where each kind of file is published, for the import page.
+IMPORT_SOURCES = {
+    "boundaries": gettext_lazy(
+        "CBS/PDOK Wijk- en buurtkaart (GeoJSON, RD New of WGS84, elk jaar sinds 2017; "
+        "service.pdok.nl/cbs/wijkenbuurten) of de open data van uw gemeente."
+    ),
+    "indicators": gettext_lazy(
+        "CBS Kerncijfers wijken en buurten (opendata.cbs.nl: OData-CSV of StatLine-export "
+        "'CSV met statistische symbolen'), de kerncijfers in de wijk- en buurtkaart, en de "
+        "Leefbaarometer 3.0 open data 'scores buurten' (leefbaarometer.nl). Het aandeel LVB en "
+        "psychische problematiek heeft geen openbaar bestand: vul ze per buurt in of gebruik "
+        "het sjabloon."
+    ),
+    "dwellings": gettext_lazy(
+        "De woningexport uit uw eigen verhuursysteem (CSV of XLSX met Nederlandse kolomnamen)."
+    ),
+}
+
+
+class ImportTemplateView(ProtectedView, View):
+    """An empty template of a kind, with one example row."""
+
+    access_model = ImportBatch
+    access_action = "create"
+
+    def get(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if kind not in ImportKind.values:
+            raise Http404
+        filename, content, content_type = importing.template(kind)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class ImportDetailView(ProtectedView, TemplateView):
-    """The preview: the first rows as read, and every error with its line and field."""
+    """The preview: the rows as read, what changes, and every error grouped by problem."""
 
     access_model = ImportBatch
     access_lookup = ("pk", "pk")
@@ -644,7 +716,8 @@ class ImportDetailView(ProtectedView, TemplateView):
             **super().get_context_data(**kwargs),
             "batch": batch,
             "report": report,
-            "errors": report.errors[:500] if report else [],
+            "error_groups": report.shown_error_groups if report else [],
+            "errors_not_shown": report.errors_not_shown if report else 0,
             "preview_rows": report.preview if report else [],
             "can_apply": batch.status == "pending" and report is not None and report.ok,
         }

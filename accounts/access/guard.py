@@ -71,7 +71,7 @@ def get_object_or_404(
     try:
         obj = queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
-        log.record(
+        log._record(
             actor=request.user,
             action=logged_action,
             target=model,
@@ -84,7 +84,7 @@ def get_object_or_404(
         raise Http404(_("Niet gevonden.")) from None
     decision = decide(request.user, action, obj)
     if not decision:
-        log.record(
+        log._record(
             actor=request.user,
             action=logged_action,
             target=obj,
@@ -96,7 +96,7 @@ def get_object_or_404(
         raise PermissionDenied(_("U heeft geen toestemming voor deze handeling."))
     policy = policy_for(model)
     if policy is not None and policy.log_reads and logged_action in {"view", "export", "print"}:
-        log.record(
+        log._record(
             actor=request.user,
             action=logged_action,
             target=obj,
@@ -118,7 +118,7 @@ def require(
     decision = decide(request.user, action, target)
     if not decision:
         model = target if isinstance(target, type) else type(target)
-        log.record(
+        log._record(
             actor=request.user,
             action=log_action_for(model, action),
             target=target,

@@ -93,7 +93,7 @@ def audit(
     """Append one row to the access log for `event` and return it (see the module docstring)."""
     if not EVENT_PATTERN.match(event):
         raise ValueError(f"Event names are dotted, like 'cases.client.viewed': {event!r}")
-    return record(
+    return _record(
         actor=actor,
         action=action or action_for(event),
         event=event,
@@ -109,7 +109,7 @@ def audit(
     )
 
 
-def record(
+def _record(
     *,
     actor: Any,
     event: str = "",
@@ -124,7 +124,8 @@ def record(
     responsible: Any = None,
     channel: str = "",
 ) -> AccessLogEntry:
-    """Append one row to the access log and return it.
+    """Append one row to the access log and return it (the layer's own refusals call this
+    directly, with the event derived from the policy action; everything else calls `audit`).
 
     `target` is a model instance, a model class (for searches and refused creates) or an
     explicit object type label. The object is named by its policy's `log_id` (for clients

@@ -51,6 +51,7 @@ class ProtectedView(LoginRequiredMixin):
     access_purpose: ClassVar[str] = ""
 
     request: HttpRequest
+    kwargs: dict[str, Any]
     object: Any
 
     @property

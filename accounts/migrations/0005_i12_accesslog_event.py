@@ -75,6 +75,8 @@ def event_of(object_type: str, action: str, purpose: str) -> str:
     verb = DETAILS.get(detail) if sep else None
     if verb is None and sep and SLUG.match(detail) and object_type == "cases.client":
         verb = detail  # client transitions were logged by their action name ("mark_ready")
+    if object_type == "matching.meeting" and action == "create":
+        verb = "generated"  # the only create logged on a meeting: a run of the engine
     return f"{object_type}.{verb or VERBS.get(action, action)}"[:100]
 
 

@@ -16,9 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import access
-from accounts.access import log
 from accounts.access.drf import ProtectedViewSetMixin, actor, is_second_factor_verified
-from accounts.models import AccessAction, AccessResult, Role
+from accounts.models import AccessResult, Role
 from cases import selectors, services
 from cases.models import Client
 
@@ -72,9 +71,9 @@ class ClientViewSet(
             and is_second_factor_verified(request)
             and not access.organisation_ids_of(user, Role.CARE_COORDINATOR)
         ):
-            log.record(
+            access.audit(
+                "cases.client.viewed" if request.method == "GET" else "cases.client.changed",
                 actor=user,
-                action=AccessAction.VIEW if request.method == "GET" else AccessAction.CHANGE,
                 target=Client,
                 object_id=str(self.kwargs.get("reference", "")),
                 result=AccessResult.REFUSED,

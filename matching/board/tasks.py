@@ -11,6 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from accounts import access
 from config.queueing import enqueue, enqueue_on_commit
 
 from . import services
@@ -34,7 +35,9 @@ def generate_due() -> list[int]:
     due = services.meetings_due_for_generation()
     for meeting_id in due:
         services.generation_request(
-            meeting=Meeting.objects.get(pk=meeting_id), key=f"auto:{meeting_id}"
+            meeting=Meeting.objects.get(pk=meeting_id),
+            actor=access.SystemActor("board.generation"),
+            key=f"auto:{meeting_id}",
         )
     return due
 
@@ -59,7 +62,9 @@ def run_generation(run_id: int) -> str:
 def generate_proposals(meeting_id: int) -> int:
     """The automatic run for one meeting, in this process; keyed, so it runs once."""
     meeting = Meeting.objects.get(pk=meeting_id)
-    run = services.proposals_generate(meeting=meeting, key=f"auto:{meeting_id}")
+    run = services.proposals_generate(
+        meeting=meeting, actor=access.SystemActor("board.generation"), key=f"auto:{meeting_id}"
+    )
     return run.pk
 
 
@@ -96,3 +101,27 @@ def queue_run(run_id: int) -> None:
 def queue_generation(meeting_id: int) -> None:
     """Queue the automatic run after the current transaction commits."""
     enqueue_on_commit(generate_proposals, meeting_id)
+
+
+@shared_task(
+    name="matching.board.tasks.render_minutes_pdf",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def render_minutes_pdf(meeting_id: int, user_id: int, version: str, language: str) -> str:
+    """Render one viewer's minutes PDF of one meeting state (idempotent: kept files stay)."""
+    from accounts.models import User
+
+    meeting = Meeting.objects.get(pk=meeting_id)
+    user = User.objects.get(pk=user_id)
+    path = services.minutes_pdf_render(
+        meeting=meeting, user=user, version=version, language=language
+    )
+    return str(path)
+
+
+@shared_task(name="matching.board.tasks.archive_runs", soft_time_limit=600, time_limit=660)
+def archive_runs() -> int:
+    """Nightly: compress the stored instance and solution of superseded and closed runs."""
+    return services.run_archive_stored()

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Scenario
 
-_LIMIT_LINE = re.compile(r"^\s*(BU\d{8})\s*[=:]?\s*(\d+(?:[.,]\d+)?)\s*%?\s*$", re.IGNORECASE)
+_LIMIT_LINE = re.compile(
+    r"^\s*(BU\d{4}[0-9A-Z]{4})\s*[=:]?\s*(\d+(?:[.,]\d+)?)\s*%?\s*$", re.IGNORECASE
+)
 
 
 class ScenarioForm(forms.ModelForm):

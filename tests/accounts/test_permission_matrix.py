@@ -108,7 +108,6 @@ def test_every_accounts_url_is_in_the_matrix():
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_role_url_method(name, role, login, region):
     from accounts.access import log
-    from accounts.models import AccessAction
 
     kind = {
         Role.CARE_COORDINATOR: OrganisationKind.CARE_PROVIDER,
@@ -118,8 +117,8 @@ def test_role_url_method(name, role, login, region):
     user = member(role, org)
     colleague_role = Role.ORG_ADMIN if role != Role.ORG_ADMIN else Role.ANALYST
     colleague = member(colleague_role, org).memberships.get()
-    entry = log.record(
-        actor=colleague.user, action=AccessAction.VIEW, target="test.object", object_id="1"
+    entry = log.audit(
+        "test.object.viewed", actor=colleague.user, target="test.object", object_id="1"
     )
     method, url, expected = MATRIX[name]
     response = getattr(login(user), method)(

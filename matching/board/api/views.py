@@ -1,36 +1,21 @@
-"""Board API: the same permission layer and services as the pages."""
+"""Board API: the same permission layer and services as the pages; services' domain errors
+propagate to the project's exception handler (accounts.api.exceptions)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access.drf import ProtectedViewSetMixin
-from accounts.errors import DomainError
+from accounts.access.drf import ProtectedViewSetMixin, actor
+from accounts.models import User
 
 from .. import selectors, services
 from ..models import Board, Meeting, Proposal
 from . import serializers
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_detail = "Conflict."
-    default_code = "conflict"
-
-
-def raise_for(error: DomainError) -> None:
-    if error.code == "forbidden":
-        raise exceptions.PermissionDenied(error.message) from error
-    if error.conflict:
-        raise Conflict(error.message, code=error.code) from error
-    raise exceptions.ValidationError(
-        {error.field or "non_field_errors": [error.message]}
-    ) from error
 
 
 class BoardViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -56,12 +41,9 @@ class MeetingViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
-        try:
-            run, _created = services.generation_request(
-                meeting=meeting, actor=request.user, request=request
-            )
-        except DomainError as error:
-            raise_for(error)
+        run, _created = services.generation_request(
+            meeting=meeting, actor=actor(request), request=request
+        )
         run.refresh_from_db()  # without a broker it already ran (in-process)
         body = {"run": run.pk, "status": run.status, "duration_ms": run.duration_ms, **run.stats}
         if run.error:
@@ -91,10 +73,9 @@ class ProposalViewSet(
         # Another party never reads the stored profile of a client without consent in force.
         if args and isinstance(args[0], (list, Proposal)):
             items = args[0] if isinstance(args[0], list) else [args[0]]
-            consented = selectors.consented_for(user=self.request.user, proposals=items)
-            selectors.hide_profiles_without_consent(
-                user=self.request.user, proposals=items, consented=consented
-            )
+            user = cast(User, self.request.user)  # the layer let only users through
+            consented = selectors.consented_for(user=user, proposals=items)
+            selectors.hide_profiles_without_consent(user=user, proposals=items, consented=consented)
         return super().get_serializer(*args, **kwargs)
 
     def get_base_queryset(self) -> Any:
@@ -103,33 +84,30 @@ class ProposalViewSet(
         return qs.filter(meeting_id=meeting) if meeting and meeting.isdigit() else qs
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["names"] = getattr(self, "_names", {})
         return context
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = list(page if page is not None else self.get_queryset())
-        self._names = selectors.visible_names(user=request.user, proposals=rows)
+        self._names = selectors.visible_names(user=actor(request), proposals=rows)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         proposal = self.get_object()
-        self._names = selectors.visible_names(user=request.user, proposals=[proposal])
+        self._names = selectors.visible_names(user=actor(request), proposals=[proposal])
         return Response(self.get_serializer(proposal).data)
 
     def _decision(self, request: Request, service: Any) -> Response:
         proposal = self.get_object()
         data = serializers.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            proposal = service(
-                actor=request.user, proposal=proposal, request=request, **data.validated_data
-            )
-        except DomainError as error:
-            raise_for(error)
-        self._names = selectors.visible_names(user=request.user, proposals=[proposal])
+        proposal = service(
+            actor=actor(request), proposal=proposal, request=request, **data.validated_data
+        )
+        self._names = selectors.visible_names(user=actor(request), proposals=[proposal])
         return Response(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )
@@ -148,15 +126,12 @@ class ProposalViewSet(
     def reject_override(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user refuses an override (four eyes; reason required)."""
         proposal = self.get_object()
-        try:
-            proposal = services.proposal_override_reject(
-                actor=request.user,
-                proposal=proposal,
-                reason=str(request.data.get("reason", "")),
-                request=request,
-            )
-        except DomainError as error:
-            raise_for(error)
+        proposal = services.proposal_override_reject(
+            actor=actor(request),
+            proposal=proposal,
+            reason=str(request.data.get("reason", "") if isinstance(request.data, dict) else ""),
+            request=request,
+        )
         return Response(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )
@@ -165,12 +140,9 @@ class ProposalViewSet(
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user confirms an override (four eyes)."""
         proposal = self.get_object()
-        try:
-            proposal = services.proposal_override_confirm(
-                actor=request.user, proposal=proposal, request=request
-            )
-        except DomainError as error:
-            raise_for(error)
+        proposal = services.proposal_override_confirm(
+            actor=actor(request), proposal=proposal, request=request
+        )
         return Response(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )

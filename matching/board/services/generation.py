@@ -21,15 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.access import SystemActor, log
+from accounts.access import Actor, SystemActor, user_or_none
 from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts.models import AccessAction
 from cases import selectors as case_selectors
 from cases import services as case_services
 from housing import selectors as housing_selectors
 from housing import services as housing_services
 
 from .. import pool as board_pool
+from .. import rules
 from ..models import (
     ACTIVE_GENERATION_STATUSES,
     ACTIVE_STATUSES,
@@ -41,7 +42,6 @@ from ..models import (
     ProposalEvent,
     ProposalStatus,
 )
-from .common import _require
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def _take_snapshot(meeting: Meeting) -> _Snapshot:
 def proposals_generate(
     *,
     meeting: Meeting,
-    actor: User | None = None,
+    actor: Actor,
     key: str = "",
     request: HttpRequest | None = None,
     run: GenerationRun | None = None,
@@ -117,16 +117,13 @@ def proposals_generate(
     however often the task is delivered. `run` is the queued row of a background run
     (`generation_request`), whose actor was authorised when it was requested.
     """
-    rule = "system"
-    if actor is not None and not authorised:
-        rule = _require(actor, "generate", meeting, purpose=meeting.purpose)
-    elif actor is not None:
-        rule = "generate"
+    # A background run was authorised when it was requested (`generation_request`).
+    rule = "requested" if authorised else access.authorize(actor, "generate", meeting)
     meeting = Meeting.objects.select_related("board").get(pk=meeting.pk)
-    if meeting.status == MeetingStatus.CLOSED:
-        raise DomainError(_("Dit overleg is afgerond."), code="meeting_closed", conflict=True)
+    if refusal := rules.meeting_open(meeting):
+        raise refusal
     if key:
-        existing = GenerationRun.objects.filter(key=key).exclude(pk=getattr(run, "pk", None))
+        existing = GenerationRun.objects.filter(key=key).exclude(pk__in=[run.pk] if run else [])
         if existing.exists():
             return existing.get()
     for attempt in (1, 2):
@@ -145,7 +142,7 @@ def _write_phase(
     meeting: Meeting,
     snap: _Snapshot,
     *,
-    actor: User | None,
+    actor: Actor,
     key: str,
     run: GenerationRun | None,
     attempt: int,
@@ -166,10 +163,10 @@ def _write_phase(
             .select_related("board")
             .get(pk=meeting.pk)
         )
-        if meeting.status == MeetingStatus.CLOSED:
-            raise DomainError(_("Dit overleg is afgerond."), code="meeting_closed", conflict=True)
+        if refusal := rules.meeting_open(meeting):
+            raise refusal
         if key:
-            existing = GenerationRun.objects.filter(key=key).exclude(pk=getattr(run, "pk", None))
+            existing = GenerationRun.objects.filter(key=key).exclude(pk__in=[run.pk] if run else [])
             if existing.exists():
                 return existing.get()
         client_ids = sorted(set(chosen) | set(snap.untouched))
@@ -241,7 +238,7 @@ def _write_phase(
         values = {
             "meeting": meeting,
             "key": key,
-            "triggered_by": actor,
+            "triggered_by": user_or_none(actor),
             "duration_ms": outcome.duration_ms,
             "instance": outcome.instance,
             "solution": outcome.solution.to_dict(),
@@ -262,10 +259,11 @@ def _write_phase(
         Meeting.objects.filter(pk=meeting.pk).update(
             status=MeetingStatus.PROPOSED, generated_at=now
         )
-        if actor is not None:
-            log.record(
-                actor=actor,
+        if not access.is_system(actor):  # a person's run; the automatic one is the schedule's
+            access.audit(
+                "matching.meeting.generated",
                 action=AccessAction.CREATE,
+                actor=actor,
                 target=meeting,
                 rule=rule,
                 purpose=meeting.purpose,
@@ -281,10 +279,11 @@ def _store_proposals(
     solution_alternatives: dict[str, list[Any]],
     valid: dict[int, tuple[Any, Any]],
     still: dict[int, Proposal],
-    actor: User | None,
+    actor: Actor,
     now: Any,
 ) -> None:
     """Bulk writes, a fixed number of queries whatever the number of proposals."""
+    by = user_or_none(actor)
     items = {
         item["id"]: (item, ec) for item, ec in zip(pool.clients, pool.engine_clients, strict=True)
     }
@@ -303,7 +302,7 @@ def _store_proposals(
         status=ProposalStatus.SUPERSEDED, closed_at=now, close_reason=reason, updated_at=now
     )
     events += [
-        ProposalEvent(proposal=p, actor=actor, kind="superseded", message=str(reason))
+        ProposalEvent(proposal=p, actor=by, kind="superseded", message=str(reason))
         for p in superseded
     ]
     after = housing_selectors.capacities_after(
@@ -371,13 +370,12 @@ def _store_proposals(
     Proposal.objects.bulk_create(created, batch_size=500)
     message = _("Opnieuw berekend; voorstel blijft staan.")
     events += [
-        ProposalEvent(proposal=p, actor=actor, kind="recomputed", message=message)
-        for p in recomputed
+        ProposalEvent(proposal=p, actor=by, kind="recomputed", message=message) for p in recomputed
     ]
     events += [
         ProposalEvent(
             proposal=p,
-            actor=actor,
+            actor=by,
             kind="proposed",
             message=_("Voorgesteld door de berekening (score %(score)s).") % {"score": p.score},
         )
@@ -396,7 +394,7 @@ GENERATION_MAX_ATTEMPTS = 3
 def generation_request(
     *,
     meeting: Meeting,
-    actor: User | None = None,
+    actor: Actor,
     key: str = "",
     request: HttpRequest | None = None,
 ) -> tuple[GenerationRun, bool]:
@@ -405,11 +403,11 @@ def generation_request(
     constraint). A broker that is down fails the run with a message, never leaves it queued."""
     from .. import tasks
 
-    rule = access.authorize(actor or SystemActor("board.generation"), "generate", meeting)
+    rule = access.authorize(actor, "generate", meeting)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
-        if meeting.status == MeetingStatus.CLOSED:
-            raise DomainError(_("Dit overleg is afgerond."), code="meeting_closed", conflict=True)
+        if refusal := rules.meeting_open(meeting):
+            raise refusal
         active = GenerationRun.objects.filter(
             meeting=meeting, status__in=ACTIVE_GENERATION_STATUSES
         ).first()
@@ -418,13 +416,16 @@ def generation_request(
         if key and GenerationRun.objects.filter(key=key).exists():
             return GenerationRun.objects.get(key=key), False
         run = GenerationRun.objects.create(
-            meeting=meeting, key=key, triggered_by=actor, status=GenerationStatus.QUEUED
+            meeting=meeting,
+            key=key,
+            triggered_by=user_or_none(actor),
+            status=GenerationStatus.QUEUED,
         )
-        if actor is not None:
-            log.record(
-                actor=actor,
-                event="board.generation.requested",
+        if not access.is_system(actor):
+            access.audit(
+                "matching.meeting.generation_requested",
                 action=AccessAction.CHANGE,
+                actor=actor,
                 target=meeting,
                 rule=rule,
                 purpose=meeting.purpose,
@@ -474,7 +475,11 @@ def generation_execute(*, run_id: int) -> GenerationRun:
         return GenerationRun.objects.get(pk=run_id)
     try:
         return proposals_generate(
-            meeting=run.meeting, actor=run.triggered_by, key=run.key, run=run, authorised=True
+            meeting=run.meeting,
+            actor=run.triggered_by or SystemActor("board.generation"),
+            key=run.key,
+            run=run,
+            authorised=True,
         )
     except DomainError as error:
         _generation_fail(run, error.message)
