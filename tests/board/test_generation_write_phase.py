@@ -221,9 +221,14 @@ def test_a_run_left_by_a_dead_worker_is_taken_over_and_one_tried_too_often_fails
 def test_the_automatic_run_is_queued_once_per_meeting(world):
     world.add_client()
     world.add_dwelling()
-    first, created = services.generation_request(meeting=world.meeting, key="auto:x")
+    from accounts.access import SystemActor
+
+    system = SystemActor("board.generation")
+    first, created = services.generation_request(meeting=world.meeting, actor=system, key="auto:x")
     services.generation_execute(run_id=first.pk)
-    second, created_again = services.generation_request(meeting=world.meeting, key="auto:x")
+    second, created_again = services.generation_request(
+        meeting=world.meeting, actor=system, key="auto:x"
+    )
     assert created and not created_again and second.pk == first.pk
 
 
