@@ -15,7 +15,14 @@ from accounts.forms import field_of
 from accounts.models import User
 
 from . import geography
-from .models import AgreementType, ClientStatus, LegalBasis, TargetGroup
+from .models import (
+    AgreementType,
+    ClientStatus,
+    LegalBasis,
+    TargetGroup,
+    UrgencyDecidedBy,
+    UrgencyReason,
+)
 
 CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.1"
 
@@ -102,6 +109,24 @@ class ClientForm(forms.Form):
         help_text=_("Wordt gedeeld. Geen diagnoses of zorginhoud."),
     )
 
+    urgency_reason = forms.ChoiceField(
+        label=_("Urgentiegrond"),
+        choices=[("", "—"), *UrgencyReason.choices],
+        required=False,
+        help_text=_("Blijft binnen uw organisatie; de tafel ziet alleen dat er urgentie is."),
+    )
+    urgency_decided_by = forms.ChoiceField(
+        label=_("Urgentie besloten door"),
+        choices=[("", "—"), *UrgencyDecidedBy.choices],
+        required=False,
+    )
+    urgency_decided_on = forms.DateField(
+        label=_("Urgentie besloten op"), required=False, widget=DATE
+    )
+    urgency_valid_until = forms.DateField(
+        label=_("Urgentie geldig tot en met"), required=False, widget=DATE
+    )
+
     CARE_GROUP = (
         "full_name",
         "date_of_birth",
@@ -126,11 +151,25 @@ class ClientForm(forms.Form):
             *districts,
         ]
 
+    URGENCY_GROUP = (
+        "urgency_reason",
+        "urgency_decided_by",
+        "urgency_decided_on",
+        "urgency_valid_until",
+    )
+
     def care_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.CARE_GROUP]
 
+    def urgency_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.URGENCY_GROUP]
+
     def profile_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.CARE_GROUP]
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.CARE_GROUP and name not in self.URGENCY_GROUP
+        ]
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -146,7 +185,8 @@ class ClientForm(forms.Form):
         for name in (
             "target_group", "adults", "children", "monthly_income", "step_free", "ground_floor_or_lift",
             "wheelchair", "max_floor", "support_hours_per_week", "agreement_type", "earliest_move_date",
-            "pets", "pets_description", "note_for_corporation",
+            "pets", "pets_description", "note_for_corporation", "urgency_reason",
+            "urgency_decided_by", "urgency_decided_on", "urgency_valid_until",
         ):  # fmt: skip
             initial[name] = getattr(profile, name)
         initial["preferred_municipality_codes"] = [

@@ -49,6 +49,8 @@ from .models import (
     ConsentScope,
     HousingProfile,
     LegalBasis,
+    UrgencyDecidedBy,
+    UrgencyReason,
 )
 
 __all__ = [
@@ -81,8 +83,15 @@ CARE_FIELDS = (
 PROFILE_FIELDS = (
     "adults", "children", "monthly_income", "step_free", "ground_floor_or_lift", "wheelchair", "max_floor",
     "support_hours_per_week", "agreement_type", "target_group", "earliest_move_date", "pets",
-    "pets_description", "note_for_corporation",
+    "pets_description", "note_for_corporation", "urgency_reason", "urgency_decided_by",
+    "urgency_decided_on", "urgency_valid_until",
 )  # fmt: skip
+URGENCY_FIELDS = (
+    "urgency_reason",
+    "urgency_decided_by",
+    "urgency_decided_on",
+    "urgency_valid_until",
+)
 GEOGRAPHY_FIELDS = (
     "preferred_municipality_codes", "preferred_district_codes", "excluded_neighbourhood_codes",
     "support_team_district_code",
@@ -166,6 +175,7 @@ def _validate(
             "earliest_move_date",
             _("Kies een verhuisdatum binnen %(n)s jaar.") % {"n": MOVE_YEARS_AHEAD},
         )
+    _validate_urgency(profile, existing, add, today=today)
     birth = care.get("date_of_birth")
     if birth is not None and birth > today:
         add("date_of_birth", _("De geboortedatum ligt in de toekomst."))
@@ -220,6 +230,37 @@ def _validate(
     return errors, resolved
 
 
+def _validate_urgency(
+    profile: Mapping[str, Any],
+    existing: HousingProfile | None,
+    add: Any,
+    *,
+    today: datetime.date,
+) -> None:
+    """An urgency statement is complete (reason, by whom, on, until) or absent; it was not
+    decided in the future, and it does not end before it was decided."""
+    if not any(name in profile for name in URGENCY_FIELDS):
+        return
+    values = {
+        name: profile[name] if name in profile else getattr(existing, name, None)
+        for name in URGENCY_FIELDS
+    }
+    given = {name for name, value in values.items() if value not in (None, "")}
+    if not given:
+        return
+    for name in sorted(set(URGENCY_FIELDS) - given, key=URGENCY_FIELDS.index):
+        add(name, _("Vul ook dit in, of laat de hele urgentieverklaring leeg."))
+    decided, until = values["urgency_decided_on"], values["urgency_valid_until"]
+    if decided and decided > today:
+        add("urgency_decided_on", _("Het besluit over urgentie ligt in de toekomst."))
+    if decided and until and until < decided:
+        add("urgency_valid_until", _("De urgentie kan niet eindigen voordat erover is besloten."))
+    if values["urgency_reason"] and values["urgency_reason"] not in UrgencyReason.values:
+        add("urgency_reason", _("Kies een urgentiegrond uit de lijst."))
+    if values["urgency_decided_by"] and values["urgency_decided_by"] not in UrgencyDecidedBy.values:
+        add("urgency_decided_by", _("Kies wie over de urgentie besloot."))
+
+
 def missing_for_ready(client: Client) -> dict[str, list[str]]:
     """What must be filled in before the client can be marked ready (field -> message)."""
     needed = _("Nodig om uitstroomklaar te melden.")
@@ -260,6 +301,8 @@ def _apply(
             "target_group",
             "pets_description",
             "note_for_corporation",
+            "urgency_reason",
+            "urgency_decided_by",
         }:
             value = ""
         setattr(profile_record, field, value)

@@ -385,7 +385,7 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
     from django.utils.formats import date_format, number_format
 
     from . import geography
-    from .models import AgreementType, ClientStatus, TargetGroup
+    from .models import AgreementType, ClientStatus, TargetGroup, UrgencyDecidedBy
 
     def names(kind: str, codes: list[str]) -> str:
         if not codes:
@@ -411,6 +411,18 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
     move = parse_date(shared["earliest_move_date"]) if shared["earliest_move_date"] else None
     ready = parse_date(shared["ready_since"]) if shared["ready_since"] else None
     household = shared["household"]
+    urgent_until = parse_date(shared["urgent_until"]) if shared.get("urgent_until") else None
+    urgency = (
+        _("urgent, besloten door %(by)s, geldig tot en met %(until)s")
+        % {
+            "by": UrgencyDecidedBy(shared["urgency_decided_by"]).label
+            if shared.get("urgency_decided_by")
+            else "—",
+            "until": date_format(urgent_until),
+        }
+        if urgent_until
+        else _("geen urgentieverklaring")
+    )
     max_rent = (
         f"€ {number_format(shared['max_rent'], 2)} "
         + _("(prijspeil %(year)s)") % {"year": shared["rent_limits_year"]}
@@ -421,6 +433,7 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Referentie"), shared["reference"]),
         (_("Status"), str(ClientStatus(shared["status"]).label)),
         (_("Uitstroomklaar sinds"), date_format(ready) if ready else "—"),
+        (_("Urgentie"), urgency),
         (
             _("Doelgroep"),
             str(TargetGroup(shared["target_group"]).label) if shared["target_group"] else "—",

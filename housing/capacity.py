@@ -27,13 +27,17 @@ Headroom: how many more placements the board may propose there in the current pe
 same 12-month window) before the score would fall below the amber line. Each placement costs
 `placements_weight × 1000 / homes` points, so headroom = floor((score − amber_from) / cost);
 0 when the neighbourhood is red, unknown (None) without indicators or without the number
-of homes.
+of homes. Headroom never passes the LVB tipping point either (`lvb_threshold`): the LVB
+households (share x homes, once) plus the placements of the window, counted against it with
+the one counting rule at the end of this module (`tipping_room`), the same function the
+what-if simulation limits and counts with.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 # name -> (default, Dutch label, help). The order is the order of the settings form.
@@ -342,6 +346,17 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         headroom = (
             10**6 if cost == 0 else math.floor((min(raw, 100.0) - w["amber_from"]) / cost + 1e-9)
         )
+        # And never past the LVB tipping point, counted in households like the what-if does.
+        if inputs.lvb_share is not None:
+            headroom = min(
+                headroom,
+                tipping_room(
+                    homes=inputs.homes,
+                    households=households_from_share(inputs.lvb_share, inputs.homes)
+                    + inputs.placements_12m,
+                    tipping_point=w["lvb_threshold"],
+                ),
+            )
     return CapacityResult(
         score=final,
         klass=klass,
@@ -352,3 +367,60 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         placements_per_1000=None if per_1000 is None else round(per_1000, 2),
         inputs_known=known,
     )
+
+
+# --- One counting rule: households against a tipping point, on integers -----------------------
+#
+# The live board's headroom, the what-if simulation and any monitor count the same way: a
+# neighbourhood holds a whole number of vulnerable households against a whole number of homes,
+# and a tipping point (a percentage with at most two decimals) allows
+# floor(tipping point x homes / 100) of them. Nothing is rounded to a percentage on the way,
+# so one placement is always exactly one household (the old share-with-2-decimals arithmetic
+# cut a neighbourhood's room by one now and then).
+
+
+def _hundredths(percentage: float | Decimal | str | int) -> int:
+    """A percentage as an integer number of hundredths of a percent (35.5 -> 3550)."""
+    return int(Decimal(str(percentage)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+
+
+def households_from_share(share: float | Decimal | str, homes: int) -> int:
+    """The number of households a published share stands for (once, at the source)."""
+    return int((Decimal(str(share)) * homes / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def tipping_allowance(*, homes: int, tipping_point: float | Decimal | str) -> int:
+    """The most vulnerable households a neighbourhood of `homes` may hold at or below the
+    tipping point."""
+    return _hundredths(tipping_point) * homes // 10_000
+
+
+def tipping_room(*, homes: int, households: int, tipping_point: float | Decimal | str) -> int:
+    """How many more vulnerable households fit before the tipping point is passed (>= 0)."""
+    return max(0, tipping_allowance(homes=homes, tipping_point=tipping_point) - households)
+
+
+def is_past_tipping(*, homes: int, households: int, tipping_point: float | Decimal | str) -> bool:
+    """The neighbourhood holds more vulnerable households than its tipping point allows."""
+    return households > tipping_allowance(homes=homes, tipping_point=tipping_point)
+
+
+def placement_past_tipping(
+    *, homes: int, households_before: int, tipping_point: float | Decimal | str
+) -> bool:
+    """A placement counts as "past the tipping point" when the neighbourhood holds more than
+    its tipping point allows after it: exactly the placements the tipping-point limit refuses."""
+    return is_past_tipping(
+        homes=homes, households=households_before + 1, tipping_point=tipping_point
+    )
+
+
+def placement_into_occupied_stairwell(*, vulnerable_before: int) -> bool:
+    """A placement counts as "into an occupied stairwell" when a vulnerable household already
+    lives there (with the usual maximum of one, exactly what the stairwell rule refuses)."""
+    return vulnerable_before > 0
+
+
+def share_percent(*, homes: int, households: int) -> float:
+    """For display only: households as a share of homes, in % (never used to decide)."""
+    return 100.0 * households / homes if homes else 0.0

@@ -21,7 +21,7 @@ PURE = frozenset()
 ALLOWED: dict[str, frozenset[str]] = {
     "config": frozenset(
         {"accounts", "cases", "housing", "matching.board", "matching.placements"}
-        | {"matching.simulation"}
+        | {"matching.simulation", "matching.aftercare"}
     ),
     "accounts": frozenset({"config"}),
     "housing.capacity": PURE,
@@ -31,7 +31,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "matching.engine_input": frozenset({"matching.engine"}),
     "matching.simulation.core": frozenset(
         {"matching.engine", "matching.engine_input", "housing.capacity"}
+        | {"matching.simulation.weekly"}
     ),
+    "matching.simulation.weekly": frozenset({"matching.engine"}),
     "matching.board": frozenset(
         {"accounts", "config", "cases", "housing", "housing.capacity"}
         | {"matching.engine", "matching.engine_input"}
@@ -42,6 +44,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "matching.simulation": frozenset(
         {"accounts", "config", "cases", "housing", "housing.capacity", "matching.board"}
         | {"matching.engine", "matching.engine_input", "matching.simulation.core"}
+        | {"matching.simulation.weekly", "matching.placements"}
+    ),
+    "matching.aftercare": frozenset(
+        {"accounts", "config", "cases", "housing", "matching.board", "matching.placements"}
     ),
     # The namespace package itself holds only a docstring.
     "matching": PURE,
@@ -123,6 +129,8 @@ def test_no_import_crosses_the_layout():
         ("cases", "matching.board"),
         ("matching.engine", "matching.board"),
         ("matching.board", "matching.placements"),
+        ("matching.board", "matching.aftercare"),
+        ("matching.placements", "matching.aftercare"),
         ("matching.simulation.core", "matching.board"),
     ],
 )

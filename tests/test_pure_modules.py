@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE = ["matching.engine", "matching.engine_input", "matching.simulation.core", "housing.capacity"]
+PURE = [
+    "matching.engine",
+    "matching.engine_input",
+    "matching.simulation.core",
+    "matching.simulation.weekly",
+    "matching.simulation.seeds",
+    "housing.capacity",
+]
 CHECK = """
 import importlib, sys
 importlib.import_module({module!r})

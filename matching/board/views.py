@@ -27,7 +27,7 @@ from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
 from accounts.models import Role, User
 
-from . import rules, selectors, services, tasks
+from . import agenda, rules, selectors, services, tasks
 from .models import Board, Meeting, Proposal
 
 logger = logging.getLogger(__name__)
@@ -132,6 +132,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             ),
             "can_generate": is_open and access.decide(user, "generate", meeting).allowed,
             "can_override": is_open and access.decide(user, "override", meeting).allowed,
+            "extra_sections": agenda.sections(self.request, meeting),
         }
         context["run"], context["generation"] = selectors.screen_runs(meeting)
         return context

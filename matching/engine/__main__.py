@@ -73,10 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # Kept back from --time-limit for explaining and writing the solution: a fixed part, a part
-# per candidate pair (alternatives and the output touch every pair once; ~0.3 s at XL) and
+# per candidate pair (alternatives and the output touch every pair once; 0.3-0.9 s at XL) and
 # a share of the budget, for a loaded machine where everything after the solver stretches.
 _OUTPUT_RESERVE = 0.15
-_OUTPUT_RESERVE_PER_CANDIDATE = 2e-7
+_OUTPUT_RESERVE_PER_CANDIDATE = 5e-7
 _OUTPUT_RESERVE_SHARE = 0.04
 
 

@@ -123,7 +123,9 @@ def solve(
     else:
         from .mip import solve_overlapping  # loaded only when groups cross
 
-        result = solve_overlapping(instance, structure, time_limit=time_limit)
+        # What is left of the budget after the group analysis.
+        left = time_limit - (time.perf_counter() - started)
+        result = solve_overlapping(instance, structure, time_limit=max(0.05, left))
         chosen = result.chosen
         method, optimal = "lp+mip", result.optimal
         bound_scaled = result.bound / 10.0**result.decimals

@@ -65,9 +65,10 @@ class DwellingTable:
         starts: list[int] = (
             np.flatnonzero(np.r_[True, gm[order][1:] != gm[order][:-1]]).tolist() if ds else []
         )
-        # No dwellings (every corporation inactive, nothing offered): no groups at all.
-        ends = [*starts[1:], len(ds)] if starts else []
-        by_gm = {int(gm[order[s]]): order[s:e] for s, e in zip(starts, ends, strict=True)}
+        by_gm = {
+            int(gm[order[s]]): order[s:e]
+            for s, e in zip(starts, [*starts[1:], len(ds)][: len(starts)], strict=True)
+        }
         return cls(
             dwellings=ds,
             rent=np.array([d.rent for d in ds], dtype=np.float64),

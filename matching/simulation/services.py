@@ -27,7 +27,7 @@ from accounts.errors import DomainError, Forbidden
 from accounts.models import User
 from matching.board.models import Board
 
-from . import core, snapshot
+from . import core, seeds, snapshot
 from .models import ACTIVE_RUN_STATUSES, RunStatus, Scenario, SimulationRun, SimulationWeek
 from .permissions import PURPOSE
 
@@ -61,8 +61,17 @@ SCENARIO_FIELDS = (
     "clients_per_week",
     "dwellings_per_week",
     "offer_weeks",
+    "departure_rate",
+    "urgent_share",
+    "seeds",
 )
-DECIMAL_FIELDS = ("tipping_point", "clients_per_week", "dwellings_per_week")
+DECIMAL_FIELDS = (
+    "tipping_point",
+    "clients_per_week",
+    "dwellings_per_week",
+    "departure_rate",
+    "urgent_share",
+)
 # A running run whose worker has not reported for this long is taken as gone.
 # A running run's worker writes its heartbeat every HEARTBEAT_SECONDS (a thread, so a long
 # week or snapshot does not look dead); without one for STALE_AFTER it is taken over (at
@@ -111,7 +120,7 @@ def scenario_create(
     scenario = Scenario(board=board, created_by=actor)
     rule = access.authorize(actor, "create", scenario)
     prefill = snapshot.flows(board)
-    for name in ("clients_per_week", "dwellings_per_week"):
+    for name in ("clients_per_week", "dwellings_per_week", "departure_rate", "urgent_share"):
         if data.get(name) in (None, ""):
             data = {**data, name: prefill[name]}
     for name, value in _clean(data, base=scenario).items():
@@ -204,7 +213,7 @@ def simulation_start(
             run = SimulationRun.objects.create(
                 scenario=scenario,
                 parameters=params.to_dict(),
-                total_weeks=params.horizon_weeks,
+                total_weeks=params.horizon_weeks * params.seeds,
                 requested_by=actor,
             )
             access.audit(
@@ -370,8 +379,9 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
         # Progress is for the page only: a busy database skips one report rather than failing
         # the run (the next week reports again and reads the cancel flag again).
         try:
+            # (A run queued before runs counted every seed's weeks has a smaller total.)
             SimulationRun.objects.filter(pk=run_id, attempt=attempt).update(
-                weeks_done=done, heartbeat_at=timezone.now()
+                weeks_done=min(done, run.total_weeks), heartbeat_at=timezone.now()
             )
             return not SimulationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
         except OperationalError:
@@ -382,7 +392,7 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
         try:
             params = core.Params.from_dict(run.parameters)
             snap = snapshot.take(run.scenario.board)
-            result = core.simulate(snap, params, on_week=on_week)
+            result = seeds.simulate_seeds(snap, params, on_week=on_week)
         except core.Cancelled:
             return _finish(run, status=RunStatus.CANCELLED, started=started)
         except SoftTimeLimitExceeded:
@@ -420,7 +430,7 @@ def _store_outcome(
     *,
     status: str,
     started: float,
-    result: core.Result | None = None,
+    result: seeds.SeedsResult | None = None,
     snap: core.Snapshot | None = None,
     error: str = "",
 ) -> SimulationRun:
@@ -434,9 +444,9 @@ def _store_outcome(
         run.duration_ms = int((time.perf_counter() - started) * 1000)
         run.error = error[:300]
         if result is not None and snap is not None:
-            run.weeks_done = len(result.weeks)
+            run.weeks_done = run.total_weeks
             run.snapshot_date = snap.start
-            run.snapshot_digest = result.snapshot_digest
+            run.snapshot_digest = result.first.snapshot_digest
             run.snapshot_stats = {
                 "waiting": len(snap.waiting),
                 "offered": len(snap.offered),
@@ -446,7 +456,7 @@ def _store_outcome(
             }
             run.summary = result.summary
             run.neighbourhoods = suppress_neighbourhoods(
-                result.neighbourhoods, threshold=small_number_threshold()
+                result.first.neighbourhoods, threshold=small_number_threshold()
             )
             SimulationWeek.objects.bulk_create(
                 SimulationWeek(
@@ -455,6 +465,7 @@ def _store_outcome(
                     date=w.date,
                     arrivals=w.arrivals,
                     vacancies=w.vacancies,
+                    departures=w.departures,
                     placed=w.placed,
                     placed_past_tipping=w.placed_past_tipping,
                     placed_in_occupied_stairwell=w.placed_in_occupied_stairwell,
@@ -466,7 +477,7 @@ def _store_outcome(
                     score_total=w.score_total,
                     wait_median=w.wait_median,
                 )
-                for w in result.weeks
+                for w in result.first.weeks
             )
         run.save()
     return run

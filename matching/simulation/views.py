@@ -92,6 +92,8 @@ class ScenarioCreateView(ProtectedView, FormView):
         return {
             "clients_per_week": flows["clients_per_week"],
             "dwellings_per_week": flows["dwellings_per_week"],
+            "departure_rate": flows["departure_rate"],
+            "urgent_share": flows["urgent_share"],
         }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -50,8 +50,13 @@ def test_a_run_stores_its_weeks_summary_and_snapshot_facts(sim_world, make_scena
     scenario = make_scenario()
     run = scenario.runs.get()
     assert run.status == RunStatus.DONE
-    assert run.weeks_done == run.total_weeks == 12
+    # Five seeds of 12 weeks in the task; the week rows are the first seed's.
+    assert run.weeks_done == run.total_weeks == 12 * 5
     assert SimulationWeek.objects.filter(run=run).count() == 12
+    assert run.summary["seeds"] == [run.parameters["seed"] + k for k in range(5)]
+    spread = run.summary["spread"]["housed"]
+    assert spread["min"] <= run.summary["housed"] <= spread["max"]
+    assert len(spread["values"]) == 5
     assert run.summary["waiting_start"] == 5
     assert run.snapshot_stats["offered"] == 9
     assert len(run.snapshot_digest) == 64
