@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts en organisaties"
 
     def ready(self) -> None:
-        from . import navigation, permissions, signals  # noqa: F401  (registers policies, nav, signals)
+        from . import navigation, permissions, signals, worklist  # noqa: F401  (policies, nav, signals)
+        from .worklist_items import work_items
+
+        worklist.register(work_items)

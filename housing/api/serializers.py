@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.constraints import ConstraintSerializerMixin
+
 from ..models import Complex, Dwelling, Neighbourhood, NeighbourhoodIndicator, Stairwell
 
 
@@ -102,7 +104,7 @@ class DwellingSerializer(serializers.ModelSerializer):
         exclude = ["latitude", "longitude", "created_at"]
 
 
-class DwellingInputSerializer(serializers.ModelSerializer):
+class DwellingInputSerializer(ConstraintSerializerMixin, serializers.ModelSerializer):
     """What a corporation may write. Neighbourhood by CBS code; complex/stairwell by id."""
 
     neighbourhood = serializers.SlugRelatedField(

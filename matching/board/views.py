@@ -133,6 +133,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             "can_generate": is_open and access.decide(user, "generate", meeting).allowed,
             "can_override": is_open and access.decide(user, "override", meeting).allowed,
             "extra_sections": agenda.sections(self.request, meeting),
+            # Presentation mode for the shared screen: large type, no navigation (same data).
+            "presentation": self.request.GET.get("weergave") == "presentatie",
         }
         context["run"], context["generation"] = selectors.screen_runs(meeting)
         return context
