@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -38,6 +39,16 @@ class ClientStatus(models.TextChoices):
 
 # Statuses in which the shared profile is visible to the board parties (with valid consent).
 SHARED_STATUSES = frozenset({ClientStatus.READY, ClientStatus.ON_BOARD, ClientStatus.MATCHED})
+
+# Bounds that fit both the columns and the domain (a household for one dwelling; a monthly
+# income well above the affordable-allocation limits; the highest Dutch residential floors).
+# The services check them with a Dutch message per field; the constraints are the last line.
+ADULTS_MAX = 12
+CHILDREN_MAX = 15
+MONTHLY_INCOME_MAX = 50_000
+FLOOR_MAX = 50
+BIRTH_YEAR_MIN = 1900
+MOVE_YEARS_AHEAD = 3
 
 
 class TargetGroup(models.TextChoices):
@@ -211,15 +222,26 @@ class HousingProfile(ConstraintMessages, models.Model):
     client = models.OneToOneField(
         Client, on_delete=models.CASCADE, related_name="profile", primary_key=True
     )
-    adults = models.PositiveSmallIntegerField(_("volwassenen"), default=1)
-    children = models.PositiveSmallIntegerField(_("kinderen"), default=0)
+    adults = models.PositiveSmallIntegerField(
+        _("volwassenen"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(ADULTS_MAX)],
+    )
+    children = models.PositiveSmallIntegerField(
+        _("kinderen"), default=0, validators=[MaxValueValidator(CHILDREN_MAX)]
+    )
     monthly_income = models.PositiveIntegerField(
-        _("bruto huishoudinkomen per maand (€)"), null=True, blank=True
+        _("bruto huishoudinkomen per maand (€)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MONTHLY_INCOME_MAX)],
     )
     step_free = models.BooleanField(_("drempelvrij"), default=False)
     ground_floor_or_lift = models.BooleanField(_("begane grond of lift"), default=False)
     wheelchair = models.BooleanField(_("rolstoeltoegankelijk"), default=False)
-    max_floor = models.PositiveSmallIntegerField(_("hoogste verdieping"), null=True, blank=True)
+    max_floor = models.PositiveSmallIntegerField(
+        _("hoogste verdieping"), null=True, blank=True, validators=[MaxValueValidator(FLOOR_MAX)]
+    )
     preferred_municipalities = models.ManyToManyField(
         "housing.Municipality", verbose_name=_("voorkeursgemeenten"), blank=True, related_name="+"
     )
@@ -270,6 +292,13 @@ class HousingProfile(ConstraintMessages, models.Model):
         verbose_name_plural = _("woonprofielen")
         constraints = [
             models.CheckConstraint(condition=Q(adults__gte=1), name="profile_at_least_one_adult"),
+            models.CheckConstraint(
+                condition=Q(adults__lte=ADULTS_MAX)
+                & Q(children__lte=CHILDREN_MAX)
+                & (Q(monthly_income__isnull=True) | Q(monthly_income__lte=MONTHLY_INCOME_MAX))
+                & (Q(max_floor__isnull=True) | Q(max_floor__lte=FLOOR_MAX)),
+                name="profile_counts_within_bounds",
+            ),
             models.CheckConstraint(
                 condition=Q(support_hours_per_week__isnull=True) | Q(support_hours_per_week__gte=0),
                 name="profile_support_hours_not_negative",

@@ -251,15 +251,8 @@ def is_shared_now(client: Client) -> bool:
 def board_clients(*, region_id: int, care_provider_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Clients the board may propose: ready or on the board, consent in force today, of the
     given care providers. The shared projection plus the ids the board stores (no names)."""
-    today = timezone.localdate()
-    consented = Consent.objects.filter(valid_consent_q(today), client_id=OuterRef("pk"))
     clients = (
-        Client.objects.filter(
-            care_provider__region_id=region_id,
-            care_provider_id__in=list(care_provider_ids),
-            status__in=["ready", "on_board"],
-        )
-        .filter(Exists(consented))
+        _board_clients_q(region_id=region_id, care_provider_ids=care_provider_ids)
         .select_related("profile", "profile__support_team_district")
         .prefetch_related(*_profile_prefetches())
         .order_by("ready_since", "id")
@@ -279,6 +272,31 @@ def board_clients(*, region_id: int, care_provider_ids: Iterable[int]) -> list[d
             }
         )
     return result
+
+
+def _board_clients_q(*, region_id: int, care_provider_ids: Iterable[int]) -> QuerySet[Client]:
+    today = timezone.localdate()
+    consented = Consent.objects.filter(valid_consent_q(today), client_id=OuterRef("pk"))
+    # A deactivated care provider's clients leave the pool with it.
+    return Client.objects.filter(
+        care_provider__region_id=region_id,
+        care_provider__is_active=True,
+        care_provider_id__in=list(care_provider_ids),
+        status__in=["ready", "on_board"],
+    ).filter(Exists(consented))
+
+
+def board_client_ids_still_eligible(
+    client_ids: Iterable[int], *, region_id: int, care_provider_ids: Iterable[int]
+) -> set[int]:
+    """Of `client_ids`, those the board may still propose now: status, consent in force today,
+    active care provider. The generation's write phase re-checks its snapshot with this, under
+    the clients' row locks (so a withdrawal either committed before or waits). One query."""
+    return set(
+        _board_clients_q(region_id=region_id, care_provider_ids=care_provider_ids)
+        .filter(pk__in=list(client_ids))
+        .values_list("pk", flat=True)
+    )
 
 
 def client_names(client_ids: Iterable[int]) -> dict[int, str]:

@@ -27,10 +27,17 @@ from accounts import access
 from accounts.access import Actor, user_or_none
 from accounts.errors import DomainError, FieldErrors
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from accounts.validation import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 
 from . import geography, signals
 from .lifecycle import TRANSITIONS, resume_target
 from .models import (
+    ADULTS_MAX,
+    BIRTH_YEAR_MIN,
+    CHILDREN_MAX,
+    FLOOR_MAX,
+    MONTHLY_INCOME_MAX,
+    MOVE_YEARS_AHEAD,
     SHARED_STATUSES,
     CareRecord,
     Client,
@@ -135,10 +142,24 @@ def _validate(
 
     if "adults" in profile and (profile["adults"] is None or profile["adults"] < 1):
         add("adults", _("Een huishouden heeft ten minste één volwassene."))
+    elif profile.get("adults") is not None and profile["adults"] > ADULTS_MAX:
+        add("adults", _("Hoogstens %(n)s volwassenen in één huishouden.") % {"n": ADULTS_MAX})
     if "children" in profile and (profile["children"] is None or profile["children"] < 0):
         add("children", _("Het aantal kinderen kan niet negatief zijn."))
+    elif profile.get("children") is not None and profile["children"] > CHILDREN_MAX:
+        add("children", _("Hoogstens %(n)s kinderen in één huishouden.") % {"n": CHILDREN_MAX})
     if profile.get("monthly_income") is not None and profile["monthly_income"] < 0:
         add("monthly_income", _("Het inkomen kan niet negatief zijn."))
+    elif (
+        profile.get("monthly_income") is not None and profile["monthly_income"] > MONTHLY_INCOME_MAX
+    ):
+        add(
+            "monthly_income",
+            _("Vul het bruto inkomen per maand in (hoogstens € %(n)s).")
+            % {"n": MONTHLY_INCOME_MAX},
+        )
+    if profile.get("max_floor") is not None and profile["max_floor"] > FLOOR_MAX:
+        add("max_floor", _("Vul een verdieping tot en met %(n)s in.") % {"n": FLOOR_MAX})
     hours = profile.get("support_hours_per_week")
     if hours is not None and not (Decimal(0) <= Decimal(hours) <= Decimal(168)):
         add("support_hours_per_week", _("Vul een aantal uren tussen 0 en 168 in."))
@@ -149,10 +170,21 @@ def _validate(
     changed = existing is None or existing.earliest_move_date != move
     if move is not None and changed and move < today:
         add("earliest_move_date", _("De verhuisdatum ligt in het verleden."))
+    elif move is not None and move.year > today.year + MOVE_YEARS_AHEAD:
+        add(
+            "earliest_move_date",
+            _("Kies een verhuisdatum binnen %(n)s jaar.") % {"n": MOVE_YEARS_AHEAD},
+        )
     _validate_urgency(profile, existing, add, today=today)
     birth = care.get("date_of_birth")
     if birth is not None and birth > today:
         add("date_of_birth", _("De geboortedatum ligt in de toekomst."))
+    elif birth is not None and birth.year < BIRTH_YEAR_MIN:
+        add("date_of_birth", _("Kies een geboortedatum na %(y)s.") % {"y": BIRTH_YEAR_MIN})
+    # Free text: NUL bytes and control characters (except line breaks and tabs) are refused.
+    for field, value in (*care.items(), *profile.items()):
+        if isinstance(value, str) and has_control_characters(value):
+            add(field, str(CONTROL_CHARACTERS_MESSAGE))
 
     # Code lists that must name known places: (form field, resolved field, lookup, message).
     code_lists = (
@@ -430,6 +462,22 @@ def client_update(
 # --- Lifecycle ----------------------------------------------------------------------------
 
 
+def client_lock(client_id: int) -> Client:
+    """The client's row lock, for other apps' services that change the client's proposals or
+    placements: lock order (docs/concurrency.md) is meeting, client, dwelling, proposal."""
+    return _lock_client(client_id)
+
+
+def clients_lock(client_ids: list[int]) -> None:
+    """Row locks on several clients, in ascending id (the global order within one kind)."""
+    list(
+        Client.objects.select_for_update(of=("self",))
+        .filter(pk__in=client_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _lock_client(client_id: int) -> Client:
     """The client's row lock, and only that row (`of=self`: no joined rows through a default
     ordering). Every service that changes a client and its proposals takes this first."""
@@ -472,6 +520,10 @@ def _transition(
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise DomainError(_("Geef een reden op."), field="reason", code="reason_required")
+    if has_control_characters(reason):
+        raise DomainError(
+            str(CONTROL_CHARACTERS_MESSAGE), field="reason", code="control_characters"
+        )
     target = transition.target or resume_target(locked.status_before_pause)
     needs_consent = target == ClientStatus.READY or transition.needs_consent
     if needs_consent and not _valid_consent_exists(locked):
@@ -747,6 +799,8 @@ def client_note_add(
     body = (body or "").strip()
     if not body:
         raise FieldErrors({"body": [_("Schrijf een notitie.")]})
+    if has_control_characters(body):
+        raise FieldErrors({"body": [str(CONTROL_CHARACTERS_MESSAGE)]})
     if len(body) > 5000:
         raise FieldErrors({"body": [_("Een notitie is hoogstens 5000 tekens.")]})
     with transaction.atomic():

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.DutchFirstLocaleMiddleware",
@@ -88,6 +89,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Bounded requests (accounts/limits.py): a clear 400 instead of a parser's 500.
+REQUEST_MAX_BYTES = 1024 * 1024  # forms and API bodies
+REQUEST_UPLOAD_MAX_BYTES = 21 * 1024 * 1024  # multipart uploads: an import file of 20 MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+JSON_MAX_DEPTH = 32
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -164,6 +171,7 @@ CELERY_TASK_ROUTES = {
     "simulation.tasks.sweep_stuck_runs": {"queue": "default"},
     "matching.board.tasks.sweep_stuck_runs": {"queue": "default"},
     "matching.board.tasks.*": {"queue": "board"},
+    "matching.placements.tasks.*": {"queue": "board"},
     "simulation.tasks.*": {"queue": "simulation"},
 }
 # An unacknowledged message (its worker was killed) is redelivered after the visibility
@@ -446,6 +454,11 @@ CELERY_BEAT_SCHEDULE["matching-plan-meetings"] = {
 CELERY_BEAT_SCHEDULE["matching-generate-due"] = {
     "task": "matching.board.tasks.generate_due",
     "schedule": timedelta(minutes=15),
+}
+# Generation runs whose worker died are taken over or failed within a minute.
+CELERY_BEAT_SCHEDULE["matching-sweep-stuck-runs"] = {
+    "task": "matching.board.tasks.sweep_stuck_runs",
+    "schedule": timedelta(seconds=15),
 }
 CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
     "task": "matching.board.tasks.check_deadlines",

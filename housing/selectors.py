@@ -383,13 +383,31 @@ def board_dwellings(*, region_id: int, corporation_ids: Iterable[int]) -> QueryS
     """Dwellings offered to the board of `region_id` by the given (member) corporations, with
     what the board's engine needs loaded. A system read: the board task has no user."""
     return (
-        Dwelling.objects.filter(
-            status=DwellingStatus.OFFERED,
-            corporation__region_id=region_id,
-            corporation_id__in=list(corporation_ids),
-        )
+        _board_dwellings_q(region_id=region_id, corporation_ids=corporation_ids)
         .select_related("neighbourhood__district__municipality", "complex", "stairwell")
         .order_by("available_from", "pk")
+    )
+
+
+def _board_dwellings_q(*, region_id: int, corporation_ids: Iterable[int]) -> QuerySet[Dwelling]:
+    # A deactivated corporation's dwellings leave the pool with it.
+    return Dwelling.objects.filter(
+        status=DwellingStatus.OFFERED,
+        corporation__region_id=region_id,
+        corporation__is_active=True,
+        corporation_id__in=list(corporation_ids),
+    )
+
+
+def board_dwelling_ids_still_offered(
+    dwelling_ids: Iterable[int], *, region_id: int, corporation_ids: Iterable[int]
+) -> set[int]:
+    """Of `dwelling_ids`, those the board may still propose now (the generation's write phase
+    re-checks its snapshot with this, under the dwellings' row locks). One query."""
+    return set(
+        _board_dwellings_q(region_id=region_id, corporation_ids=corporation_ids)
+        .filter(pk__in=list(dwelling_ids))
+        .values_list("pk", flat=True)
     )
 
 

@@ -21,7 +21,7 @@ from accounts.access import Actor, user_or_none
 from accounts.errors import DomainError, Forbidden
 from accounts.models import AccessAction, Organisation, OrganisationKind, Role
 
-from . import capacity, importing, rules
+from . import capacity, import_limits, importing, rules
 from .models import (
     CapacityWeights,
     CapacityWeightsChange,
@@ -193,13 +193,29 @@ TRANSITION_EVENTS = {
 }
 
 
+def dwelling_lock(dwelling_id: int) -> Dwelling:
+    """The dwelling's row lock, that row only. Lock order (docs/concurrency.md): meeting,
+    client, dwelling, proposal; call it inside the caller's transaction."""
+    return Dwelling.objects.select_for_update(of=("self",)).order_by().get(pk=dwelling_id)
+
+
+def dwellings_lock(dwelling_ids: list[int]) -> None:
+    """Row locks on several dwellings, in ascending id (the global order within one kind)."""
+    list(
+        Dwelling.objects.select_for_update(of=("self",))
+        .filter(pk__in=dwelling_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _transition(
     *, actor: Actor, dwelling: Dwelling, action: str, to: str, note: str = "", **changes: Any
 ) -> Dwelling:
     rule = access.authorize(actor, action, dwelling)
     with transaction.atomic():
         # Lock the row: two people offering/reserving at once must not both succeed.
-        current = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+        current = dwelling_lock(dwelling.pk)
         if refusal := rules.dwelling_transition(current, to):
             # Someone else moved it meanwhile: a conflict, not a wrong request.
             refusal.conflict = current.status != dwelling.status
@@ -455,7 +471,7 @@ KINDS_BY_ORGANISATION = {
     OrganisationKind.MUNICIPALITY: (ImportKind.INDICATORS, ImportKind.BOUNDARIES),
     OrganisationKind.HOUSING_CORPORATION: (ImportKind.DWELLINGS,),
 }
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = import_limits.MAX_BYTES
 
 
 def import_upload(
@@ -477,8 +493,10 @@ def import_upload(
         raise DomainError(
             _("Uw organisatie kan dit soort bestand niet importeren."), field="kind", code="kind"
         )
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise DomainError(_("Het bestand is groter dan 50 MB."), field="file", code="too_large")
+    try:
+        import_limits.check(filename, content)  # before any parser reads it
+    except import_limits.LimitExceeded as error:
+        raise DomainError(str(error), field="file", code="too_large") from None
     options = {k: v for k, v in (options or {}).items() if v not in (None, "", [], False)}
     try:
         report = importing.validate(
@@ -512,6 +530,7 @@ def import_upload(
 
 def import_report(*, batch: ImportBatch) -> importing.Report:
     try:
+        import_limits.check(batch.filename, bytes(batch.content))
         return importing.validate(
             batch.kind,
             batch.filename,
@@ -519,7 +538,7 @@ def import_report(*, batch: ImportBatch) -> importing.Report:
             organisation=batch.organisation,
             options=batch.options,
         )
-    except importing.ImportFileError as error:
+    except (importing.ImportFileError, import_limits.LimitExceeded) as error:
         report = importing.Report(kind=batch.kind)
         report.errors.append(importing.RowError(0, "", str(error)))
         return report
@@ -534,6 +553,8 @@ def import_apply(*, actor: Actor, batch: ImportBatch) -> importing.Report:
             raise DomainError(
                 _("Dit bestand is al verwerkt of afgekeurd."), code="not_pending", conflict=True
             )
+        # Checked once more (the data may have changed since the upload), and written from
+        # that same check: APPLIED only when it found no error and everything was written.
         report = import_report(batch=locked)
         if not report.ok:
             locked.status = ImportStatus.INVALID

@@ -124,6 +124,17 @@ class Meeting(ConstraintMessages, models.Model):
         return f"plaatsingstafel {self.week_label}"
 
 
+class GenerationStatus(models.TextChoices):
+    QUEUED = "queued", _("in de wachtrij")
+    RUNNING = "running", _("bezig")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+# One run per meeting at a time is queued or running (a constraint below).
+ACTIVE_GENERATION_STATUSES = (GenerationStatus.QUEUED, GenerationStatus.RUNNING)
+
+
 class GenerationRunManager(models.Manager["GenerationRun"]):
     """Runs without their stored instance and solution (megabytes of JSON at regional scale).
 
@@ -144,6 +155,8 @@ RUN_STORED_FIELDS = ("instance", "solution", "archive")
 class GenerationRun(ConstraintMessages, models.Model):
     """One run of the engine for a meeting: its instance and solution, kept for audit.
 
+    A background run ("Berekenen", beat) is queued first and done when its write phase
+    commits; a run made in-process is stored done at once.
     Superseded runs and runs of closed meetings are archived on a schedule
     (`run_archive_stored`): instance and solution move, zlib-compressed, into `archive`. The
     minutes and the screens need only `no_match` and `stats`, which stay as they are.
@@ -154,6 +167,13 @@ class GenerationRun(ConstraintMessages, models.Model):
     }
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(
+        _("status"), max_length=8, choices=GenerationStatus.choices, default=GenerationStatus.DONE
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
     # The automatic run per meeting has a key, so a retried or duplicated task runs once.
     key = models.CharField(max_length=100, blank=True)
     triggered_by = models.ForeignKey(
@@ -179,10 +199,19 @@ class GenerationRun(ConstraintMessages, models.Model):
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="run_once_per_key"),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_run_per_meeting",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"run {self.pk} ({self.meeting})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_GENERATION_STATUSES
 
     def stored(self) -> dict[str, Any]:
         """The run's instance and solution, from the archive once it is archived."""

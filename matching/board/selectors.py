@@ -95,16 +95,45 @@ def name_allowed(user: User, proposal: Proposal, *, consented: bool) -> bool:
     )
 
 
-def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
-    """Proposal id -> client name, only where the user may see it (at most two queries)."""
-    allowed = _names_allowed(user, proposals)
+def consented_for(*, user: User, proposals: list[Proposal]) -> set[int]:
+    """Client ids, among the proposals of clients of other care providers than the user's,
+    whose consent is in force today (one query, none when there are no such proposals)."""
+    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+    return _consented_client_ids(
+        sorted({p.client_id for p in proposals if p.care_provider_id not in own})
+    )
+
+
+def hide_profiles_without_consent(
+    *, user: User, proposals: list[Proposal], consented: set[int]
+) -> None:
+    """Another party never reads the stored profile of a client whose consent is not in force
+    (withdrawn, or expired and not yet swept): in memory, the proposal shows the pseudonym
+    only, as the withdrawal leaves it in the database (`signals.drop_profiles_of_client`)."""
+    from .signals import consent_ended_profile
+
+    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+    for p in proposals:
+        if p.care_provider_id not in own and p.client_id not in consented:
+            p.profile = consent_ended_profile(p.profile.get("reference", ""))
+            p.breakdown, p.alternatives, p.explanation = [], [], ""
+
+
+def visible_names(
+    *, user: User, proposals: list[Proposal], consented: set[int] | None = None
+) -> dict[int, str]:
+    """Proposal id -> client name, only where the user may see it (at most two queries;
+    one when `consented` comes from `consented_for`)."""
+    allowed = _names_allowed(user, proposals, consented=consented)
     if not allowed:
         return {}
     names = case_selectors.client_names([p.client_id for p in allowed])
     return {p.pk: names.get(p.client_id, "") for p in allowed}
 
 
-def _names_allowed(user: User, proposals: list[Proposal]) -> list[Proposal]:
+def _names_allowed(
+    user: User, proposals: list[Proposal], *, consented: set[int] | None = None
+) -> list[Proposal]:
     """The proposals whose client name the user may see (at most one query: consent)."""
     coordinator_orgs = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
     consultant_orgs = access.organisation_ids_of(user, Role.HOUSING_CONSULTANT)
@@ -116,9 +145,10 @@ def _names_allowed(user: User, proposals: list[Proposal]) -> list[Proposal]:
     ]
     if not maybe:
         return []
-    consented = _consented_client_ids(
-        [p.client_id for p in maybe if p.care_provider_id not in coordinator_orgs]
-    )
+    if consented is None:
+        consented = _consented_client_ids(
+            [p.client_id for p in maybe if p.care_provider_id not in coordinator_orgs]
+        )
     return [p for p in maybe if name_allowed(user, p, consented=p.client_id in consented)]
 
 
@@ -231,14 +261,38 @@ RUN_STORED_COLUMNS = ("instance", "solution")
 
 
 def latest_run(meeting: Meeting) -> Any:
-    """The meeting's latest run, without its stored instance and solution."""
-    return meeting.runs.defer(*RUN_STORED_COLUMNS).order_by("-started_at", "-id").first()
+    """The last run that wrote proposals, without its stored instance and solution."""
+    return (
+        meeting.runs.filter(status="done")
+        .defer(*RUN_STORED_COLUMNS)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+def current_generation(meeting: Meeting) -> Any:
+    """The run queued or running now, else the last one if it failed (its message)."""
+    return screen_runs(meeting)[1]
+
+
+def screen_runs(meeting: Meeting) -> tuple[Any, Any]:
+    """(last run that wrote proposals, run queued/running/failed after it): one query when
+    the last run is done, the usual case."""
+    last = meeting.runs.defer(*RUN_STORED_COLUMNS).order_by("-id").first()
+    if last is None or last.status == "done":
+        return last, None
+    return latest_run(meeting), last
 
 
 def no_match_version(*, meeting: Meeting) -> str:
     """A fingerprint of `no_match_for`'s answer: the latest run and what is taken since (two
     small queries; the screen keeps the rendered list under it)."""
-    run_id = meeting.runs.order_by("-started_at", "-id").values_list("pk", flat=True).first()
+    run_id = (
+        meeting.runs.filter(status="done")
+        .order_by("-started_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
     taken = sorted(
         Proposal.objects.filter(
             meeting__board_id=meeting.board_id, status__in=ACTIVE_STATUSES
@@ -249,7 +303,7 @@ def no_match_version(*, meeting: Meeting) -> str:
 
 def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, Any]]]:
     """The latest run's "why no match", minus clients or dwellings that since got a proposal."""
-    run = meeting.runs.order_by("-started_at", "-id").only("no_match").first()
+    run = meeting.runs.filter(status="done").order_by("-started_at", "-id").only("no_match").first()
     if run is None:
         return {"clients": [], "dwellings": []}
     taken = Proposal.objects.filter(

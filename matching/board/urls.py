@@ -15,6 +15,11 @@ urlpatterns = [
         name="meeting-generate",
     ),
     path(
+        "tafel/overleg/<int:pk>/berekening/",
+        views.MeetingGenerationStatusView.as_view(),
+        name="meeting-generation",
+    ),
+    path(
         "tafel/overleg/<int:pk>/afronden/", views.MeetingCloseView.as_view(), name="meeting-close"
     ),
     path(

@@ -85,7 +85,9 @@ def agenda_context(
     version = version or _agenda_version(request, meeting)
     user = cast(User, request.user)  # called by protected views only
     proposals = list(selectors.agenda(user=user, meeting=meeting))
-    names = selectors.visible_names(user=user, proposals=proposals)
+    consented = selectors.consented_for(user=user, proposals=proposals)
+    selectors.hide_profiles_without_consent(user=user, proposals=proposals, consented=consented)
+    names = selectors.visible_names(user=user, proposals=proposals, consented=consented)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     roles = access.roles_of(user)
@@ -117,7 +119,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         user = self.actor
         is_open = rules.meeting_open(meeting) is None
         version = _agenda_version(self.request, meeting)
-        return {
+        context = {
             "meeting": meeting,
             "per": _grouping(self.request),
             "is_chair": Role.BOARD_CHAIR in access.roles_of(user),
@@ -130,11 +132,12 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             ),
             "can_generate": is_open and access.decide(user, "generate", meeting).allowed,
             "can_override": is_open and access.decide(user, "override", meeting).allowed,
-            "run": selectors.latest_run(meeting),
             "extra_sections": agenda.sections(self.request, meeting),
             # Presentation mode for the shared screen: large type, no navigation (same data).
             "presentation": self.request.GET.get("weergave") == "presentatie",
         }
+        context["run"], context["generation"] = selectors.screen_runs(meeting)
+        return context
 
 
 AGENDA_HTML_TTL = 10 * 60
@@ -219,22 +222,41 @@ class MeetingLiveView(MeetingMixin, View):
 
 
 class MeetingGenerateView(MeetingMixin, View):
+    """ "Berekenen": queue one background run (a second click while it runs joins it)."""
+
     access_action = "generate"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            run = services.proposals_generate(
+            run, created = services.generation_request(
                 meeting=self.object, actor=self.actor, request=request
             )
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("Voorstellen berekend: %(n)s koppelingen in %(ms)s ms.")
-                % {"n": run.stats.get("assigned", 0), "ms": run.duration_ms},
-            )
+            run.refresh_from_db()  # without a broker it already ran (in-process)
+            if run.status == "done":
+                messages.success(
+                    request,
+                    _("Voorstellen berekend: %(n)s koppelingen in %(ms)s ms.")
+                    % {"n": run.stats.get("assigned", 0), "ms": run.duration_ms},
+                )
+            elif not created:
+                messages.info(request, _("Er loopt al een berekening voor dit overleg."))
         return redirect("matching:meeting-detail", pk=self.object.pk)
+
+
+class MeetingGenerationStatusView(MeetingMixin, TemplateView):
+    """The generation run's progress (htmx polls it while a run is queued or running)."""
+
+    template_name = "board/_generation_status.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        run = selectors.current_generation(self.object)
+        response = self.render_to_response({"meeting": self.object, "generation": run})
+        if request.headers.get("HX-Request") and (run is None or not run.is_active):
+            response["HX-Refresh"] = "true"  # the run ended: show its proposals
+        return response
 
 
 class MeetingCloseView(MeetingMixin, View):
@@ -348,10 +370,14 @@ class ProposalDetailView(ProposalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
         user = self.actor
+        consented = selectors.consented_for(user=user, proposals=[p])
+        selectors.hide_profiles_without_consent(user=user, proposals=[p], consented=consented)
         return {
             "p": p,
             "meeting": p.meeting,
-            "name": selectors.visible_names(user=user, proposals=[p]).get(p.pk, ""),
+            "name": selectors.visible_names(user=user, proposals=[p], consented=consented).get(
+                p.pk, ""
+            ),
             "events": selectors.timeline(p),
             "can_decide": access.decide(user, "decide", p).allowed
             and rules.answer(p, side="consultant") is None,

@@ -110,7 +110,7 @@ def test_the_board_screen_at_200_proposals_makes_a_pinned_number_of_queries(
     browser = login(world.chair)
     url = reverse("matching:meeting-detail", args=[world.meeting.pk])
     # +1 on each view: the after-care section (escalated signals, `matching.board.agenda`).
-    with django_assert_num_queries(20):  # first view: agenda and "no match" rendered
+    with django_assert_num_queries(21):  # first view: agenda, "no match", consent read
         assert browser.get(url).content.decode().count("data-row-link") == 200
     with django_assert_num_queries(17):  # same version again: both come from the cache
         assert browser.get(url).content.decode().count("data-row-link") == 200

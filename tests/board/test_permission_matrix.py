@@ -44,6 +44,7 @@ MATRIX = {
     "matching:board-detail": ("get", lambda c: reverse("matching:board-detail", args=[c["board"].pk]), VIEW),
     "matching:meeting-detail": ("get", lambda c: reverse("matching:meeting-detail", args=[c["meeting"].pk]), VIEW),
     "matching:meeting-live": ("get", lambda c: reverse("matching:meeting-live", args=[c["meeting"].pk]), VIEW),
+    "matching:meeting-generation": ("get", lambda c: reverse("matching:meeting-generation", args=[c["meeting"].pk]), VIEW),
     "matching:meeting-generate": (
         "post", lambda c: reverse("matching:meeting-generate", args=[c["meeting"].pk]), expect(302, allowed=CHAIR),
     ),
@@ -76,7 +77,7 @@ MATRIX = {
     "matching-meeting-list": ("get", lambda c: "/api/v1/meetings/", {**expect(200, allowed=MEMBERS), "org_admin": 403, "outsider": 200}),
     "matching-meeting-detail": ("get", lambda c: f"/api/v1/meetings/{c['meeting'].pk}/", VIEW),
     "matching-meeting-generate": (
-        "post", lambda c: f"/api/v1/meetings/{c['meeting'].pk}/generate/", expect(200, allowed=CHAIR),
+        "post", lambda c: f"/api/v1/meetings/{c['meeting'].pk}/generate/", expect(202, allowed=CHAIR),
     ),
     "matching-proposal-list": ("get", lambda c: "/api/v1/proposals/", {**expect(200, allowed=MEMBERS), "org_admin": 403, "outsider": 200}),
     "matching-proposal-detail": ("get", lambda c: f"/api/v1/proposals/{c['p'].pk}/", VIEW),

@@ -22,6 +22,12 @@ BAD = {
     "monthly_income": (-100, "niet negatief"),
     "earliest_move_date": (YESTERDAY, "in het verleden"),
     "excluded_neighbourhood_codes": (["BU12345678"], "Onbekende buurtcode"),
+    # Extremes that overflowed their columns (a 500) before the bounds.
+    "children": (40_000, "Hoogstens 15"),
+    "max_floor": (2**31, "tot en met 50"),
+    "date_of_birth": ("0001-01-01", "na 1900"),
+    "note_for_corporation": ("a\x00b", "toegestaan"),
+    "pets_description": ("kat\x07", "niet-toegestaan teken"),
 }
 
 

@@ -3,7 +3,7 @@ propagate to the project's exception handler (accounts.api.exceptions)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access.drf import ProtectedViewSetMixin, actor
+from accounts.models import User
 
 from .. import selectors, services
 from ..models import Board, Meeting, Proposal
@@ -40,8 +41,15 @@ class MeetingViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
-        run = services.proposals_generate(meeting=meeting, actor=actor(request), request=request)
-        return Response({"run": run.pk, "duration_ms": run.duration_ms, **run.stats})
+        run, _created = services.generation_request(
+            meeting=meeting, actor=actor(request), request=request
+        )
+        run.refresh_from_db()  # without a broker it already ran (in-process)
+        body = {"run": run.pk, "status": run.status, "duration_ms": run.duration_ms, **run.stats}
+        if run.error:
+            body["error"] = run.error
+        # 202: queued or running in the background; poll the meeting for its proposals.
+        return Response(body, status=202 if run.is_active else 200)
 
 
 class ProposalViewSet(
@@ -60,6 +68,15 @@ class ProposalViewSet(
         if self.action == "retrieve":
             return serializers.ProposalDetailSerializer
         return serializers.ProposalSerializer
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # Another party never reads the stored profile of a client without consent in force.
+        if args and isinstance(args[0], (list, Proposal)):
+            items = args[0] if isinstance(args[0], list) else [args[0]]
+            user = cast(User, self.request.user)  # the layer let only users through
+            consented = selectors.consented_for(user=user, proposals=items)
+            selectors.hide_profiles_without_consent(user=user, proposals=items, consented=consented)
+        return super().get_serializer(*args, **kwargs)
 
     def get_base_queryset(self) -> Any:
         qs = selectors.proposal_detail_queryset().order_by("meeting", "pk")

@@ -21,7 +21,13 @@ from .decisions import (
     proposal_release_after_placement,
     proposal_respond,
 )
-from .generation import proposals_generate
+from .generation import (
+    generation_execute,
+    generation_queue_failed,
+    generation_request,
+    generation_sweep,
+    proposals_generate,
+)
 from .meetings import (
     board_create,
     meeting_close,
@@ -51,6 +57,10 @@ __all__ = [
     "board_create",
     "deadlines_check",
     "digest_send",
+    "generation_execute",
+    "generation_queue_failed",
+    "generation_request",
+    "generation_sweep",
     "meeting_close",
     "meeting_create_next",
     "meeting_for_week",

@@ -48,6 +48,10 @@ def placement_create(
     today = timezone.localdate()
     try:
         with transaction.atomic():
+            # Lock order (docs/concurrency.md): client, dwelling, then the proposal; the
+            # generation's write phase takes them in the same order.
+            case_services.client_lock(proposal.client_id)
+            housing_services.dwelling_lock(proposal.dwelling_id)
             p = (
                 Proposal.objects.select_for_update(of=("self",))
                 .select_related("meeting__board", "dwelling", "client")

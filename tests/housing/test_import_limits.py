@@ -1,0 +1,103 @@
+"""Hostile import files are refused before any parser reads them, with a Dutch message."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from accounts.errors import DomainError
+from housing import import_limits, services
+from housing.models import ImportBatch
+
+from .test_views import HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def _xlsx(rows) -> bytes:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(world, filename: str, content: bytes, kind="indicators"):
+    return services.import_upload(
+        actor=world.analyst,
+        organisation=world.municipality_org,
+        kind=kind,
+        filename=filename,
+        content=content,
+    )
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "fragment"),
+    [
+        ("binair.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binaire gegevens"),
+        ("lang.csv", (HEADER + "BU00010101;" + "9" * 131_073 + "\n").encode(), "langer dan"),
+        ("veel.csv", (HEADER + "x;1\n" * 50_010).encode(), "meer dan 50.000 regels"),
+        ("geen.xlsx", b"PK\x03\x04 not really a zip", "Geen leesbaar XLSX"),
+        ("groot.csv", b"a" * (import_limits.MAX_BYTES + 1), "groter dan 20 MB"),
+    ],
+)
+def test_a_file_breaking_a_limit_is_refused_and_nothing_is_stored(
+    world, filename, content, fragment
+):
+    before = ImportBatch.objects.count()
+    with pytest.raises(DomainError) as caught:
+        _upload(world, filename, content)
+    assert fragment in caught.value.message and caught.value.field == "file"
+    assert ImportBatch.objects.count() == before
+
+
+def test_an_xlsx_holding_a_huge_packed_cell_is_refused_before_parsing(world):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+        z.writestr("xl/sharedStrings.xml", "<sst><si><t>" + "x" * 5_000_000 + "</t></si></sst>")
+    assert len(buffer.getvalue()) < 50_000  # small packed, 5 MB unpacked
+    with pytest.raises(DomainError) as caught:
+        _upload(world, "cel.xlsx", buffer.getvalue())
+    assert "ongewoon sterk ingepakt" in caught.value.message
+
+
+def test_an_xlsx_cell_longer_than_the_limit_is_refused(world):
+    content = _xlsx([["buurtcode", "jaar"], ["BU00010101", "x" * 20_000]])
+    with pytest.raises(DomainError) as caught:
+        _upload(world, "cel.xlsx", content)
+    assert "langer dan 10.000 tekens" in caught.value.message
+
+
+def test_an_xlsx_with_too_many_rows_is_refused_by_its_dimension(world):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<?xml version="1.0"?><worksheet><dimension ref="A1:H200000"/></worksheet>',
+        )
+    with pytest.raises(import_limits.LimitExceeded, match=r"meer dan 50\.000 regels"):
+        import_limits.check("rijen.xlsx", buffer.getvalue())
+
+
+def test_a_normal_xlsx_and_csv_pass(world):
+    import_limits.check("ok.xlsx", _xlsx([["buurtcode", "jaar"], ["BU00010101", 2024]]))
+    import_limits.check("ok.csv", (HEADER + "BU00010101;2023;900;41;4;20;7;5\n").encode())
+
+
+def test_applying_marks_applied_only_what_was_written(world, monkeypatch):
+    batch, report = _upload(world, "i.csv", (HEADER + "BU00010101;2023;900;41;4;20;7;5\n").encode())
+    assert report.ok
+    calls = []
+    real = services.importing.validate
+    monkeypatch.setattr(
+        services.importing, "validate", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    services.import_apply(actor=world.analyst, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == "applied" and len(calls) == 1  # checked once, written from that check
