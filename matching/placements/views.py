@@ -295,7 +295,7 @@ def agreement_context(
             continue
         form = bound if bound_action == t.action else action_form(t.action, evaluations=evaluations)
         steps.append({"transition": t, "form": form, "open": bound_action == t.action})
-    signatures = selectors.signatures_of(agreement)
+    signatures = selectors.signatures_for(user=user, agreement=agreement)
     signed = {s.party for s in signatures}
     next_party = (
         machine.next_signer(agreement.kind, signed) if agreement.state == "signing" else None
