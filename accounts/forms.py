@@ -54,3 +54,11 @@ class InviteMemberForm(forms.Form):
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(r.value, r.label) for r in Role if r.value in allowed]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Waarvoor gebruikt u deze sleutel?"),
+        max_length=100,
+        help_text=_("Bijvoorbeeld de naam van het systeem dat u koppelt."),
+    )

@@ -265,3 +265,48 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.title}"
+
+
+class ApiToken(models.Model):
+    """An API key (API-sleutel) of one person: expires, can be revoked, remembers its last use.
+
+    Only a SHA-256 digest of the key is stored; the key itself is shown once. A personal token
+    follows the sessions' idle rule (unused for SESSION_IDLE_MINUTES: dead); an integration
+    token (`is_integration`, named, created by a platform administrator with
+    `manage.py api_token_create --integration`) does not, but still expires.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    is_integration = models.BooleanField(_("koppeling"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("verloopt op"))
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_integration=False) | ~Q(name=""), name="api_token_integration_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from . import access
 from .access import Rule, has_grant, has_role, has_role_in
-from .models import AccessLogEntry, Membership, Notification, Organisation, Role
+from .models import AccessLogEntry, ApiToken, Membership, Notification, Organisation, Role
 
 ANY_ROLE = has_role(*Role.values)
 
@@ -83,3 +83,23 @@ class NotificationPolicy(access.Policy):
 
     def scope(self, user: Any, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
         return queryset.filter(user_id=user.pk)
+
+
+@access.register
+class ApiTokenPolicy(access.Policy):
+    """A person's API tokens are theirs alone (a platform admin revokes with the command)."""
+
+    model = ApiToken
+    rules = {
+        "revoke": Rule(
+            "own",
+            access.Predicate(lambda user, t: getattr(t, "user_id", None) == user.pk, "self"),
+            logs_as="change",
+        ),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[ApiToken]) -> QuerySet[ApiToken]:
+        return queryset.filter(user_id=user.pk)
+
+    def log_id(self, obj: ApiToken) -> str:
+        return f"api-token:{obj.prefix}"

@@ -25,6 +25,11 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("accounts/api-token/", views.ApiTokenView.as_view(), name="api-token"),
+    path(
+        "accounts/api-token/<int:pk>/intrekken/",
+        views.ApiTokenRevokeView.as_view(),
+        name="api-token-revoke",
+    ),
     path("leden/", views.MemberHomeView.as_view(), name="member-list"),
     path("organisaties/<int:pk>/leden/", views.MemberListView.as_view(), name="members"),
     path(

@@ -22,13 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
-
-from . import access, selectors, services
+from . import access, selectors, services, tokens
 from .access.views import ProtectedView, PublicView, public
-from .forms import EmailAuthenticationForm, InviteMemberForm, TokenForm
+from .forms import ApiTokenForm, EmailAuthenticationForm, InviteMemberForm, TokenForm
 from .middleware import user_is_verified
-from .models import AccessLogEntry, Membership, Notification, Organisation, Role
+from .models import AccessLogEntry, ApiToken, Membership, Notification, Organisation, Role
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -249,16 +247,41 @@ class NotificationListView(ProtectedView, TemplateView):
 
 
 class ApiTokenView(ProtectedView, TemplateView):
-    """Issue (or replace) the user's API token. Shown once; reachable only after the second factor."""
+    """The user's API tokens with their expiry and last use; issue a new one (shown once).
+    Reachable only after the second factor, like every page."""
 
     template_name = "accounts/api_token.html"
     access_model = Organisation
-    access_action = "view"
+    access_action = {"GET": "view", "POST": "view"}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = tokens.api_token_list(user=self.actor)
+        context.setdefault("form", ApiTokenForm())
+        context["days"] = settings.API_TOKEN_DAYS
+        context["idle_minutes"] = settings.SESSION_COOKIE_AGE // 60
+        return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        Token.objects.filter(user=self.actor).delete()
-        token = Token.objects.create(user=self.actor)
-        return self.render_to_response({"new_token": token.key})
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        _token, key = tokens.api_token_create(
+            actor=self.actor, user=self.actor, name=form.cleaned_data["name"]
+        )
+        return self.render_to_response(self.get_context_data(new_token=key))
+
+
+class ApiTokenRevokeView(ProtectedView, View):
+    access_model = ApiToken
+    access_action = "revoke"
+    access_lookup = ("pk", "pk")
+    access_purpose = "API-sleutel intrekken"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tokens.api_token_revoke(actor=self.actor, token=self.object)
+        messages.success(request, _("De API-sleutel is ingetrokken."))
+        return redirect("accounts:api-token")
 
 
 @public

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every dynamic response: Cache-Control no-store, private (personal data; issue 13).
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.DutchFirstLocaleMiddleware",
@@ -208,6 +210,11 @@ SESSION_MAX_AGE = (
     ENV.int("SESSION_MAX_HOURS", 12, "Hours after sign-in when a session ends regardless.") * 3600
 )
 SESSION_SAVE_EVERY_REQUEST = True
+API_TOKEN_DAYS = ENV.int(
+    "API_TOKEN_DAYS",
+    30,
+    "Days an API token is valid. Personal tokens also die after SESSION_IDLE_MINUTES unused.",
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -260,8 +267,9 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a missing or dead token answers 401 with `WWW-Authenticate: Token`.
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     # Default deny: a view that does not name a policy of the permission layer refuses.
     "DEFAULT_PERMISSION_CLASSES": ["accounts.access.drf.LayerPermission"],

@@ -54,3 +54,51 @@ def test_the_coordinator_still_reads_the_name_typed_at_the_signature(world, logi
     body = login(world.coordinator).get(f"/api/v1/agreements/{agreement.pk}/").json()
     names = {s["party"]: s["signed_by_name"] for s in body["signatures"]}
     assert names["client"] == CLIENT_NAME
+
+
+def _refused_rows(user):
+    from accounts.models import AccessLogEntry, AccessResult
+
+    return list(AccessLogEntry.objects.filter(user_id=user.pk, result=AccessResult.REFUSED))
+
+
+def test_a_refused_request_logs_only_the_raw_id_never_what_the_lookup_found(world, login):
+    agreement = world.signed()
+    placement = agreement.placement
+    proposal = placement.proposal
+    reference = placement.client_reference
+    outsider = world.elsewhere_chair
+    browser = login(outsider)
+    urls = {
+        f"/afspraken/{agreement.pk}/": str(agreement.pk),
+        f"/plaatsingen/{placement.pk}/": str(placement.pk),
+        f"/tafel/overleg/{world.meeting.pk}/": str(world.meeting.pk),
+        f"/tafel/voorstel/{proposal.pk}/": str(proposal.pk),
+        f"/api/v1/agreements/{agreement.pk}/": str(agreement.pk),
+    }
+    for url in urls:
+        assert browser.get(url).status_code == 404, url
+    rows = _refused_rows(outsider)
+    assert sorted(r.object_id for r in rows) == sorted(urls.values())
+    for row in rows:
+        for revealed in (reference, world.meeting.week_label):
+            assert revealed not in row.purpose, (row.object_type, row.purpose)
+            assert revealed not in row.object_id
+    # The admin of the requester's organisation reads the same rows: nothing hidden shows.
+    from tests.accounts.factories import member
+    from accounts.models import Role
+
+    admin = member(Role.ORG_ADMIN, outsider.memberships.get().organisation)
+    log_api = login(admin).get("/api/v1/access-log/").content.decode()
+    assert reference not in log_api and world.meeting.week_label not in log_api
+
+
+def test_a_403_on_a_visible_object_logs_the_raw_id_too(world, login):
+    agreement = world.signed()
+    reference = agreement.placement.client_reference
+    # The other provider's coordinator cannot see it; the chair can see but not edit terms.
+    browser = login(world.chair)
+    response = browser.post(f"/afspraken/{agreement.pk}/voorwaarden/", {})
+    assert response.status_code in {403, 404}
+    for row in _refused_rows(world.chair):
+        assert reference not in row.purpose and reference not in row.object_id
