@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import navigation, permissions, signals  # noqa: F401  (registers policies, nav, signals)
+        from .api import schema  # noqa: F401  (OpenAPI: the token scheme)

@@ -23,6 +23,7 @@ MFA_EXEMPT_PREFIXES = (
     "/accounts/login/",
     "/accounts/logout/",
     "/accounts/2fa/",
+    "/accounts/inschrijven/",
     "/accounts/password-reset/",
     "/accounts/reset/",
     "/i18n/",

@@ -310,3 +310,55 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class EnrolmentReason(models.TextChoices):
+    INVITATION = "invitation", _("uitnodiging")
+    RE_ENROLMENT = "re_enrolment", _("opnieuw instellen door beheerder")
+
+
+class Enrolment(models.Model):
+    """A one-time, expiring link to choose a password and set up the second factor
+    (inschrijving), sent with an invitation or when an admin resets someone's second factor.
+
+    The link is the only way to register a device: signing in with a password (even a new
+    one from a reset) never offers a new secret. A device registered through it stays
+    unusable until an organisation admin other than the person confirms it
+    (`confirmed_at`), so a mailbox alone never gets anyone in. Only a digest of the link's
+    secret is stored.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(_("aanleiding"), max_length=16, choices=EnrolmentReason.choices)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("verloopt op"))
+    used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("vervallen op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inschrijving tweede factor")
+        verbose_name_plural = _("inschrijvingen tweede factor")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(used_at__isnull=False),
+                name="enrolment_confirmed_after_use",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.reason} ({self.created_at:%Y-%m-%d})"

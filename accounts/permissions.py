@@ -48,6 +48,13 @@ class MembershipPolicy(access.Policy):
         "list": Rule("org-admin", has_role(Role.ORG_ADMIN)),
         "create": Rule("org-admin", has_role(Role.ORG_ADMIN)),
         "deactivate": Rule("org-admin", has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN)),
+        # The services also refuse the admin's own membership (someone else confirms).
+        "confirm_second_factor": Rule(
+            "org-admin", has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
+        "reset_second_factor": Rule(
+            "org-admin", has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
     }
 
     def scope(self, user: Any, queryset: QuerySet[Membership]) -> QuerySet[Membership]:

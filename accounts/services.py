@@ -5,24 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from . import access
+from . import access, second_factor
 from .access import log
 from .errors import DomainError
 from .models import (
     ROLES_BY_KIND,
     AccessAction,
+    EnrolmentReason,
     LoginSession,
     Membership,
     Notification,
@@ -118,25 +115,19 @@ def member_invite(
             rule="accounts.membership.create:org-admin",
             purpose=_("ledenbeheer"),
         )
-        transaction.on_commit(
-            lambda: _send_invitation(user=user, organisation=organisation, invited_by=actor)
-        )
+        # Someone without a working second factor gets a one-time enrolment link; a person
+        # who already has one just gets the new role (no link: nothing to set up).
+        if second_factor.status(user) != second_factor.ACTIVE:
+            _enrolment, secret = second_factor.enrolment_issue(
+                actor=actor, user=user, reason=EnrolmentReason.INVITATION
+            )
+            context = {"organisation": organisation, "invited_by": actor}
+            transaction.on_commit(
+                lambda: second_factor.send_enrolment_link(
+                    user=user, secret=secret, context=context
+                )
+            )
     return membership
-
-
-def _send_invitation(*, user: User, organisation: Organisation, invited_by: User) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = settings.SITE_URL + reverse(
-        "accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token}
-    )
-    context = {"user": user, "organisation": organisation, "invited_by": invited_by, "link": link}
-    send_mail(
-        subject=_("Uitnodiging voor Woonbrug"),
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
 
 
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", views.MFAView.as_view(), name="mfa"),
+    path("accounts/inschrijven/<str:secret>/", views.EnrolView.as_view(), name="enrol"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",
@@ -39,6 +40,16 @@ urlpatterns = [
     ),
     path(
         "leden/<int:pk>/beeindigen/", views.MemberDeactivateView.as_view(), name="member-deactivate"
+    ),
+    path(
+        "leden/<int:pk>/tweede-factor/bevestigen/",
+        views.MemberSecondFactorView.as_view(),
+        name="member-second-factor-confirm",
+    ),
+    path(
+        "leden/<int:pk>/tweede-factor/opnieuw/",
+        views.MemberSecondFactorResetView.as_view(),
+        name="member-second-factor-reset",
     ),
     path("toegangslog/", views.AccessLogView.as_view(), name="access-log"),
     path("meldingen/", views.NotificationListView.as_view(), name="notifications"),

@@ -21,10 +21,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from . import access, selectors, services, tokens
+
+from . import access, second_factor, selectors, services, tokens
 from .access.views import ProtectedView, PublicView, public
-from .forms import ApiTokenForm, EmailAuthenticationForm, InviteMemberForm, TokenForm
+from .errors import DomainError
+from .forms import ApiTokenForm, EmailAuthenticationForm, EnrolForm, InviteMemberForm, TokenForm
 from .middleware import user_is_verified
 from .models import AccessLogEntry, ApiToken, Membership, Notification, Organisation, Role
 
@@ -55,7 +56,9 @@ class LogoutView(PublicView, auth_views.LogoutView):
 
 @method_decorator(never_cache, name="dispatch")
 class MFAView(PublicView, View):
-    """Second factor: verify a code, or first set up the authenticator app (QR code)."""
+    """Second factor at sign-in: a code from the confirmed authenticator app, or a recovery
+    code. Never sets up a device: that happens only through an enrolment link, so a password
+    (even a new one from a reset) gives a mailbox-holder nothing."""
 
     template_name = "accounts/mfa.html"
 
@@ -64,41 +67,73 @@ class MFAView(PublicView, View):
             return redirect(settings.LOGIN_URL)
         if user_is_verified(request.user):
             return redirect(_safe_next(request))
-        confirmed = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
-        self.needs_setup = confirmed is None
-        if self.needs_setup:
-            self.device, _created = TOTPDevice.objects.get_or_create(
-                user=request.user, confirmed=False, defaults={"name": "Authenticator-app"}
-            )
-        else:
-            self.device = confirmed
+        self.devices = second_factor.usable_devices(request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def render(self, form: TokenForm) -> HttpResponse:
+    def render(self, form: TokenForm | None, status: int = 200) -> HttpResponse:
         context: dict[str, Any] = {
             "form": form,
-            "setup": self.needs_setup,
+            "enrolled": bool(self.devices),
+            "status": second_factor.status(self.request.user),
             "next": _safe_next(self.request),
         }
-        if self.needs_setup:
-            qr = segno.make(self.device.config_url, micro=False)
-            context["qr_svg"] = qr.svg_data_uri(scale=5, border=2)
-            context["secret_b32"] = base64.b32encode(self.device.bin_key).decode().rstrip("=")
-        return render(self.request, self.template_name, context)
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(TokenForm(device=self.device))
+        return self.render(TokenForm(devices=self.devices) if self.devices else None)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = TokenForm(request.POST, device=self.device)
+        if not self.devices:
+            return self.render(None, status=403)
+        form = TokenForm(request.POST, devices=self.devices)
         if not form.is_valid():
             return self.render(form)
-        if self.needs_setup:
-            self.device.confirmed = True
-            self.device.save(update_fields=["confirmed"])
-            messages.success(request, _("Tweestapsverificatie is ingesteld."))
-        otp_login(request, self.device)
+        otp_login(request, form.device)
         return redirect(_safe_next(request))
+
+
+@method_decorator(never_cache, name="dispatch")
+class EnrolView(PublicView, View):
+    """The enrolment link: choose a password and set up the authenticator app, once.
+
+    Signs nobody in; the device works after an organisation admin has confirmed it."""
+
+    template_name = "accounts/enrol.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.enrolment = second_factor.enrolment_for(kwargs["secret"])
+        if self.enrolment is None:
+            return render(request, "accounts/enrol_invalid.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form: EnrolForm, status: int = 200) -> HttpResponse:
+        device = second_factor.pending_device(self.enrolment)
+        qr = segno.make(device.config_url, micro=False)
+        context = {
+            "form": form,
+            "enrolment": self.enrolment,
+            "qr_svg": qr.svg_data_uri(scale=5, border=2),
+            "secret_b32": base64.b32encode(device.bin_key).decode().rstrip("="),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, secret: str) -> HttpResponse:
+        return self.render(EnrolForm(self.enrolment.user))
+
+    def post(self, request: HttpRequest, secret: str) -> HttpResponse:
+        form = EnrolForm(self.enrolment.user, request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            codes = second_factor.enrolment_complete(
+                enrolment=self.enrolment,
+                password=form.cleaned_data["new_password1"],
+                code=form.cleaned_data["token"],
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+            return self.render(form, status=409 if error.conflict else 400)
+        return render(request, "accounts/enrol_done.html", {"codes": codes})
 
 
 class PasswordResetView(PublicView, auth_views.PasswordResetView):
@@ -162,7 +197,11 @@ class MemberListView(OwnOrganisationMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["organisation"] = self.object
-        context["members"] = selectors.member_list(user=self.actor, organisation=self.object)
+        members = list(selectors.member_list(user=self.actor, organisation=self.object))
+        factors = second_factor.statuses([m.user for m in members])
+        for m in members:
+            m.second_factor = factors[m.user_id]  # type: ignore[attr-defined]
+        context["members"] = members
         context["form"] = kwargs.get("form") or InviteMemberForm(organisation=self.object)
         return context
 
@@ -207,6 +246,35 @@ class MemberDeactivateView(ProtectedView, View):
                 _("Het lidmaatschap van %(name)s is beëindigd.") % {"name": self.object.user},
             )
         return redirect("accounts:members", pk=self.object.organisation_id)
+
+
+class MemberSecondFactorView(ProtectedView, View):
+    """Confirm the device someone registered, or reset their second factor (POST only)."""
+
+    access_model = Membership
+    access_lookup = ("pk", "pk")
+    access_purpose = "ledenbeheer"
+    access_action = {"POST": "confirm_second_factor"}
+    operation = "confirm"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            if self.operation == "confirm":
+                second_factor.second_factor_confirm(actor=self.actor, membership=self.object)
+                done = _("De tweede factor van %(name)s is bevestigd.")
+            else:
+                second_factor.second_factor_reset(actor=self.actor, membership=self.object)
+                done = _("%(name)s krijgt een nieuwe link om de tweede factor in te stellen.")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done % {"name": self.object.user})
+        return redirect("accounts:members", pk=self.object.organisation_id)
+
+
+class MemberSecondFactorResetView(MemberSecondFactorView):
+    access_action = {"POST": "reset_second_factor"}
+    operation = "reset"
 
 
 class AccessLogView(ProtectedView, TemplateView):

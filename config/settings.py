@@ -183,6 +183,11 @@ REQUIRE_MFA = ENV.bool(
     "Require TOTP two-factor sign-in for every user (NEN 7510). Only the demo turns it off.",
 )
 OTP_TOTP_ISSUER = "Woonbrug"
+ENROLMENT_HOURS = ENV.int(
+    "ENROLMENT_HOURS",
+    72,
+    "Hours an enrolment link (invitation, second-factor reset) stays valid; it works once.",
+)
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one
 # e-mail address from one IP address, that pair is cooled off for AXES_COOLOFF minutes.

@@ -20,6 +20,7 @@ PUBLIC = {
     "accounts:password-reset-done",
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
+    "accounts:enrol",  # the one-time link is the credential
     "healthz",
 }
 
@@ -56,6 +57,21 @@ MATRIX = {
     "accounts:member-deactivate": (
         "post",
         lambda c: reverse("accounts:member-deactivate", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:api-token-revoke": (
+        "post",
+        lambda c: reverse("accounts:api-token-revoke", args=[c["token"].pk]),
+        dict.fromkeys(ROLES, 302),
+    ),
+    "accounts:member-second-factor-confirm": (
+        "post",
+        lambda c: reverse("accounts:member-second-factor-confirm", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:member-second-factor-reset": (
+        "post",
+        lambda c: reverse("accounts:member-second-factor-reset", args=[c["colleague"].pk]),
         {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
     ),
     "accounts:notifications": ("get", lambda c: reverse("accounts:notifications"), EVERYONE),
@@ -121,8 +137,11 @@ def test_role_url_method(name, role, login, region):
     entry = log.record(
         actor=colleague.user, action=AccessAction.VIEW, target="test.object", object_id="1"
     )
+    from accounts import tokens
+
+    token, _key = tokens.api_token_create(actor=user, user=user, name="matrix")
     method, url, expected = MATRIX[name]
     response = getattr(login(user), method)(
-        url({"org": org, "colleague": colleague, "entry": entry})
+        url({"org": org, "colleague": colleague, "entry": entry, "token": token})
     )
     assert response.status_code == expected[role]

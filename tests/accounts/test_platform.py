@@ -137,7 +137,7 @@ def test_an_org_admin_invites_a_colleague_who_receives_a_link(
     invited = User.objects.get(email="ans@example.nl")
     assert not invited.has_usable_password()
     assert invited.memberships.get().role == Role.CARE_COORDINATOR
-    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+    assert len(mail.outbox) == 1 and "/accounts/inschrijven/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
