@@ -46,7 +46,7 @@ class TokenForm(forms.Form):
         )
 
 
-class EnrolForm(SetPasswordForm):  # type: ignore[type-arg]
+class EnrolForm(SetPasswordForm):
     """Choose a password and confirm the authenticator app with its first code."""
 
     token = forms.CharField(

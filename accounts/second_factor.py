@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -56,7 +57,7 @@ def _open(now: object = None) -> dict[str, object]:
 
 
 def status(user: User) -> str:
-    """"active" (a confirmed device), "awaiting" (enrolled, awaiting an admin), "invited"
+    """ "active" (a confirmed device), "awaiting" (enrolled, awaiting an admin), "invited"
     (an open link) or "none"."""
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return ACTIVE
@@ -109,9 +110,9 @@ def enrolment_issue(*, actor: User | None, user: User, reason: str) -> tuple[Enr
     """
     now = timezone.now()
     secret = secrets.token_urlsafe(32)
-    Enrolment.objects.filter(user=user, cancelled_at__isnull=True, confirmed_at__isnull=True).update(
-        cancelled_at=now
-    )
+    Enrolment.objects.filter(
+        user=user, cancelled_at__isnull=True, confirmed_at__isnull=True
+    ).update(cancelled_at=now)
     enrolment = Enrolment.objects.create(
         user=user,
         digest=_digest(secret),
@@ -127,7 +128,7 @@ def enrolment_link(secret: str) -> str:
     return settings.SITE_URL + reverse("accounts:enrol", kwargs={"secret": secret})
 
 
-def send_enrolment_link(*, user: User, secret: str, context: dict[str, object]) -> None:
+def send_enrolment_link(*, user: User, secret: str, context: Mapping[str, object]) -> None:
     """E-mail the link (after commit). A failing mail server is logged by Django, never a 500:
     the admin sees the person as "uitgenodigd" and can send a new link."""
     send_mail(
@@ -173,9 +174,7 @@ def enrolment_complete(*, enrolment: Enrolment, password: str, code: str) -> lis
     the field when the password is too weak, the code is wrong or the link was used meanwhile.
     """
     with transaction.atomic():
-        locked = (
-            Enrolment.objects.select_for_update().filter(pk=enrolment.pk, **_open()).first()
-        )
+        locked = Enrolment.objects.select_for_update().filter(pk=enrolment.pk, **_open()).first()
         if locked is None:
             raise DomainError(
                 _("Deze link is al gebruikt of verlopen. Vraag uw beheerder om een nieuwe."),
@@ -186,7 +185,9 @@ def enrolment_complete(*, enrolment: Enrolment, password: str, code: str) -> lis
         try:
             validate_password(password, user)
         except ValidationError as error:
-            raise DomainError(" ".join(error.messages), field="new_password1", code="weak") from None
+            raise DomainError(
+                " ".join(error.messages), field="new_password1", code="weak"
+            ) from None
         device = pending_device(locked)
         if not device.verify_token(code.replace(" ", "")):
             raise DomainError(
@@ -229,16 +230,14 @@ def enrolment_complete(*, enrolment: Enrolment, password: str, code: str) -> lis
 
 def _admins_of(user: User, *, exclude: User | None = None) -> list[User]:
     org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
-    admins = (
-        User.objects.filter(
-            memberships__organisation_id__in=org_ids,
-            memberships__role=Role.ORG_ADMIN,
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .exclude(pk=exclude.pk if exclude else None)
-        .distinct()
-    )
+    admins = User.objects.filter(
+        memberships__organisation_id__in=org_ids,
+        memberships__role=Role.ORG_ADMIN,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+    if exclude is not None:
+        admins = admins.exclude(pk=exclude.pk)
     return list(admins)
 
 
@@ -257,7 +256,9 @@ def _require_other_admin(actor: User, action: str, membership: Membership) -> st
 def second_factor_confirm(*, actor: User, membership: Membership) -> Enrolment:
     """An org admin (not the person) confirms the device registered through the link."""
     rule = _require_other_admin(actor, "confirm_second_factor", membership)
-    return _confirm(actor=actor, user=membership.user, rule=rule, organisation_id=membership.organisation_id)
+    return _confirm(
+        actor=actor, user=membership.user, rule=rule, organisation_id=membership.organisation_id
+    )
 
 
 def second_factor_confirm_by_operator(*, actor: User, user: User) -> Enrolment:
@@ -267,7 +268,9 @@ def second_factor_confirm_by_operator(*, actor: User, user: User) -> Enrolment:
     return _confirm(actor=actor, user=user, rule="accounts.second_factor.confirm:platform-admin")
 
 
-def _confirm(*, actor: User, user: User, rule: str, organisation_id: int | None = None) -> Enrolment:
+def _confirm(
+    *, actor: User, user: User, rule: str, organisation_id: int | None = None
+) -> Enrolment:
     from .services import notify
 
     with transaction.atomic():

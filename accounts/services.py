@@ -123,9 +123,7 @@ def member_invite(
             )
             context = {"organisation": organisation, "invited_by": actor}
             transaction.on_commit(
-                lambda: second_factor.send_enrolment_link(
-                    user=user, secret=secret, context=context
-                )
+                lambda: second_factor.send_enrolment_link(user=user, secret=secret, context=context)
             )
     return membership
 

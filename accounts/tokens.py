@@ -32,7 +32,7 @@ def _digest(key: str) -> str:
 
 
 def token_state(token: ApiToken, *, now: datetime | None = None) -> str:
-    """"active", "revoked", "expired" or "idle" (a personal token unused past the idle limit)."""
+    """ "active", "revoked", "expired" or "idle" (a personal token unused past the idle limit)."""
     now = now or timezone.now()
     if token.revoked_at is not None:
         return "revoked"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -27,7 +27,16 @@ from .access.views import ProtectedView, PublicView, public
 from .errors import DomainError
 from .forms import ApiTokenForm, EmailAuthenticationForm, EnrolForm, InviteMemberForm, TokenForm
 from .middleware import user_is_verified
-from .models import AccessLogEntry, ApiToken, Membership, Notification, Organisation, Role
+from .models import (
+    AccessLogEntry,
+    ApiToken,
+    Enrolment,
+    Membership,
+    Notification,
+    Organisation,
+    Role,
+    User,
+)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -74,7 +83,7 @@ class MFAView(PublicView, View):
         context: dict[str, Any] = {
             "form": form,
             "enrolled": bool(self.devices),
-            "status": second_factor.status(self.request.user),
+            "status": second_factor.status(cast("User", self.request.user)),
             "next": _safe_next(self.request),
         }
         return render(self.request, self.template_name, context, status=status)
@@ -99,11 +108,13 @@ class EnrolView(PublicView, View):
     Signs nobody in; the device works after an organisation admin has confirmed it."""
 
     template_name = "accounts/enrol.html"
+    enrolment: Enrolment
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.enrolment = second_factor.enrolment_for(kwargs["secret"])
-        if self.enrolment is None:
+        enrolment = second_factor.enrolment_for(kwargs["secret"])
+        if enrolment is None:
             return render(request, "accounts/enrol_invalid.html", status=404)
+        self.enrolment = enrolment
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form: EnrolForm, status: int = 200) -> HttpResponse:

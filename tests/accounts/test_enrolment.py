@@ -93,9 +93,12 @@ def test_an_invitation_enrols_through_its_link_and_an_admin_confirms(
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     client.post(reverse("accounts:mfa"), {"token": _code(device)})
     assert client.get(reverse("home")).status_code == 200
-    assert AccessLogEntry.objects.filter(
-        object_type="accounts.second_factor", object_id=f"user:{user.pk}"
-    ).count() == 2
+    assert (
+        AccessLogEntry.objects.filter(
+            object_type="accounts.second_factor", object_id=f"user:{user.pk}"
+        ).count()
+        == 2
+    )
 
 
 def _admin_browser(admin) -> Client:
@@ -233,7 +236,7 @@ def test_an_organisations_first_admin_is_confirmed_by_a_platform_admin(
 ):
     first_admin = UserFactory()
     services.membership_grant(user=first_admin, organisation=org, role=Role.ORG_ADMIN)
-    enrolment, secret = second_factor.enrolment_issue(
+    _enrolment, secret = second_factor.enrolment_issue(
         actor=None, user=first_admin, reason="invitation"
     )
     _enrol(Client(), f"/accounts/inschrijven/{secret}/", first_admin)

@@ -85,8 +85,8 @@ def test_a_refused_request_logs_only_the_raw_id_never_what_the_lookup_found(worl
             assert revealed not in row.purpose, (row.object_type, row.purpose)
             assert revealed not in row.object_id
     # The admin of the requester's organisation reads the same rows: nothing hidden shows.
-    from tests.accounts.factories import member
     from accounts.models import Role
+    from tests.accounts.factories import member
 
     admin = member(Role.ORG_ADMIN, outsider.memberships.get().organisation)
     log_api = login(admin).get("/api/v1/access-log/").content.decode()
