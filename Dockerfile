@@ -16,7 +16,12 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --noinput \
+# Collected with the production settings (DEBUG off), so the manifest of hashed names exists and
+# every file a stylesheet or script refers to is checked. The secrets here exist only for this
+# build step: the settings refuse to load without them; the running container gets its own.
+RUN DEBUG=false SECRET_KEY=collectstatic-build-only \
+    FIELD_ENCRYPTION_KEYS=Y29sbGVjdHN0YXRpYy1idWlsZC1vbmx5LW5vdC1hLWs= \
+    python manage.py collectstatic --noinput \
  && useradd --system --uid 1000 woonbrug && mkdir -p /app/media && chown woonbrug /app/media
 USER woonbrug
 

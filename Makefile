@@ -7,6 +7,9 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 export UV_PROJECT_ENVIRONMENT := .venv
+# Compile bytecode at install time (as the Docker image does): the first request of every
+# gunicorn worker then does not pay for compiling Django and the app.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test env lint format messages check-migrations
 

@@ -9,6 +9,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -363,10 +364,25 @@ class ApiTokenRevokeView(ProtectedView, View):
         return redirect("accounts:api-token")
 
 
+def _cache_status() -> str:
+    """The cache's own state: the cache backend swallows Redis errors, so ask Redis directly."""
+    backend = caches["default"]
+    if not hasattr(backend, "client"):  # local memory: nothing that can be down
+        return "local (in-process)"
+    try:
+        backend.client.get_client(write=False).ping()
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
 @public
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker status for load balancers and docker healthchecks (200 or 503)."""
+    """Database, broker and cache status for load balancers and docker healthchecks (200 or 503).
+
+    Each part is named with "ok" or "error: <exception>", so an operator sees which one is down.
+    """
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -385,7 +401,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["broker"] = "ok"
         except Exception as exc:
             checks["broker"] = f"error: {type(exc).__name__}"
-    healthy = all(v == "ok" or v.startswith("eager") for v in checks.values())
+    checks["cache"] = _cache_status()
+    healthy = all(v == "ok" or v.startswith(("eager", "local")) for v in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )

@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import ENV
+from config.redis import cache_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -135,9 +136,8 @@ _EAGER = ENV.bool(
     shown="`False` (always on without REDIS_URL)",
 )
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": cache_settings(REDIS_URL)}  # degrades when Redis is down
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = _EAGER
 else:
