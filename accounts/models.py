@@ -134,6 +134,12 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganisationKind.HOUSING_CORPORATION: frozenset({Role.HOUSING_CONSULTANT, Role.ORG_ADMIN}),
 }
 
+# Roles that read client data (names, profiles, care data) and the role that can confirm a
+# grant: giving one of these needs a second organisation admin (four eyes, issue 13).
+ROLES_NEEDING_SECOND_ADMIN: frozenset[str] = frozenset(
+    {Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT, Role.BOARD_CHAIR, Role.ORG_ADMIN}
+)
+
 
 class Membership(models.Model):
     """A user's role in an organisation (lidmaatschap). Deactivated, never deleted."""
@@ -362,3 +368,61 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.reason} ({self.created_at:%Y-%m-%d})"
+
+
+class RoleGrantStatus(models.TextChoices):
+    AWAITING = "awaiting", _("wacht op tweede beheerder")
+    CONFIRMED = "confirmed", _("bevestigd")
+    REFUSED = "refused", _("afgewezen")
+
+
+class RoleGrant(models.Model):
+    """A request to give someone a role that reads client data (rolverzoek). It becomes a
+    membership only when a second organisation admin, neither the requester nor the person,
+    confirms it; the database refuses a request for oneself and a decision by the requester.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RoleGrantStatus.choices,
+        default=RoleGrantStatus.AWAITING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rolverzoek")
+        verbose_name_plural = _("rolverzoeken")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"],
+                condition=Q(status="awaiting"),
+                name="role_grant_one_awaiting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requested_by=models.F("user")), name="role_grant_not_for_oneself"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | ~Q(decided_by=models.F("requested_by")) & ~Q(decided_by=models.F("user")),
+                name="role_grant_decided_by_another",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.role} @ {self.organisation_id} ({self.status})"

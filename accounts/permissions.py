@@ -8,7 +8,15 @@ from django.db.models import Q, QuerySet
 
 from . import access
 from .access import Rule, has_grant, has_role, has_role_in
-from .models import AccessLogEntry, ApiToken, Membership, Notification, Organisation, Role
+from .models import (
+    AccessLogEntry,
+    ApiToken,
+    Membership,
+    Notification,
+    Organisation,
+    Role,
+    RoleGrant,
+)
 
 ANY_ROLE = has_role(*Role.values)
 
@@ -110,3 +118,25 @@ class ApiTokenPolicy(access.Policy):
 
     def log_id(self, obj: ApiToken) -> str:
         return f"api-token:{obj.prefix}"
+
+
+@access.register
+class RoleGrantPolicy(access.Policy):
+    """Role requests are visible to the admins of their organisation; any of them may decide,
+    and the service refuses the requester and the person themselves (four eyes)."""
+
+    model = RoleGrant
+    rules = {
+        "confirm": Rule(
+            "org-admin", has_role_in(lambda g: g.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
+        "refuse": Rule(
+            "org-admin", has_role_in(lambda g: g.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[RoleGrant]) -> QuerySet[RoleGrant]:
+        return queryset.filter(organisation_id__in=access.organisation_ids_of(user, Role.ORG_ADMIN))
+
+    def log_id(self, obj: RoleGrant) -> str:
+        return f"role-grant:{obj.pk}"

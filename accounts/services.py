@@ -18,6 +18,7 @@ from .access import log
 from .errors import DomainError
 from .models import (
     ROLES_BY_KIND,
+    ROLES_NEEDING_SECOND_ADMIN,
     AccessAction,
     EnrolmentReason,
     LoginSession,
@@ -25,6 +26,7 @@ from .models import (
     Notification,
     Organisation,
     Role,
+    RoleGrant,
     User,
 )
 
@@ -79,8 +81,11 @@ def membership_grant(
 
 def member_invite(
     *, actor: User, organisation: Organisation, email: str, full_name: str, role: str
-) -> Membership:
-    """Invite a person into the actor's organisation with a role; they get a link to set a password."""
+) -> Membership | RoleGrant:
+    """Invite a person into the actor's organisation with a role; they get a one-time link to
+    set a password and their second factor. A role that reads client data (or confirms such
+    grants) becomes a `RoleGrant` awaiting a second admin instead, and nobody asks it for
+    themselves."""
     if not access.decide(actor, "manage_members", organisation):
         raise DomainError(_("U mag de leden van deze organisatie niet beheren."), code="forbidden")
     email = User.objects.normalize_email(email).lower()
@@ -102,8 +107,18 @@ def member_invite(
             ).exists()
         ):
             raise DomainError(_("Deze persoon heeft deze rol al."), field="role", code="duplicate")
+        if user is not None and user.pk == actor.pk and role in ROLES_NEEDING_SECOND_ADMIN:
+            raise DomainError(
+                _("U kunt uzelf geen rol geven die cliëntgegevens toont of rollen bevestigt."),
+                field="email",
+                code="self_grant",
+            )
         if user is None:
             user = User.objects.create_user(email=email, full_name=full_name)
+        if role in ROLES_NEEDING_SECOND_ADMIN:
+            from .grants import role_grant_request
+
+            return role_grant_request(actor=actor, organisation=organisation, user=user, role=role)
         membership = membership_grant(
             user=user, organisation=organisation, role=role, created_by=actor
         )
@@ -115,17 +130,22 @@ def member_invite(
             rule="accounts.membership.create:org-admin",
             purpose=_("ledenbeheer"),
         )
-        # Someone without a working second factor gets a one-time enrolment link; a person
-        # who already has one just gets the new role (no link: nothing to set up).
-        if second_factor.status(user) != second_factor.ACTIVE:
-            _enrolment, secret = second_factor.enrolment_issue(
-                actor=actor, user=user, reason=EnrolmentReason.INVITATION
-            )
-            context = {"organisation": organisation, "invited_by": actor}
-            transaction.on_commit(
-                lambda: second_factor.send_enrolment_link(user=user, secret=secret, context=context)
-            )
+        send_invitation_on_commit(actor=actor, user=user, organisation=organisation)
     return membership
+
+
+def send_invitation_on_commit(*, actor: User, user: User, organisation: Organisation) -> None:
+    """Someone without a working second factor gets a one-time enrolment link (after commit);
+    a person who already has one just gets the new role (nothing to set up)."""
+    if second_factor.status(user) == second_factor.ACTIVE:
+        return
+    _enrolment, secret = second_factor.enrolment_issue(
+        actor=actor, user=user, reason=EnrolmentReason.INVITATION
+    )
+    context = {"organisation": organisation, "invited_by": actor}
+    transaction.on_commit(
+        lambda: second_factor.send_enrolment_link(user=user, secret=secret, context=context)
+    )
 
 
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:

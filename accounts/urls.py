@@ -51,6 +51,16 @@ urlpatterns = [
         views.MemberSecondFactorResetView.as_view(),
         name="member-second-factor-reset",
     ),
+    path(
+        "leden/rolverzoek/<int:pk>/bevestigen/",
+        views.RoleGrantConfirmView.as_view(),
+        name="role-grant-confirm",
+    ),
+    path(
+        "leden/rolverzoek/<int:pk>/afwijzen/",
+        views.RoleGrantRefuseView.as_view(),
+        name="role-grant-refuse",
+    ),
     path("toegangslog/", views.AccessLogView.as_view(), name="access-log"),
     path("meldingen/", views.NotificationListView.as_view(), name="notifications"),
 ]

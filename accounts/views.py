@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
 
-from . import access, second_factor, selectors, services, tokens
+from . import access, grants, second_factor, selectors, services, tokens
 from .access.views import ProtectedView, PublicView, public
 from .errors import DomainError
 from .forms import ApiTokenForm, EmailAuthenticationForm, EnrolForm, InviteMemberForm, TokenForm
@@ -36,6 +36,7 @@ from .models import (
     Notification,
     Organisation,
     Role,
+    RoleGrant,
     User,
 )
 
@@ -214,6 +215,7 @@ class MemberListView(OwnOrganisationMixin, TemplateView):
         for m in members:
             m.second_factor = factors[m.user_id]  # type: ignore[attr-defined]
         context["members"] = members
+        context["grants"] = grants.awaiting_grants(user=self.actor, organisation=self.object)
         context["form"] = kwargs.get("form") or InviteMemberForm(organisation=self.object)
         return context
 
@@ -229,9 +231,16 @@ class MemberInviteView(OwnOrganisationMixin, View):
             except services.DomainError as error:
                 form.add_error(error.field, error.message)
             else:
+                if isinstance(membership, RoleGrant):
+                    done = _(
+                        "De rol %(role)s voor %(name)s wacht op bevestiging door een tweede "
+                        "beheerder."
+                    )
+                else:
+                    done = _("%(name)s is uitgenodigd als %(role)s.")
                 messages.success(
                     request,
-                    _("%(name)s is uitgenodigd als %(role)s.")
+                    done
                     % {"name": membership.user.full_name, "role": membership.get_role_display()},
                 )
                 return redirect("accounts:members", pk=pk)
@@ -287,6 +296,35 @@ class MemberSecondFactorView(ProtectedView, View):
 class MemberSecondFactorResetView(MemberSecondFactorView):
     access_action = {"POST": "reset_second_factor"}
     operation = "reset"
+
+
+class RoleGrantConfirmView(ProtectedView, View):
+    """A second admin confirms (or, in the subclass, refuses) a role request."""
+
+    access_model = RoleGrant
+    access_lookup = ("pk", "pk")
+    access_purpose = "ledenbeheer"
+    access_action = {"POST": "confirm"}
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            if self.access_action == {"POST": "confirm"}:
+                grants.role_grant_confirm(actor=self.actor, grant=self.object)
+                done = _("%(name)s heeft de rol %(role)s gekregen.")
+            else:
+                grants.role_grant_refuse(actor=self.actor, grant=self.object)
+                done = _("De rol %(role)s voor %(name)s is afgewezen.")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, done % {"name": self.object.user, "role": self.object.get_role_display()}
+            )
+        return redirect("accounts:members", pk=self.object.organisation_id)
+
+
+class RoleGrantRefuseView(RoleGrantConfirmView):
+    access_action = {"POST": "refuse"}
 
 
 class AccessLogView(ProtectedView, TemplateView):

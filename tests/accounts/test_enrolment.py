@@ -20,7 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import second_factor, services
+from accounts import grants, second_factor, services
 from accounts.models import AccessLogEntry, Enrolment, Notification, OrganisationKind, Role
 from tests.accounts.factories import OrganisationFactory, UserFactory, member
 
@@ -38,12 +38,13 @@ def _link_from_mail() -> str:
     return match.group(0).split("http://testserver")[-1].replace("http://127.0.0.1:8000", "")
 
 
-def _invite(admin, org, email="nieuw@example.nl"):
-    with_commit = services.member_invite(
-        actor=admin, organisation=org, email=email, full_name="Nieuwe Collega",
-        role=Role.CARE_COORDINATOR,
-    )  # fmt: skip
-    return with_commit.user
+def _invite(admin, org, email="nieuw@example.nl", role=Role.CARE_COORDINATOR):
+    """Invite with a client-reading role: a second admin confirms the grant, then the link goes."""
+    grant = services.member_invite(
+        actor=admin, organisation=org, email=email, full_name="Nieuwe Collega", role=role
+    )
+    grants.role_grant_confirm(actor=member(Role.ORG_ADMIN, org), grant=grant)
+    return grant.user
 
 
 def _enrol(client: Client, link: str, user) -> list[str]:
@@ -146,10 +147,7 @@ def test_nobody_confirms_their_own_second_factor(org, django_capture_on_commit_c
     admin = member(Role.ORG_ADMIN, org)
     member(Role.ORG_ADMIN, org)
     with django_capture_on_commit_callbacks(execute=True):
-        new_admin = services.member_invite(
-            actor=admin, organisation=org, email="beheer2@example.nl", full_name="B",
-            role=Role.ORG_ADMIN,
-        ).user  # fmt: skip
+        new_admin = _invite(admin, org, email="beheer2@example.nl", role=Role.ORG_ADMIN)
     _enrol(Client(), _link_from_mail(), new_admin)
     from tests.conftest import sign_in
 

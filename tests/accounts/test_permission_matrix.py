@@ -74,6 +74,16 @@ MATRIX = {
         lambda c: reverse("accounts:member-second-factor-reset", args=[c["colleague"].pk]),
         {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
     ),
+    "accounts:role-grant-confirm": (
+        "post",
+        lambda c: reverse("accounts:role-grant-confirm", args=[c["grant"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:role-grant-refuse": (
+        "post",
+        lambda c: reverse("accounts:role-grant-refuse", args=[c["grant"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
     "accounts:notifications": ("get", lambda c: reverse("accounts:notifications"), EVERYONE),
     "accounts:access-log": ("get", lambda c: reverse("accounts:access-log"), ADMIN_ONLY),
     "api-me": ("get", lambda c: "/api/v1/me/", EVERYONE),
@@ -139,9 +149,15 @@ def test_role_url_method(name, role, login, region):
     )
     from accounts import tokens
 
+    from accounts.models import RoleGrant
+    from tests.accounts.factories import UserFactory
+
     token, _key = tokens.api_token_create(actor=user, user=user, name="matrix")
+    grant = RoleGrant.objects.create(
+        organisation=org, user=UserFactory(), role=Role.ORG_ADMIN, requested_by=colleague.user
+    )
     method, url, expected = MATRIX[name]
     response = getattr(login(user), method)(
-        url({"org": org, "colleague": colleague, "entry": entry, "token": token})
+        url({"org": org, "colleague": colleague, "entry": entry, "token": token, "grant": grant})
     )
     assert response.status_code == expected[role]
