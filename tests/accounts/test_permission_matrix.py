@@ -148,7 +148,6 @@ def test_role_url_method(name, role, login, region):
         actor=colleague.user, action=AccessAction.VIEW, target="test.object", object_id="1"
     )
     from accounts import tokens
-
     from accounts.models import RoleGrant
     from tests.accounts.factories import UserFactory
 

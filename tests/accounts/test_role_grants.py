@@ -127,7 +127,7 @@ def test_a_decided_grant_is_a_conflict_the_second_time(org):
 
 
 def test_another_organisations_grant_is_not_found(org, login):
-    admin, second = member(Role.ORG_ADMIN, org), member(Role.ORG_ADMIN, org)
+    admin, _second = member(Role.ORG_ADMIN, org), member(Role.ORG_ADMIN, org)
     grant = services.member_invite(
         actor=admin,
         organisation=org,
