@@ -19,7 +19,7 @@ class MembershipInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     fields = ["organisation", "role", "is_active"]
-    readonly_fields = fields
+    readonly_fields = ("organisation", "role", "is_active")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
