@@ -124,6 +124,14 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Set where migrations run (as the owner): after every migrate this role gets the grants the
+# application needs, and only INSERT and SELECT on the access log (accounts/db_roles.py).
+DATABASE_APP_ROLE = ENV.str(
+    "DATABASE_APP_ROLE",
+    "",
+    "PostgreSQL role the application connects as (not the owner); migrate grants it "
+    "its rights, on the access log only INSERT and SELECT.",
+)
 
 # --- Cache and Celery -----------------------------------------------------------------------
 REDIS_URL = ENV.str(
