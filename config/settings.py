@@ -280,9 +280,10 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # First, so a missing or dead token answers 401 with `WWW-Authenticate: Token`.
-        "accounts.tokens.ApiTokenAuthentication",
+        # Session first: an anonymous or dead-token request answers 403 as before (the
+        # token's own message says why: expired, idle, revoked).
         "rest_framework.authentication.SessionAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
     ],
     # Default deny: a view that does not name a policy of the permission layer refuses.
     "DEFAULT_PERMISSION_CLASSES": ["accounts.access.drf.LayerPermission"],
