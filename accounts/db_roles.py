@@ -37,7 +37,9 @@ def grant_app_role(connection: BaseDatabaseWrapper, role: str) -> None:
         r = quote(role)
         cursor.execute(f"GRANT CONNECT ON DATABASE {quote(database)} TO {r}")
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {r}")
-        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}")
+        cursor.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}"
+        )
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r}")
         cursor.execute(
             f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(ACCESS_LOG_TABLE)} "

@@ -26,7 +26,7 @@ same 12-month window) before the score would fall below the amber line. Each pla
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # name -> (default, Dutch label, help). The order is the order of the settings form.
@@ -137,12 +137,25 @@ class CapacityResult:
     breakdown: list[Contribution] = field(default_factory=list)
     headroom: int | None = None
     year: int | None = None
-    placements_12m: int = 0
+    # None once hidden for a reader (small numbers, see with_small_counts_hidden).
+    placements_12m: int | None = 0
     placements_per_1000: float | None = None
 
     @property
     def klass_label(self) -> str:
         return CLASS_LABELS[self.klass]
+
+    def with_small_counts_hidden(self, limit: int) -> CapacityResult:
+        """This result for a reader who may not see exact small counts: a placement count
+        from 1 to `limit - 1` (and its rate, and the breakdown line that names both) goes."""
+        if self.placements_12m is None or not 0 < self.placements_12m < limit:
+            return self
+        hidden = f"minder dan {limit}"
+        breakdown = [
+            replace(c, value=hidden, points=0.0) if c.key == "placements" else c
+            for c in self.breakdown
+        ]
+        return replace(self, placements_12m=None, placements_per_1000=None, breakdown=breakdown)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts import access
+from accounts import access, small_numbers
 
 from . import capacity
 from .capacity import CapacityResult, Inputs
@@ -166,6 +166,15 @@ def capacities(
     return results
 
 
+def capacity_for_reader(user: Any, result: CapacityResult) -> CapacityResult:
+    """A capacity result as `user` may see it: small placement counts hidden unless the
+    reader is one of the municipality's analysts (accounts.small_numbers, shared with the
+    simulation)."""
+    if small_numbers.sees_exact_counts(user):
+        return result
+    return result.with_small_counts_hidden(small_numbers.threshold())
+
+
 def neighbourhood_capacity(
     neighbourhood: Neighbourhood, *, at: datetime | None = None
 ) -> CapacityResult:
@@ -200,7 +209,7 @@ def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
                 "code": n.code,
                 "name": n.name,
                 "municipality": n.district.municipality.name,
-                **results[n.pk].as_dict(),
+                **capacity_for_reader(user, results[n.pk]).as_dict(),
             },
         }
         for n in neighbourhoods

@@ -469,7 +469,8 @@ class NeighbourhoodListView(ProtectedView, TemplateView):
             selectors.neighbourhood_list(user=self.request.user, q=q), PAGE_SIZE
         ).get_page(self.request.GET.get("page"))
         results = selectors.capacities(page.object_list)
-        rows = [(n, results[n.pk]) for n in page.object_list]
+        user = self.request.user
+        rows = [(n, selectors.capacity_for_reader(user, results[n.pk])) for n in page.object_list]
         municipalities = access.scope(self.request.user, Municipality).order_by("name")
         return {
             **super().get_context_data(**kwargs),
@@ -494,7 +495,7 @@ class NeighbourhoodDetailView(ProtectedView, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "neighbourhood": n,
-            "result": selectors.neighbourhood_capacity(n),
+            "result": selectors.capacity_for_reader(user, selectors.neighbourhood_capacity(n)),
             "history": access.scope(user, NeighbourhoodIndicator)
             .filter(neighbourhood=n)
             .order_by("-year"),

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accounts import access, small_numbers
 from accounts.access import log
 from accounts.errors import DomainError
 from accounts.models import AccessAction, User
@@ -67,7 +67,8 @@ STALE_AFTER = timedelta(minutes=5)
 
 
 def small_number_threshold() -> int:
-    return int(getattr(settings, "SIMULATION_SMALL_NUMBERS", 5))
+    """The one small-number rule's threshold (accounts.small_numbers, also the live capacity)."""
+    return small_numbers.threshold()
 
 
 def _require(actor: User, action: str, target: Any) -> str:
@@ -263,7 +264,7 @@ def suppress_neighbourhoods(
     at the end too (start and end together would give the count away)."""
     out = []
     for n in rows:
-        small = 0 < n.placements < threshold
+        small = small_numbers.is_small(n.placements, limit=threshold)
         out.append(
             {
                 "code": n.code,
