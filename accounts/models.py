@@ -256,6 +256,8 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     emailed_at = models.DateTimeField(_("gemaild op"), null=True, blank=True)
+    # Why the mail server refused the address (not retried); empty while none was refused.
+    email_error = models.CharField(max_length=200, blank=True, default="")
     read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
 
     class Meta:

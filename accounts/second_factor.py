@@ -128,9 +128,16 @@ def enrolment_link(secret: str) -> str:
     return settings.SITE_URL + reverse("accounts:enrol", kwargs={"secret": secret})
 
 
+def enrolment_rotate(enrolment_id: int) -> str | None:
+    """A fresh secret for an open enrolment (the mail task calls this right before sending,
+    so no secret ever sits in the broker); None when the link was used or lapsed."""
+    secret = secrets.token_urlsafe(32)
+    updated = Enrolment.objects.filter(pk=enrolment_id, **_open()).update(digest=_digest(secret))
+    return secret if updated else None
+
+
 def send_enrolment_link(*, user: User, secret: str, context: Mapping[str, object]) -> None:
-    """E-mail the link (after commit). A failing mail server is logged by Django, never a 500:
-    the admin sees the person as "uitgenodigd" and can send a new link."""
+    """E-mail the link (from the retrying mail task: a mail server that is down is retried)."""
     send_mail(
         subject=_("Uitnodiging voor Woonbrug"),
         message=render_to_string(
@@ -144,7 +151,6 @@ def send_enrolment_link(*, user: User, secret: str, context: Mapping[str, object
         ),
         from_email=None,
         recipient_list=[user.email],
-        fail_silently=True,
     )
 
 
@@ -325,7 +331,7 @@ def second_factor_reset(*, actor: User, membership: Membership) -> Enrolment:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        enrolment, secret = enrolment_issue(
+        enrolment, _secret = enrolment_issue(
             actor=actor, user=user, reason=EnrolmentReason.RE_ENROLMENT
         )
         user_end_sessions(user=user)
@@ -356,12 +362,11 @@ def second_factor_reset(*, actor: User, membership: Membership) -> Enrolment:
                 url=reverse("accounts:member-list"),
                 dedupe_key=f"second_factor.reset:{enrolment.pk}",
             )
-        organisation = membership.organisation
-        transaction.on_commit(
-            lambda: send_enrolment_link(
-                user=user,
-                secret=secret,
-                context={"organisation": organisation, "invited_by": actor, "reset": True},
-            )
+        from config.queueing import enqueue_on_commit
+
+        from . import tasks
+
+        enqueue_on_commit(
+            tasks.send_invitation, enrolment.pk, membership.organisation_id, actor.pk
         )
     return enrolment

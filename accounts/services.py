@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from config.queueing import enqueue_on_commit
+
 from . import access, second_factor
 from .access import log
 from .errors import DomainError
@@ -20,6 +24,7 @@ from .models import (
     ROLES_BY_KIND,
     ROLES_NEEDING_SECOND_ADMIN,
     AccessAction,
+    Enrolment,
     EnrolmentReason,
     LoginSession,
     Membership,
@@ -29,6 +34,8 @@ from .models import (
     RoleGrant,
     User,
 )
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "DomainError",
@@ -135,18 +142,38 @@ def member_invite(
 
 
 def send_invitation_on_commit(*, actor: User, user: User, organisation: Organisation) -> None:
-    """Someone without a working second factor gets a one-time enrolment link (after commit);
-    a person who already has one just gets the new role (nothing to set up)."""
+    """Someone without a working second factor gets a one-time enrolment link, mailed after
+    commit through a retrying task; a person who already has one just gets the new role."""
     if second_factor.status(user) == second_factor.ACTIVE:
         return
-    _enrolment, secret = second_factor.enrolment_issue(
+    enrolment, _secret = second_factor.enrolment_issue(
         actor=actor, user=user, reason=EnrolmentReason.INVITATION
     )
-    context = {"organisation": organisation, "invited_by": actor}
-    transaction.on_commit(
-        lambda: second_factor.send_enrolment_link(user=user, secret=secret, context=context)
-    )
+    from . import tasks
 
+    enqueue_on_commit(tasks.send_invitation, enrolment.pk, organisation.pk, actor.pk)
+
+
+def invitation_send(*, enrolment_id: int, organisation_id: int, invited_by_id: int) -> None:
+    """Mail the enrolment link. Run by `tasks.send_invitation`, which retries with backoff
+    when the mail server is unreachable; a refused address is not retried. The link's secret
+    is made here, never passed through the broker: a retry makes a fresh one (the earlier
+    link stops working), and a link used or lapsed meanwhile is not sent at all."""
+    secret = second_factor.enrolment_rotate(enrolment_id)
+    if secret is None:
+        return
+    enrolment = Enrolment.objects.select_related("user").get(pk=enrolment_id)
+    organisation = Organisation.objects.get(pk=organisation_id)
+    invited_by = User.objects.get(pk=invited_by_id)
+    context = {
+        "organisation": organisation,
+        "invited_by": invited_by,
+        "reset": enrolment.reason == EnrolmentReason.RE_ENROLMENT,
+    }
+    try:
+        second_factor.send_enrolment_link(user=enrolment.user, secret=secret, context=context)
+    except smtplib.SMTPRecipientsRefused:
+        logger.warning("invitation to user %s refused by the mail server", enrolment.user_id)
 
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     """End a membership. A person left without any active role is deactivated and signed out."""
@@ -225,14 +252,40 @@ def notify(
     if not created:
         return None
     if email:
-        transaction.on_commit(lambda: _email_notification(notification.pk))
+        from . import tasks
+
+        enqueue_on_commit(tasks.email_notification, notification.pk)
     return notification
 
 
-def _email_notification(notification_id: int) -> None:
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
-    if notification.emailed_at is not None:
-        return
+def notification_email(*, notification_id: int) -> bool:
+    """Mail one notification, once: `emailed_at` is set in the same transaction that holds the
+    row lock, so a duplicate delivery or a retry after success sends nothing more. A refused
+    address is recorded in `email_error` and not retried; a mail server that cannot be reached
+    raises (the task retries with backoff). Returns whether a mail was sent now."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        if notification.email_error:
+            return False
+        try:
+            _email_notification(notification)
+        except smtplib.SMTPRecipientsRefused as error:
+            Notification.objects.filter(pk=notification.pk).update(
+                email_error=str(error)[:200] or "refused"
+            )
+            return False
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def _email_notification(notification: Notification) -> None:
     link = (
         settings.SITE_URL + notification.url
         if notification.url.startswith("/")
@@ -246,7 +299,6 @@ def _email_notification(notification_id: int) -> None:
         from_email=None,
         recipient_list=[notification.user.email],
     )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

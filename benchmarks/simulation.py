@@ -25,7 +25,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from matching.models import Board  # noqa: E402
+from matching.board.models import Board  # noqa: E402
 from matching.simulation import core, services, snapshot  # noqa: E402
 from matching.simulation.models import Scenario, SimulationRun  # noqa: E402
 

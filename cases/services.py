@@ -231,27 +231,33 @@ def _apply(
     client: Client, care: Mapping[str, Any], profile: Mapping[str, Any], resolved: Mapping[str, Any]
 ) -> None:
     care_record, profile_record = client.care, client.profile
-    for field in CARE_FIELDS:
-        if field in care:
-            value = care[field]
-            setattr(
-                care_record, field, value if value is not None or field == "date_of_birth" else ""
-            )
-    for field in PROFILE_FIELDS:
-        if field in profile:
-            value = profile[field]
-            if value is None and field in {
-                "agreement_type",
-                "target_group",
-                "pets_description",
-                "note_for_corporation",
-            }:
-                value = ""
-            setattr(profile_record, field, value)
+    care_fields = [f for f in CARE_FIELDS if f in care]
+    profile_fields = [f for f in PROFILE_FIELDS if f in profile]
+    for field in care_fields:
+        value = care[field]
+        setattr(care_record, field, value if value is not None or field == "date_of_birth" else "")
+    for field in profile_fields:
+        value = profile[field]
+        if value is None and field in {
+            "agreement_type",
+            "target_group",
+            "pets_description",
+            "note_for_corporation",
+        }:
+            value = ""
+        setattr(profile_record, field, value)
     if "support_team_district" in resolved:
         profile_record.support_team_district = resolved["support_team_district"]
-    care_record.save()
-    profile_record.save()
+        profile_fields.append("support_team_district")
+    # Only the columns given: a full save() would write back what another request changed.
+    if care_record._state.adding:
+        care_record.save()
+    elif care_fields:
+        care_record.save(update_fields=care_fields)
+    if profile_record._state.adding:
+        profile_record.save()
+    else:
+        profile_record.save(update_fields=[*profile_fields, "updated_at"])
     for relation in ("preferred_municipalities", "preferred_districts", "excluded_neighbourhoods"):
         if relation in resolved:
             getattr(profile_record, relation).set(resolved[relation])
@@ -370,17 +376,21 @@ def client_update(
     in the same transaction: if the client is incomplete, nothing of the change is saved."""
     rule = _require(actor, "change", client)
     care, profile = _split_input(data)
-    errors, resolved = _validate(
-        care=care,
-        profile=profile,
-        existing=client.profile,
-        region_id=client.care_provider.region_id,
-    )
-    if errors:
-        raise ProfileInvalid(errors)
     with transaction.atomic():
-        locked = Client.objects.select_for_update().get(pk=client.pk)
-        _apply(client, care, profile, resolved)
+        # Lock, then read: the records are re-read under the client's lock and only the
+        # fields given are written, so a concurrent PATCH of another field is kept.
+        locked = _lock_client(client.pk)
+        errors, resolved = _validate(
+            care=care,
+            profile=profile,
+            existing=locked.profile,
+            region_id=client.care_provider.region_id,
+        )
+        if errors:
+            raise ProfileInvalid(errors)
+        _apply(locked, care, profile, resolved)
+        for cached in ("care", "profile"):
+            client._state.fields_cache.pop(cached, None)  # the caller's copy reads fresh rows
         Client.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
         _log(
             actor=actor,
@@ -406,6 +416,12 @@ def client_update(
 # --- Lifecycle ----------------------------------------------------------------------------
 
 
+def _lock_client(client_id: int) -> Client:
+    """The client's row lock, and only that row (`of=self`: no joined rows through a default
+    ordering). Every service that changes a client and its proposals takes this first."""
+    return Client.objects.select_for_update(of=("self",)).order_by().get(pk=client_id)
+
+
 def _valid_consent_exists(client: Client) -> bool:
     today = timezone.localdate()
     return client.consents.filter(
@@ -427,7 +443,7 @@ def _transition(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise DomainError(_("Onbekende handeling."), field="action", code="unknown_action")
-    locked = Client.objects.select_for_update().get(pk=client.pk)
+    locked = _lock_client(client.pk)
     current = ClientStatus(locked.status)
     if current not in transition.sources:
         raise DomainError(
@@ -488,11 +504,9 @@ def _transition(
         request=request,
     )
     if locked.status in SHARED_STATUSES and target not in SHARED_STATUSES:
-        transaction.on_commit(
-            lambda: signals.client_left_board.send(
-                sender=Client, client_id=client.pk, reason=action
-            )
-        )
+        # In this transaction, under the client's lock (lock order: client before proposal):
+        # when it commits, no open proposal of a client who left the board remains.
+        signals.client_left_board.send(sender=Client, client_id=client.pk, reason=action)
     return client
 
 
@@ -565,12 +579,16 @@ def client_reassign(
             field="coordinator",
         )
     with transaction.atomic():
-        previous = client.coordinator
+        # The previous coordinator is read under the lock: two reassignments at once move the
+        # grant one after the other, and exactly one person holds it afterwards.
+        locked = _lock_client(client.pk)
+        previous = locked.coordinator
         Client.objects.filter(pk=client.pk).update(
             coordinator=coordinator, updated_at=timezone.now()
         )
         client.coordinator = coordinator
-        remove_perm(GRANT, previous, client)
+        if previous.pk != coordinator.pk:
+            remove_perm(GRANT, previous, client)
         assign_perm(GRANT, coordinator, client)
         _log(
             actor=actor,
@@ -617,7 +635,7 @@ def consent_record(
         raise ProfileInvalid(errors)
     now = timezone.now()
     with transaction.atomic():
-        Client.objects.select_for_update().get(pk=client.pk)
+        _lock_client(client.pk)
         client.consents.filter(ended_at__isnull=True).update(
             ended_at=now, ended_by=actor, end_reason=ConsentEndReason.SUPERSEDED
         )
@@ -652,10 +670,14 @@ def _end_consent(
     purpose: str,
 ) -> None:
     now = timezone.now()
+    # Lock order (docs/concurrency.md): the client row first, then its consents and proposals,
+    # as `consent_record` does; the caller may hold the client lock already.
+    locked = _lock_client(client.pk)
     client.consents.filter(ended_at__isnull=True).update(
         ended_at=now, ended_by=actor, end_reason=reason
     )
-    locked = Client.objects.select_for_update().get(pk=client.pk)
+    # Other parties' copies of the profile end with the consent (docs/cases.md).
+    signals.consent_ended.send(sender=Client, client_id=client.pk, reason=reason)
     if locked.status in SHARED_STATUSES:
         client.status = locked.status
         _transition(
@@ -683,6 +705,7 @@ def consent_withdraw(*, actor: User, client: Client, request: HttpRequest | None
     profile, and a client who was ready, on the board or matched goes back to draft."""
     rule = _require(actor, "consent_withdraw", client)
     with transaction.atomic():
+        _lock_client(client.pk)
         if not client.consents.filter(ended_at__isnull=True).exists():
             raise DomainError(_("Er is geen toestemming om in te trekken."), code="no_consent")
         _end_consent(
@@ -708,7 +731,7 @@ def consent_expire_due(*, today: datetime.date | None = None) -> int:
     )
     for client_id in list(due):
         with transaction.atomic():
-            client = Client.objects.select_for_update().get(pk=client_id)
+            client = _lock_client(client_id)
             if not client.consents.filter(
                 Q(ended_at__isnull=True) & Q(valid_until__lt=today)
             ).exists():

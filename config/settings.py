@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "housing",
     "cases",
-    "matching",
+    "matching.board",
     "matching.simulation",
     "matching.placements",
 ]
@@ -158,6 +158,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose worker process dies is requeued, not acknowledged (tasks are idempotent).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# No task runs unbounded: per-task limits below; these are the defaults for the rest.
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+# Separate queues so a long simulation never delays the board: run one worker for
+# `board,default` and another for `simulation` (README, docker-compose.yml).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "simulation.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.tasks.*": {"queue": "board"},
+    "simulation.tasks.*": {"queue": "simulation"},
+}
+# An unacknowledged message (its worker was killed) is redelivered after the visibility
+# timeout. It must exceed the longest hard time limit (simulation: 20 minutes), or a running
+# task would be delivered a second time; the heartbeat sweeps below take a dead run over within
+# a minute, long before that. A message not picked up before its hard limit starts is harmless:
+# every task checks its row first.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Mail: a mail server that does not answer is given up after this many seconds (then retried).
+EMAIL_TIMEOUT = 10
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-login-sessions": {"task": "accounts.purge_login_sessions", "schedule": 3600.0},
 }
@@ -308,8 +330,8 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "cases.models.ClientStatus",
         "DwellingStatusEnum": "housing.models.DwellingStatus",
         "ImportStatusEnum": "housing.models.ImportStatus",
-        "MeetingStatusEnum": "matching.models.MeetingStatus",
-        "ProposalStatusEnum": "matching.models.ProposalStatus",
+        "MeetingStatusEnum": "matching.board.models.MeetingStatus",
+        "ProposalStatusEnum": "matching.board.models.ProposalStatus",
         "PlacementStatusEnum": "matching.placements.models.PlacementStatus",
         "AgreementStateEnum": "matching.placements.models.AgreementState",
         # The placement's agreement kinds are the client's preferences (same codes).
@@ -429,19 +451,19 @@ BOARD_EXPIRY_DAYS = ENV.int(
     "BOARD_EXPIRY_DAYS", 7, "Days past a proposal's deadline before it expires."
 )
 CELERY_BEAT_SCHEDULE["matching-plan-meetings"] = {
-    "task": "matching.tasks.plan_meetings",
+    "task": "matching.board.tasks.plan_meetings",
     "schedule": timedelta(hours=6),
 }
 CELERY_BEAT_SCHEDULE["matching-generate-due"] = {
-    "task": "matching.tasks.generate_due",
+    "task": "matching.board.tasks.generate_due",
     "schedule": timedelta(minutes=15),
 }
 CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
-    "task": "matching.tasks.check_deadlines",
+    "task": "matching.board.tasks.check_deadlines",
     "schedule": timedelta(hours=1),
 }
 CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
-    "task": "matching.tasks.send_digests",
+    "task": "matching.board.tasks.send_digests",
     "schedule": timedelta(hours=6),  # keyed per ISO week: the first run of a week sends it
 }
 
@@ -451,6 +473,12 @@ SIMULATION_SMALL_NUMBERS = ENV.int(
     5,
     "Per-neighbourhood simulation counts below this are shown as 'minder dan N' (privacy).",
 )
+
+# Runs whose worker died are found by their heartbeat within seconds (services.STALE_AFTER).
+CELERY_BEAT_SCHEDULE["simulation-sweep-stuck-runs"] = {
+    "task": "simulation.tasks.sweep_stuck_runs",
+    "schedule": timedelta(seconds=15),
+}
 
 # --- Placements and agreements (matching.placements) ---------------------------------------
 # Daily: evaluations and agreement ends due within four weeks or overdue are reminded to the

@@ -12,7 +12,7 @@ api_patterns = [
     path("", include("accounts.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("housing.api.urls")),
-    path("", include("matching.api.urls")),
+    path("", include("matching.board.api.urls")),
     path("", include("matching.simulation.api.urls")),
     path("", include("matching.placements.api.urls")),
 ]
@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("housing.urls")),
-    path("", include("matching.urls")),
+    path("", include("matching.board.urls")),
     path("", include("matching.simulation.urls")),
     path("", include("matching.placements.urls")),
     path("healthz", account_views.healthz, name="healthz"),

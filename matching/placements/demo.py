@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from accounts.models import Membership, Region, Role, User
 from cases import selectors as case_selectors
+from matching.board import services as board_services
+from matching.board.models import Board, Meeting, MeetingStatus, Proposal, ProposalStatus
 
-from .. import services as board_services
-from ..models import Board, Meeting, MeetingStatus, Proposal, ProposalStatus
 from . import machine, services
 from .models import (
     Agreement,

@@ -28,8 +28,8 @@ from django.db.models import Q, QuerySet
 from accounts import access
 from accounts.access import Rule, has_role, has_role_in
 from accounts.models import Role
+from matching.board.permissions import chair_of, municipality_region_ids
 
-from ..permissions import chair_of, municipality_region_ids
 from .models import Agreement, Evaluation, Placement
 
 PARTY_ROLES = (Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT)

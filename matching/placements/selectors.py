@@ -1,6 +1,6 @@
 """Reads for placements and agreements, filtered by what the user may see.
 
-Names follow the board's rule (`matching.selectors.visible_names`): a care coordinator sees
+Names follow the board's rule (`matching.board.selectors.visible_names`): a care coordinator sees
 the names of their own provider's clients; a housing consultant sees the name of a client
 placed in their corporation's dwelling (the proposal was agreed by both sides) while the
 client's consent is in force today; the municipality never sees a name. Care terms and
@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from accounts.models import Role, User
 from cases import selectors as case_selectors
+from matching.board.models import Proposal, ProposalStatus
 
-from ..models import Proposal, ProposalStatus
 from .models import (
     OPEN_STATES,
     RUNNING_STATES,

@@ -24,9 +24,9 @@ from accounts.access import log
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
 from accounts.models import AccessAction, Role, User
+from matching.board import selectors as board_selectors
+from matching.board.models import Proposal
 
-from .. import selectors as board_selectors
-from ..models import Proposal
 from . import documents, machine, selectors, services
 from .forms import (
     ACTION_FORMS,

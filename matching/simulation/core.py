@@ -6,7 +6,7 @@ and :class:`Params` (the scenario). Every week:
 1. complex stops that ran out are lifted (when the scenario keeps stops at all);
 2. dwellings come free (a Poisson number, drawn like the region's own dwellings) and
    clients arrive (a Poisson number, with needs drawn from the region's shared profiles);
-3. the board's *own* building code (`matching.building`) turns the waiting clients and
+3. the board's *own* building code (`matching.engine_input`) turns the waiting clients and
    offered dwellings into the engine's instance, with the scenario's limits as groups;
 4. the policy picks the week's placements: the optimiser (`engine.solve`, as the board uses
    it), priority order (`engine.greedy` without any limit, as practised today) or priority
@@ -46,8 +46,8 @@ import numpy as np
 import orjson
 
 from housing import capacity
-from matching import building, engine
-from matching.building import DwellingFacts
+from matching import engine, engine_input
+from matching.engine_input import DwellingFacts
 
 PLACEMENT_WINDOW_DAYS = 365
 MAX_HORIZON_WEEKS = 156
@@ -397,13 +397,13 @@ def simulate(
         vacancies = _vacancies(params, week, day, stock, offered, occupied)
         arrivals = _arrivals(snapshot, params, week, day, waiting)
 
-        clients = [building.engine_client(w.item, today=day) for w in waiting.values()]
+        clients = [engine_input.engine_client(w.item, today=day) for w in waiting.values()]
         facts = [f for f, _since in offered.values()]
         capacity_today = {
             nid: hood[nid].capacity(day) for nid in dict.fromkeys(f.neighbourhood_id for f in facts)
         }
         dwellings = [
-            building.engine_dwelling(
+            engine_input.engine_dwelling(
                 f,
                 today=day,
                 vulnerable=stairwells.get(f.stairwell_id, 0) if f.stairwell_id else 0,
@@ -413,7 +413,7 @@ def simulate(
             for f in facts
         ]
         room, stair_room = _limits(params, hood, stairwells, capacity_today, facts)
-        groups = building.board_groups(
+        groups = engine_input.board_groups(
             facts, room=room, stairwell_room=stair_room, neighbourhood_codes=codes
         )
         chosen = _choose(params, clients, dwellings, groups, day, week, on_instance)
@@ -616,7 +616,7 @@ def _limits(
     if params.stairwell_rule:
         for f in facts:
             if f.stairwell_id:
-                stair_room[f.stairwell_id] = building.stairwell_room(
+                stair_room[f.stairwell_id] = engine_input.stairwell_room(
                     params.stairwell_max, stairwells.get(f.stairwell_id, 0)
                 )
     return room, stair_room
@@ -633,7 +633,7 @@ def _choose(
 ) -> list[engine.Assignment]:
     if not clients or not dwellings:
         return []
-    doc, _rejections = building.build(clients, dwellings, groups, today=day)
+    doc, _rejections = engine_input.build(clients, dwellings, groups, today=day)
     instance = engine.parse_instance(doc)
     if params.policy == Policy.OPTIMISER:
         chosen = engine.solve(instance, n_alternatives=0).assignments

@@ -7,11 +7,12 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from accounts.exports import xlsx_append
 
 from . import selectors
 from .models import SimulationRun
@@ -19,11 +20,12 @@ from .models import SimulationRun
 
 def _sheet(wb: Workbook, title: str, header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:
     ws = wb.create_sheet(title[:31])
-    ws.append([str(h) for h in header])
+    # Names typed by users (scenarios, neighbourhoods) reach other organisations: as text.
+    xlsx_append(ws, [str(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([str(v) if isinstance(v, Promise) else v for v in row])
+        xlsx_append(ws, row)
     for i, _col in enumerate(header, 1):
         ws.column_dimensions[get_column_letter(i)].width = 18 if i > 1 else 48
     ws.freeze_panes = "B2"

@@ -177,6 +177,9 @@ class SimulationRun(models.Model):
     # Per neighbourhood, with small counts suppressed (see services.SMALL_NUMBER_THRESHOLD).
     neighbourhoods = models.JSONField(default=list)
     error = models.CharField(max_length=300, blank=True)
+    # Which delivery owns the run: a take-over (a dead worker's run, found by its stale
+    # heartbeat) counts up, and only the current attempt may write the result.
+    attempt = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("simulatierun")

@@ -20,8 +20,8 @@ from django.db.models import Q, QuerySet
 from accounts import access
 from accounts.access import Predicate, Rule, has_role
 from accounts.models import Role
-from matching.models import Board
-from matching.permissions import municipality_region_ids
+from matching.board.models import Board
+from matching.board.permissions import municipality_region_ids
 
 from .models import Scenario, SimulationRun
 

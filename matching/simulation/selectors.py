@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import User
-from matching.models import Board
+from matching.board.models import Board
 
 from . import snapshot
 from .models import RunStatus, Scenario, SimulationRun, SimulationWeek

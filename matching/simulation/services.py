@@ -14,8 +14,10 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from accounts import access, small_numbers
 from accounts.access import log
 from accounts.errors import DomainError
 from accounts.models import AccessAction, User
-from matching.models import Board
+from matching.board.models import Board
 
 from . import core, snapshot
 from .models import ACTIVE_RUN_STATUSES, RunStatus, Scenario, SimulationRun, SimulationWeek
@@ -63,7 +65,14 @@ SCENARIO_FIELDS = (
 )
 DECIMAL_FIELDS = ("tipping_point", "clients_per_week", "dwellings_per_week")
 # A running run whose worker has not reported for this long is taken as gone.
-STALE_AFTER = timedelta(minutes=5)
+# A running run's worker writes its heartbeat every HEARTBEAT_SECONDS (a thread, so a long
+# week or snapshot does not look dead); without one for STALE_AFTER it is taken over (at
+# most MAX_ATTEMPTS times) or failed, by the next delivery or by the beat sweep.
+HEARTBEAT_SECONDS = 5
+STALE_AFTER = timedelta(seconds=30)
+# A queued run no worker picked up (its message lost) is sent again after this long.
+REQUEUE_AFTER = timedelta(seconds=60)
+MAX_ATTEMPTS = 3
 
 
 def small_number_threshold() -> int:
@@ -215,7 +224,7 @@ def simulation_start(
                 purpose=f"{PURPOSE}: doorrekenen",
                 request=request,
             )
-            tasks.queue_run(run.pk)
+            tasks.queue_run(run.pk)  # a broker that is down fails the run with a message
     except IntegrityError:
         raise DomainError(
             _("Dit scenario wordt al doorgerekend."), code="run_active", conflict=True
@@ -240,8 +249,7 @@ def simulation_cancel(
                 _("Er loopt geen berekening voor dit scenario."), code="no_run", conflict=True
             )
         now = timezone.now()
-        stale = run.heartbeat_at is None or now - run.heartbeat_at > STALE_AFTER
-        if run.status == RunStatus.QUEUED or stale:
+        if run.status == RunStatus.QUEUED or _is_stale(run, now):
             run.status = RunStatus.CANCELLED
             run.finished_at = now
         run.cancel_requested = True
@@ -281,28 +289,97 @@ def suppress_neighbourhoods(
     return out
 
 
-def simulation_execute(*, run_id: int) -> SimulationRun:
-    """Run a queued simulation (the Celery task's body). Idempotent: a run that is not
-    queued any more (done, cancelled, or taken by another delivery) is left alone."""
+def _is_stale(run: SimulationRun, now: Any) -> bool:
+    beat = run.heartbeat_at or run.started_at
+    return beat is None or now - beat > STALE_AFTER
+
+
+def _claim(run_id: int) -> SimulationRun | None:
+    """Take the run for this delivery: a queued run, or a running one whose worker stopped
+    beating (killed child, killed worker, lost connection). None when another delivery
+    owns it or it has ended; a run taken over too often fails with a message."""
     with transaction.atomic():
         run = (
-            SimulationRun.objects.select_for_update()
+            SimulationRun.objects.select_for_update(of=("self",))
             .select_related("scenario__board")
             .get(pk=run_id)
         )
-        if run.status != RunStatus.QUEUED:
-            return run
         now = timezone.now()
+        if run.status == RunStatus.RUNNING and not _is_stale(run, now):
+            return None  # a duplicate delivery while the first one runs: nothing twice
+        if run.status not in ACTIVE_RUN_STATUSES:
+            return None
+        if run.cancel_requested:
+            run.status, run.finished_at = RunStatus.CANCELLED, now
+            run.save(update_fields=["status", "finished_at"])
+            return None
+        if run.attempt >= MAX_ATTEMPTS:
+            run.status, run.finished_at = RunStatus.FAILED, now
+            run.error = _("De berekening is %(n)s keer onderbroken; start haar opnieuw.") % {
+                "n": run.attempt
+            }
+            run.save(update_fields=["status", "finished_at", "error"])
+            return None
         run.status = RunStatus.RUNNING
+        run.attempt += 1
         run.started_at = run.heartbeat_at = now
-        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+        run.weeks_done = 0
+        run.save(update_fields=["status", "attempt", "started_at", "heartbeat_at", "weeks_done"])
+    return run
+
+
+class _Heartbeat:
+    """Writes the run's heartbeat every HEARTBEAT_SECONDS from a thread while it computes."""
+
+    def __init__(self, run_id: int, attempt: int) -> None:
+        import threading
+
+        self.run_id, self.attempt = run_id, attempt
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def _beat(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stop.wait(HEARTBEAT_SECONDS):
+                try:
+                    SimulationRun.objects.filter(
+                        pk=self.run_id, attempt=self.attempt, status=RunStatus.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # a missed beat is retried on the next tick
+                    logger.warning("simulation run %s: heartbeat not written", self.run_id)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        # In-process (eager) runs have no worker to lose; SQLite test databases are not
+        # shared across threads either.
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=HEARTBEAT_SECONDS + 1)
+
+
+def simulation_execute(*, run_id: int) -> SimulationRun:
+    """Run a queued simulation (the Celery task's body). Idempotent: a run that another
+    delivery is running, or that has ended, is left alone; a run whose worker died (stale
+    heartbeat) is taken over. Only the attempt that owns the run writes its result."""
+    run = _claim(run_id)
+    if run is None:
+        return SimulationRun.objects.get(pk=run_id)
+    attempt = run.attempt
     started = time.perf_counter()
 
     def on_week(done: int, total: int) -> bool:
         # Progress is for the page only: a busy database skips one report rather than failing
         # the run (the next week reports again and reads the cancel flag again).
         try:
-            SimulationRun.objects.filter(pk=run_id).update(
+            SimulationRun.objects.filter(pk=run_id, attempt=attempt).update(
                 weeks_done=done, heartbeat_at=timezone.now()
             )
             return not SimulationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
@@ -310,19 +387,44 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
             logger.warning("simulation run %s: progress not recorded (database busy)", run_id)
             return True
 
-    try:
-        params = core.Params.from_dict(run.parameters)
-        snap = snapshot.take(run.scenario.board)
-        result = core.simulate(snap, params, on_week=on_week)
-    except core.Cancelled:
-        return _finish(run, status=RunStatus.CANCELLED, started=started)
-    except Exception as error:  # a failed run is shown as failed; nothing is retried
-        logger.exception("simulation run %s failed", run_id)
-        return _finish(run, status=RunStatus.FAILED, started=started, error=str(error))
-    return _finish(run, status=RunStatus.DONE, started=started, result=result, snap=snap)
+    with _Heartbeat(run_id, attempt):
+        try:
+            params = core.Params.from_dict(run.parameters)
+            snap = snapshot.take(run.scenario.board)
+            result = core.simulate(snap, params, on_week=on_week)
+        except core.Cancelled:
+            return _finish(run, status=RunStatus.CANCELLED, started=started)
+        except SoftTimeLimitExceeded:
+            return _finish(
+                run,
+                status=RunStatus.FAILED,
+                started=started,
+                error=_("De berekening duurde te lang en is gestopt."),
+            )
+        except Exception as error:  # a failed computation is shown as failed, not retried
+            logger.exception("simulation run %s failed", run_id)
+            return _finish(run, status=RunStatus.FAILED, started=started, error=str(error))
+        return _finish(run, status=RunStatus.DONE, started=started, result=result, snap=snap)
 
 
-def _finish(
+def _finish(run: SimulationRun, *, status: str, started: float, **values: Any) -> SimulationRun:
+    """Store the outcome; a connection lost at this moment is retried a few times (the result
+    is in memory). If the database stays away the run is left to the sweep, which requeues it."""
+    from django.db import connection
+
+    for attempt in range(3):
+        try:
+            return _store_outcome(run, status=status, started=started, **values)
+        except OperationalError:
+            logger.warning("simulation run %s: result not stored yet (database)", run.pk)
+            connection.close()
+            if attempt == 2:
+                raise
+            time.sleep(1 + 2 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _store_outcome(
     run: SimulationRun,
     *,
     status: str,
@@ -331,10 +433,11 @@ def _finish(
     snap: core.Snapshot | None = None,
     error: str = "",
 ) -> SimulationRun:
+    attempt = run.attempt
     with transaction.atomic():
-        run = SimulationRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RunStatus.RUNNING:  # cancelled meanwhile (stale worker)
-            return run
+        run = SimulationRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+        if run.status != RunStatus.RUNNING or run.attempt != attempt:
+            return run  # cancelled meanwhile, or taken over by another delivery
         run.status = status
         run.finished_at = timezone.now()
         run.duration_ms = int((time.perf_counter() - started) * 1000)
@@ -376,6 +479,37 @@ def _finish(
             )
         run.save()
     return run
+
+
+def simulation_sweep(*, now: Any = None) -> dict[str, int]:
+    """Beat's sweep for runs nobody is working on: a running run with a stale heartbeat and a
+    queued run whose message was lost are sent again (the task takes them over); runs past
+    MAX_ATTEMPTS fail with a message (in `_claim`). Returns the counts per outcome."""
+    from . import tasks
+
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0}
+    candidates = SimulationRun.objects.filter(
+        Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        | Q(status=RunStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER)
+    ).values_list("pk", "attempt")
+    for run_id, attempt in list(candidates):
+        if attempt >= MAX_ATTEMPTS:
+            _claim(run_id)  # fails it with the message
+            counts["failed"] += 1
+        elif tasks.send_run(run_id):
+            counts["requeued"] += 1
+    return counts
+
+
+def simulation_queue_failed(*, run_id: int) -> None:
+    """The broker did not take the run: it fails with a message, so 'Doorrekenen' can be
+    clicked again (an active run blocks the scenario)."""
+    SimulationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_("De berekening kon niet worden ingepland; probeer het over een minuut opnieuw."),
+    )
 
 
 def results_export(

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from cases import selectors as case_selectors
 from housing import selectors as housing_selectors
-from matching import generation
-from matching.models import Board
+from matching.board import pool
+from matching.board.models import Board
 
 from .core import NeighbourhoodFacts, Snapshot, StairwellFacts
 
-# The profile fields `matching.building.engine_client` reads; nothing else is copied.
+# The profile fields `matching.engine_input.engine_client` reads; nothing else is copied.
 PROFILE_FIELDS = (
     "reference",
     "ready_since",
@@ -57,7 +57,7 @@ def take(board: Board, *, today: dt.date | None = None) -> Snapshot:
     dwellings not held by a proposal, the dwelling stock and the shared profiles."""
     today = today or timezone.localdate()
     members = member_ids(board)
-    held_clients, held_dwellings = generation.held_at_board(board.pk)
+    held_clients, held_dwellings = pool.held_at_board(board.pk)
     held_ids = {d.pk for d in held_dwellings}
     held_per_neighbourhood = Counter(d.neighbourhood_id for d in held_dwellings)
     held_per_stairwell = Counter(d.stairwell_id for d in held_dwellings if d.stairwell_id)
@@ -92,14 +92,14 @@ def take(board: Board, *, today: dt.date | None = None) -> Snapshot:
         if c["id"] not in held_clients
     ]
     offered = [
-        generation.dwelling_facts(d)
+        pool.dwelling_facts(d)
         for d in housing_selectors.board_dwellings(
             region_id=board.region_id, corporation_ids=members
         )
         if d.pk not in held_ids
     ]
     stock = [
-        generation.dwelling_facts(d)
+        pool.dwelling_facts(d)
         for d in housing_selectors.board_stock(region_id=board.region_id, corporation_ids=members)
         if d.pk not in held_ids
     ]

@@ -21,8 +21,8 @@ from django.views.generic import FormView, TemplateView
 from accounts import access
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from matching import selectors as board_selectors
-from matching.models import Board
+from matching.board import selectors as board_selectors
+from matching.board.models import Board
 
 from . import selectors, services
 from .forms import ScenarioForm

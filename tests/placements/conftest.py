@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.models import OrganisationKind, Role
 from cases import selectors as case_selectors
 from housing.models import DwellingStatus
-from matching import services as board_services
-from matching.models import Meeting, Proposal, ProposalStatus
+from matching.board import services as board_services
+from matching.board.models import Meeting, Proposal, ProposalStatus
 from matching.placements import services
 from matching.placements.models import AgreementKind, Party
 from tests.accounts.factories import OrganisationFactory, RegionFactory, member

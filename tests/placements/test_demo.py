@@ -13,8 +13,8 @@ from accounts import demo as accounts_demo
 from accounts.models import Notification
 from cases import demo as cases_demo
 from housing import demo as housing_demo
-from matching import demo as matching_demo
-from matching.models import Proposal
+from matching.board import demo as matching_demo
+from matching.board.models import Proposal
 from matching.placements import demo
 from matching.placements.models import Agreement, AgreementState, Evaluation
 

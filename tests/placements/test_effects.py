@@ -9,7 +9,7 @@ from accounts.models import AccessLogEntry
 from cases.models import Client, ClientTransition
 from housing import selectors as housing_selectors
 from housing.models import Dwelling, DwellingStatus, Stairwell
-from matching.models import Proposal, ProposalStatus
+from matching.board.models import Proposal, ProposalStatus
 from matching.placements import services
 from matching.placements.models import AgreementKind, AgreementState, Placement, PlacementStatus
 

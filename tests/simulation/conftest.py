@@ -18,8 +18,8 @@ from housing.models import Dwelling
 from matching.simulation import services
 from matching.simulation.models import Scenario
 from tests.accounts.factories import OrganisationFactory, RegionFactory, member
+from tests.board.conftest import BoardWorld, world  # noqa: F401 - fixtures used here
 from tests.housing.factories import ComplexFactory, StairwellFactory
-from tests.matching.conftest import BoardWorld, world  # noqa: F401 - fixtures used here
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from housing import capacity
-from matching.building import DwellingFacts
+from matching.engine_input import DwellingFacts
 from matching.simulation.core import NeighbourhoodFacts, Snapshot, StairwellFacts
 
 START = dt.date(2026, 1, 5)

@@ -12,7 +12,7 @@ DEMO_MODULES = [
     "accounts.demo",
     "housing.demo",
     "cases.demo",
-    "matching.demo",
+    "matching.board.demo",
     "matching.placements.demo",
 ]
 

@@ -19,8 +19,8 @@ from accounts.access import log
 from accounts.access.drf import ProtectedViewSetMixin, actor
 from accounts.errors import DomainError
 from accounts.models import AccessAction
+from matching.board.models import Proposal
 
-from ...models import Proposal
 from .. import documents, selectors, services
 from ..models import Agreement, Evaluation, Placement
 from . import serializers

@@ -17,8 +17,8 @@ from accounts.models import AccessAction, User
 from cases import services as case_services
 from housing import services as housing_services
 from housing.models import DwellingStatus
+from matching.board import services as board_services
 
-from ... import services as board_services
 from .. import machine
 from ..models import (
     Agreement,

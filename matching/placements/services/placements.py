@@ -15,8 +15,8 @@ from accounts.models import AccessAction, Role, User
 from cases import services as case_services
 from housing import services as housing_services
 from housing.models import DwellingStatus
+from matching.board.models import Proposal, ProposalStatus
 
-from ...models import Proposal, ProposalStatus
 from ..models import (
     OPEN_STATES,
     Agreement,

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from matching.board.models import Proposal
 
-from ...models import Proposal
 from .. import machine
 from ..models import (
     Agreement,

@@ -26,7 +26,7 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from matching.models import Board
+from matching.board.models import Board
 from matching.simulation import core, selectors, snapshot
 
 

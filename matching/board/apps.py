@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BoardConfig(AppConfig):
+    name = "matching.board"
+    label = "matching"
+    verbose_name = _("Plaatsingstafel")
+
+    def ready(self) -> None:
+        from accounts import navigation
+        from accounts.models import Role
+        from cases.signals import client_left_board, consent_ended
+
+        from . import permissions  # noqa: F401 - registers the policies
+        from .signals import drop_profiles_of_client, withdraw_proposals_of_client
+
+        navigation.register(
+            _("Plaatsingstafel"),
+            "matching:board-list",
+            {Role.BOARD_CHAIR, Role.ANALYST, Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT},
+            order=30,
+        )
+        client_left_board.connect(withdraw_proposals_of_client, dispatch_uid="matching-client-left")
+        consent_ended.connect(drop_profiles_of_client, dispatch_uid="matching-consent-ended")

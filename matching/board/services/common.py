@@ -1,0 +1,56 @@
+"""Shared pieces of the board's services: settings, timeline events, the permission check, row locks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.errors import DomainError
+from accounts.models import OrganisationKind, Role, User
+
+from ..models import (
+    Board,
+    Proposal,
+    ProposalEvent,
+)
+
+
+def _cfg(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def _event(proposal: Proposal, *, actor: User | None, kind: str, message: str) -> ProposalEvent:
+    return ProposalEvent.objects.create(
+        proposal=proposal, actor=actor, kind=kind, message=message[:500]
+    )
+
+
+def _require(actor: User, action: str, target: Any, *, purpose: str) -> str:
+    decision = access.decide(actor, action, target)
+    if not decision or (not isinstance(target, type) and not access.visible(actor, target)):
+        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+    return decision.rule
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("meeting__board")
+        .get(pk=proposal.pk)
+    )
+
+
+def _municipality_users(board: Board, *, exclude: User | None = None) -> list[User]:
+    qs = User.objects.filter(
+        is_active=True,
+        memberships__is_active=True,
+        memberships__role__in=[Role.BOARD_CHAIR, Role.ANALYST],
+        memberships__organisation__kind=OrganisationKind.MUNICIPALITY,
+        memberships__organisation__region_id=board.region_id,
+    ).distinct()
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs)
