@@ -366,7 +366,5 @@ def second_factor_reset(*, actor: User, membership: Membership) -> Enrolment:
 
         from . import tasks
 
-        enqueue_on_commit(
-            tasks.send_invitation, enrolment.pk, membership.organisation_id, actor.pk
-        )
+        enqueue_on_commit(tasks.send_invitation, enrolment.pk, membership.organisation_id, actor.pk)
     return enrolment

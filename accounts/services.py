@@ -175,6 +175,7 @@ def invitation_send(*, enrolment_id: int, organisation_id: int, invited_by_id: i
     except smtplib.SMTPRecipientsRefused:
         logger.warning("invitation to user %s refused by the mail server", enrolment.user_id)
 
+
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     """End a membership. A person left without any active role is deactivated and signed out."""
     if not access.decide(actor, "deactivate", membership):
