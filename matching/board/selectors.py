@@ -113,6 +113,29 @@ def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
     return {p.pk: names.get(p.client_id, "") for p in allowed}
 
 
+def for_reader(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
+    """Make `proposals` what this reader may see, and return the names they may see.
+
+    Every read of a proposal goes through here (pages, fragments, minutes, API). The stored
+    copy of the shared profile (and the score's explanation drawn from it) is shown to a
+    reader outside the client's own care provider only while the client's consent is in
+    force *today*: consent that was withdrawn or simply ran out hides it at once, before any
+    task has dropped the stored copy. The instances are changed in memory only.
+    """
+    from .signals import consent_ended_profile
+
+    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+    others = [p for p in proposals if p.care_provider_id not in own]
+    consented = _consented_client_ids(list({p.client_id for p in others}))
+    for p in others:
+        if p.client_id not in consented:
+            p.profile = consent_ended_profile((p.profile or {}).get("reference", ""))
+            p.breakdown = []
+            p.alternatives = []
+            p.explanation = ""
+    return visible_names(user=user, proposals=proposals)
+
+
 @dataclass
 class AgendaGroup:
     key: str

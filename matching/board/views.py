@@ -66,7 +66,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     if by not in {"neighbourhood", "provider", "corporation"}:
         by = "neighbourhood"
     proposals = list(selectors.agenda(user=request.user, meeting=meeting))
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    names = selectors.for_reader(user=request.user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     roles = access.roles_of(request.user)
@@ -178,7 +178,7 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
 
 def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     proposals = selectors.minutes(user=request.user, meeting=meeting)
-    names = selectors.visible_names(user=request.user, proposals=proposals)
+    names = selectors.for_reader(user=request.user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     return {
@@ -231,7 +231,7 @@ class ProposalDetailView(ProposalMixin, TemplateView):
         return {
             "p": p,
             "meeting": p.meeting,
-            "name": selectors.visible_names(user=user, proposals=[p]).get(p.pk, ""),
+            "name": selectors.for_reader(user=user, proposals=[p]).get(p.pk, ""),
             "events": selectors.timeline(p),
             "can_decide": access.decide(user, "decide", p).allowed and not p.consultant_decision,
             "can_respond": access.decide(user, "respond", p).allowed and not p.client_decision,

@@ -124,7 +124,7 @@ class ProposalsToPlaceView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         proposals = list(selectors.proposals_to_place(user=self.actor))
-        names = board_selectors.visible_names(user=self.actor, proposals=proposals)
+        names = board_selectors.for_reader(user=self.actor, proposals=proposals)
         for p in proposals:
             p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
         log.record(
@@ -157,7 +157,7 @@ class PlacementCreateView(ProtectedView, TemplateView):
         )
 
     def render_form(self, proposal: Proposal, form: PlacementCreateForm) -> HttpResponse:
-        name = board_selectors.visible_names(user=self.actor, proposals=[proposal]).get(proposal.pk)
+        name = board_selectors.for_reader(user=self.actor, proposals=[proposal]).get(proposal.pk)
         return self.render_to_response({"proposal": proposal, "form": form, "name": name})
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -102,3 +102,38 @@ def test_a_403_on_a_visible_object_logs_the_raw_id_too(world, login):
     assert response.status_code in {403, 404}
     for row in _refused_rows(world.chair):
         assert reference not in row.purpose and reference not in row.object_id
+
+
+def _expire_consent(client) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    # Run out, not withdrawn: no task or signal has touched the stored profiles yet.
+    client.consents.update(given_on=yesterday - dt.timedelta(days=30), valid_until=yesterday)
+
+
+@pytest.mark.parametrize("reader", ["chair", "consultant", "other_coordinator"])
+def test_a_profile_whose_consent_ran_out_is_not_served_to_other_parties(world, login, reader):
+    proposal = world.proposal()
+    assert proposal.profile.get("target_group")
+    _expire_consent(proposal.client)
+    browser = login(getattr(world, reader))
+    hidden = {"reference", "consent_ended"}
+    detail = browser.get(f"/api/v1/proposals/{proposal.pk}/")
+    assert set(detail.json()["profile"]) <= hidden
+    assert detail.json()["breakdown"] == [] and detail.json()["explanation"] == ""
+    for url in ("/api/v1/proposals/", f"/api/v1/proposals/?meeting={world.meeting.pk}"):
+        rows = browser.get(url).json()["results"]
+        row = next(r for r in rows if r["id"] == proposal.pk)
+        assert set(row["profile"]) <= hidden, url
+    page = browser.get(f"/tafel/voorstel/{proposal.pk}/")
+    assert set(page.context["p"].profile) <= hidden
+
+
+def test_the_own_coordinator_still_reads_the_profile_after_consent_ran_out(world, login):
+    proposal = world.proposal()
+    _expire_consent(proposal.client)
+    data = login(world.coordinator).get(f"/api/v1/proposals/{proposal.pk}/").json()
+    assert data["profile"]["target_group"] == proposal.profile["target_group"]

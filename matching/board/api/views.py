@@ -93,13 +93,13 @@ class ProposalViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = list(page if page is not None else self.get_queryset())
-        self._names = selectors.visible_names(user=request.user, proposals=rows)
+        self._names = selectors.for_reader(user=request.user, proposals=rows)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         proposal = self.get_object()
-        self._names = selectors.visible_names(user=request.user, proposals=[proposal])
+        self._names = selectors.for_reader(user=request.user, proposals=[proposal])
         return Response(self.get_serializer(proposal).data)
 
     def _decision(self, request: Request, service: Any) -> Response:
@@ -112,7 +112,7 @@ class ProposalViewSet(
             )
         except DomainError as error:
             raise_for(error)
-        self._names = selectors.visible_names(user=request.user, proposals=[proposal])
+        self._names = selectors.for_reader(user=request.user, proposals=[proposal])
         return Response(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )
