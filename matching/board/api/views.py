@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access.drf import ProtectedViewSetMixin
+from accounts.api.schema import action_schema
 from accounts.errors import DomainError
 
 from .. import selectors, services
@@ -53,6 +54,7 @@ class MeetingViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         board = self.request.query_params.get("board")
         return qs.filter(board_id=board) if board and board.isdigit() else qs
 
+    @action_schema(request=None, response=serializers.GenerateResultSerializer)
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
@@ -117,16 +119,25 @@ class ProposalViewSet(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )
 
+    @action_schema(
+        request=serializers.DecisionInputSerializer, response=serializers.ProposalSerializer
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """The corporation approves or declines (decision: approved|declined, reason, text)."""
         return self._decision(request, services.proposal_decide)
 
+    @action_schema(
+        request=serializers.DecisionInputSerializer, response=serializers.ProposalSerializer
+    )
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None) -> Response:
         """The client's answer (decision: accepted|refused, reason, text)."""
         return self._decision(request, services.proposal_respond)
 
+    @action_schema(
+        request=serializers.ReasonInputSerializer, response=serializers.ProposalSerializer
+    )
     @action(detail=True, methods=["post"], url_path="reject-override")
     def reject_override(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user refuses an override (four eyes; reason required)."""
@@ -144,6 +155,7 @@ class ProposalViewSet(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )
 
+    @action_schema(request=None, response=serializers.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user confirms an override (four eyes)."""

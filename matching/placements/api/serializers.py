@@ -74,7 +74,7 @@ class AgreementSerializer(_ReaderAware, serializers.ModelSerializer[Agreement]):
     neighbourhood = serializers.CharField(source="placement.neighbourhood.code")
     care_provider = serializers.CharField(source="placement.care_provider.name")
     corporation = serializers.CharField(source="placement.corporation.name")
-    next_evaluation = serializers.DateField(read_only=True, default=None)
+    next_evaluation = serializers.DateField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Agreement
