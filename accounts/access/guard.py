@@ -60,10 +60,13 @@ def get_object_or_404(
         _refused(request, logged_action, model, supplied_id, decision.rule, purpose)
         raise PermissionDenied(_("U heeft geen toestemming voor deze handeling."))
     policy = policy_for(model)
-    if policy is not None and policy.log_reads and logged_action in {"view", "export", "print"}:
+    # A GET renders the object whatever the action is called (an edit form pre-filled with
+    # care data is a read too), so it is logged as one.
+    is_read = logged_action in {"view", "export", "print"} or request.method in {"GET", "HEAD"}
+    if policy is not None and policy.log_reads and is_read:
         log.record(
             actor=request.user,
-            action=logged_action,
+            action=logged_action if logged_action in {"view", "export", "print"} else "view",
             target=obj,
             rule=decision.rule,
             purpose=purpose_of(obj) if purpose_of is not None else purpose,

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import Role, User
+from accounts.access import log
+from accounts.models import AccessAction, Role, User
 from cases import selectors as case_selectors
 
 from .models import (
@@ -113,8 +115,18 @@ def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
     return {p.pk: names.get(p.client_id, "") for p in allowed}
 
 
-def for_reader(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
+def for_reader(
+    *,
+    user: User,
+    proposals: list[Proposal],
+    request: HttpRequest | None = None,
+    purpose: str = "",
+    action: str = AccessAction.SEARCH,
+) -> dict[int, str]:
     """Make `proposals` what this reader may see, and return the names they may see.
+
+    With `request`, the read is written to the access log (one row naming how many
+    proposals were read); views whose proposal the layer fetched (and logged) pass none.
 
     Every read of a proposal goes through here (pages, fragments, minutes, API). The stored
     copy of the shared profile (and the score's explanation drawn from it) is shown to a
@@ -133,6 +145,16 @@ def for_reader(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
             p.breakdown = []
             p.alternatives = []
             p.explanation = ""
+    if request is not None and proposals:
+        log.record(
+            actor=user,
+            action=action,
+            target=Proposal,
+            object_id=",".join(str(p.pk) for p in proposals)[:100],
+            rule="matching.proposal.view:scope",
+            purpose=purpose,
+            request=request,
+        )
     return visible_names(user=user, proposals=proposals)
 
 

@@ -61,12 +61,19 @@ class MeetingMixin(ProtectedView):
         return selectors.purpose_of_meeting(self.kwargs["pk"])
 
 
-def agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+def agenda_context(
+    request: HttpRequest, meeting: Meeting, *, log_read: bool = True
+) -> dict[str, Any]:
     by = request.GET.get("per", "neighbourhood")
     if by not in {"neighbourhood", "provider", "corporation"}:
         by = "neighbourhood"
     proposals = list(selectors.agenda(user=request.user, meeting=meeting))
-    names = selectors.for_reader(user=request.user, proposals=proposals)
+    names = selectors.for_reader(
+        user=request.user,
+        proposals=proposals,
+        request=request if log_read else None,
+        purpose=meeting.purpose,
+    )
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     roles = access.roles_of(request.user)
@@ -94,7 +101,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             purpose=meeting.purpose,
             request=self.request,
         )
-        context = agenda_context(self.request, meeting)
+        context = agenda_context(self.request, meeting, log_read=False)  # logged above
         context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
         context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
         context["run"] = selectors.latest_run(meeting)
@@ -173,12 +180,18 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
     access_action = "minutes"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return minutes_context(self.request, self.object)
+        return minutes_context(self.request, self.object, action=AccessAction.VIEW)
 
 
-def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+def minutes_context(request: HttpRequest, meeting: Meeting, *, action: str) -> dict[str, Any]:
     proposals = selectors.minutes(user=request.user, meeting=meeting)
-    names = selectors.for_reader(user=request.user, proposals=proposals)
+    names = selectors.for_reader(
+        user=request.user,
+        proposals=proposals,
+        request=request,
+        purpose=f"{meeting.purpose}: notulen",
+        action=action,
+    )
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     return {
@@ -201,7 +214,9 @@ class MeetingMinutesPdfView(MeetingMixin, View):
         from weasyprint import HTML  # imported here: loading pango is slow
 
         html = render_to_string(
-            "board/minutes_pdf.html", minutes_context(request, self.object), request=request
+            "board/minutes_pdf.html",
+            minutes_context(request, self.object, action=AccessAction.PRINT),
+            request=request,
         )
         pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
         response = HttpResponse(pdf, content_type="application/pdf")

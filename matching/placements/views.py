@@ -362,6 +362,9 @@ class AgreementStepView(AgreementMixin, TemplateView):
     resumed, end), with its own small form on the agreement page."""
 
     template_name = "placements/agreement_detail.html"
+    # POST only: the page that shows the form is the agreement's (a GET here is 405, not a
+    # template rendered without its context).
+    http_method_names = ["post"]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if kwargs.get("action") not in ACTION_FORMS:
@@ -406,6 +409,7 @@ class AgreementStepView(AgreementMixin, TemplateView):
 class AgreementSignView(AgreementMixin, TemplateView):
     template_name = "placements/agreement_detail.html"
     access_action = "sign"
+    http_method_names = ["post"]  # as AgreementStepView
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         agreement = self.object

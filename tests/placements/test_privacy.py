@@ -137,3 +137,38 @@ def test_the_own_coordinator_still_reads_the_profile_after_consent_ran_out(world
     _expire_consent(proposal.client)
     data = login(world.coordinator).get(f"/api/v1/proposals/{proposal.pk}/").json()
     assert data["profile"]["target_group"] == proposal.profile["target_group"]
+
+
+def test_a_get_on_a_post_only_step_is_405_not_500(world, login):
+    agreement = world.issued()
+    browser = login(world.coordinator)
+    assert browser.get(f"/afspraken/{agreement.pk}/tekenen/").status_code == 405
+    assert browser.get(f"/afspraken/{agreement.pk}/stap/revise/").status_code == 405
+
+
+def _rows_during(browser, url):
+    from accounts.models import AccessLogEntry
+
+    before = AccessLogEntry.objects.count()
+    response = browser.get(url)
+    return response, AccessLogEntry.objects.count() - before
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("chair", "/api/v1/proposals/"),
+        ("chair", "/api/v1/proposals/?meeting={meeting}"),
+        ("chair", "/tafel/overleg/{meeting}/live/"),
+        ("chair", "/tafel/overleg/{meeting}/notulen/"),
+        ("coordinator", "/afspraken/{agreement}/voorwaarden/"),
+    ],
+)
+def test_a_read_of_client_data_writes_one_row_and_is_not_cached(world, login, who, url):
+    agreement = world.draft()
+    url = url.format(meeting=world.meeting.pk, agreement=agreement.pk)
+    response, rows = _rows_during(login(getattr(world, who)), url)
+    assert response.status_code == 200, url
+    assert rows == 1, url
+    cache = response.headers["Cache-Control"]
+    assert "no-store" in cache and "private" in cache

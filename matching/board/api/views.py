@@ -95,7 +95,9 @@ class ProposalViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = list(page if page is not None else self.get_queryset())
-        self._names = selectors.for_reader(user=request.user, proposals=rows)
+        self._names = selectors.for_reader(
+            user=request.user, proposals=rows, request=request, purpose="plaatsingstafel"
+        )
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
