@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access, small_numbers
+from accounts.models import Role
 
 from . import capacity
 from .capacity import CapacityResult, Inputs
@@ -164,6 +165,13 @@ def capacities(
             inputs_from(indicator, placements.get(n.pk, 0)), weights[n.district.municipality_id]
         )
     return results
+
+
+def dwelling_notes_visible(user: Any, dwelling: Dwelling) -> bool:
+    """A dwelling's notes are the owning corporation's internal working notes: other
+    corporations, the board and care providers see the dwelling while it is offered, never
+    its notes."""
+    return dwelling.corporation_id in access.organisation_ids_of(user, Role.HOUSING_CONSULTANT)
 
 
 def capacity_for_reader(user: Any, result: CapacityResult) -> CapacityResult:

@@ -167,6 +167,7 @@ class DwellingDetailView(ProtectedView, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "dwelling": d,
+            "show_notes": selectors.dwelling_notes_visible(user, d),
             "events": d.events.all(),
             "actions": actions,
             "can_edit": access.decide(user, "change", d).allowed

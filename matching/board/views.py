@@ -247,6 +247,10 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             "p": p,
             "meeting": p.meeting,
             "name": selectors.for_reader(user=user, proposals=[p]).get(p.pk, ""),
+            # Only the two parties hear that it became a placement (and get the link).
+            "is_party": p.care_provider_id
+            in access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+            or p.corporation_id in access.organisation_ids_of(user, Role.HOUSING_CONSULTANT),
             "events": selectors.timeline(p),
             "can_decide": access.decide(user, "decide", p).allowed and not p.consultant_decision,
             "can_respond": access.decide(user, "respond", p).allowed and not p.client_decision,

@@ -50,3 +50,20 @@ def test_the_simulation_and_the_live_capacity_share_one_rule(settings):
     from matching.simulation import services
 
     assert services.small_number_threshold() == small_numbers.threshold()
+
+
+def test_a_dwellings_notes_stay_inside_the_owning_corporation(world, login):
+    from housing.models import Dwelling
+
+    offered = Dwelling.objects.filter(
+        corporation=world.corp_a, status=DwellingStatus.OFFERED
+    ).first()
+    Dwelling.objects.filter(pk=offered.pk).update(notes="Sleutel bij de buren, intern")
+    other = login(world.consultant_b)
+    response = other.get(f"/api/v1/dwellings/{offered.pk}/")
+    if response.status_code == 200:
+        assert "notes" not in response.json()
+    page = other.get(f"/woningen/{offered.pk}/")
+    assert "Sleutel bij de buren" not in page.content.decode()
+    own = login(world.consultant_a).get(f"/api/v1/dwellings/{offered.pk}/").json()
+    assert own["notes"] == "Sleutel bij de buren, intern"

@@ -172,3 +172,14 @@ def test_a_read_of_client_data_writes_one_row_and_is_not_cached(world, login, wh
     assert rows == 1, url
     cache = response.headers["Cache-Control"]
     assert "no-store" in cache and "private" in cache
+
+
+@pytest.mark.parametrize("reader", ["other_coordinator", "other_consultant"])
+def test_only_the_parties_hear_that_a_proposal_became_a_placement(world, login, reader):
+    placement = world.placement()
+    page = login(getattr(world, reader)).get(f"/tafel/voorstel/{placement.proposal_id}/")
+    if page.status_code == 404:
+        return  # not visible at all: nothing told either
+    assert f"/plaatsingen/{placement.pk}/" not in page.content.decode()
+    party = login(world.coordinator).get(f"/tafel/voorstel/{placement.proposal_id}/")
+    assert f"/plaatsingen/{placement.pk}/" in party.content.decode()
