@@ -26,4 +26,4 @@ RUN DEBUG=false SECRET_KEY=collectstatic-build-only \
 USER woonbrug
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.py"]

@@ -8,7 +8,8 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 export UV_PROJECT_ENVIRONMENT := .venv
 # Compile bytecode at install time (as the Docker image does): the first request of every
-# gunicorn worker then does not pay for compiling Django and the app.
+# gunicorn worker then does not pay for compiling Django and the app, and a fresh
+# `python -m matching.engine` starts without writing .pyc files (the engine benchmarks).
 export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test env lint format messages check-migrations
@@ -21,7 +22,11 @@ export UV_COMPILE_BYTECODE := 1
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
+# uv compiles the installed packages; the project's own modules are compiled here (always:
+# it is quick when nothing changed), since PYTHONDONTWRITEBYTECODE may stop Python from
+# caching them itself and `python -m matching.engine` would recompile them on every run.
 env: .venv/.synced
+	@.venv/bin/python -m compileall -q -j0 matching benchmarks >/dev/null
 
 demo: env
 	DEBUG=true DEMO_MODE=true REQUIRE_MFA=false $(UV) run --frozen python manage.py migrate --noinput

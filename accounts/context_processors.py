@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from . import access
 from . import navigation as nav
 from .selectors import primary_membership, unread_notification_count
+from .states import exposed
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -36,3 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         unread_notifications=unread_notification_count(user=user),
     )
     return context
+
+
+def states(request: HttpRequest) -> dict[str, Any]:
+    """The state enums apps expose (see `accounts.states`), by class name."""
+    return exposed()

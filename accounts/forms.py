@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
@@ -68,6 +68,17 @@ class InviteMemberForm(forms.Form):
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(r.value, r.label) for r in Role if r.value in allowed]
+
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name`, typed as `kind` (to set `choices` or `queryset` in __init__)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}")
+    return field
 
 
 class ApiTokenForm(forms.Form):

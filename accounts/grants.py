@@ -69,7 +69,7 @@ def role_grant_request(
         grant = RoleGrant.objects.create(
             organisation=organisation, user=user, role=role, requested_by=actor
         )
-        log.record(
+        log._record(
             actor=actor,
             action=AccessAction.CREATE,
             target=grant,
@@ -110,7 +110,7 @@ def _decide(*, actor: User, grant: RoleGrant, action: str) -> RoleGrant:
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        log.record(
+        log._record(
             actor=actor,
             action=AccessAction.CHANGE,
             target=locked,
@@ -140,7 +140,7 @@ def role_grant_confirm(*, actor: User, grant: RoleGrant) -> Membership:
             role=locked.role,
             created_by=locked.requested_by,
         )
-        log.record(
+        log._record(
             actor=actor,
             action=AccessAction.CREATE,
             target=membership,

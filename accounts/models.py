@@ -221,6 +221,8 @@ class AccessLogEntry(models.Model):
     responsible_user_id = models.BigIntegerField(_("verantwoordelijke-id"), null=True, blank=True)
     responsible_user_email = models.CharField(_("verantwoordelijke"), max_length=254, blank=True)
     action = models.CharField(_("handeling"), max_length=16, choices=AccessAction.choices)
+    # What happened, as a dotted name ("placements.agreement.extended"); see access.audit.
+    event = models.CharField(_("gebeurtenis"), max_length=100, blank=True, db_index=True)
     object_type = models.CharField(_("soort gegeven"), max_length=100)
     object_id = models.CharField(_("gegeven"), max_length=100, blank=True)
     result = models.CharField(_("resultaat"), max_length=16, choices=AccessResult.choices)

@@ -209,7 +209,7 @@ def enrolment_complete(*, enrolment: Enrolment, password: str, code: str) -> lis
         StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
         locked.used_at = timezone.now()
         locked.save(update_fields=["used_at"])
-        log.record(
+        log._record(
             actor=user,
             action=AccessAction.CHANGE,
             target="accounts.second_factor",
@@ -302,7 +302,7 @@ def _confirm(
         enrolment.save(update_fields=["confirmed_at", "confirmed_by"])
         TOTPDevice.objects.filter(user=user, confirmed=False).update(confirmed=True)
         StaticDevice.objects.filter(user=user, confirmed=False).update(confirmed=True)
-        log.record(
+        log._record(
             actor=actor,
             action=AccessAction.CHANGE,
             target="accounts.second_factor",
@@ -335,7 +335,7 @@ def second_factor_reset(*, actor: User, membership: Membership) -> Enrolment:
             actor=actor, user=user, reason=EnrolmentReason.RE_ENROLMENT
         )
         user_end_sessions(user=user)
-        log.record(
+        log._record(
             actor=actor,
             action=AccessAction.CHANGE,
             target="accounts.second_factor",

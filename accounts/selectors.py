@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import access
 from .models import AccessLogEntry, Membership, Notification, Organisation, Role, User
@@ -21,8 +21,18 @@ def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membershi
     )
 
 
-def access_log_list(*, user: User) -> QuerySet[AccessLogEntry]:
-    return access.scope(user, AccessLogEntry)
+def access_log_list(*, user: User, event: str = "") -> QuerySet[AccessLogEntry]:
+    """The log rows the user may read, optionally of one event or family (see below)."""
+    return with_event(access.scope(user, AccessLogEntry), event)
+
+
+def with_event(entries: QuerySet[AccessLogEntry], event: str) -> QuerySet[AccessLogEntry]:
+    """Rows of one event (`placements.agreement.extended`) or of a family of them
+    (`placements.agreement`, `placements.`); all rows when `event` is empty."""
+    event = event.strip().lower().rstrip(".")
+    if not event:
+        return entries
+    return entries.filter(Q(event=event) | Q(event__startswith=event + "."))
 
 
 def primary_membership(*, user: User) -> Membership | None:

@@ -18,7 +18,6 @@ from guardian.shortcuts import assign_perm, remove_perm
 from config.queueing import enqueue_on_commit
 
 from . import access, second_factor
-from .access import log
 from .errors import DomainError
 from .models import (
     ROLES_BY_KIND,
@@ -93,8 +92,7 @@ def member_invite(
     set a password and their second factor. A role that reads client data (or confirms such
     grants) becomes a `RoleGrant` awaiting a second admin instead, and nobody asks it for
     themselves."""
-    if not access.decide(actor, "manage_members", organisation):
-        raise DomainError(_("U mag de leden van deze organisatie niet beheren."), code="forbidden")
+    rule = access.authorize(actor, "manage_members", organisation)
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
@@ -129,12 +127,13 @@ def member_invite(
         membership = membership_grant(
             user=user, organisation=organisation, role=role, created_by=actor
         )
-        log.record(
-            actor=actor,
+        access.audit(
+            "accounts.membership.invited",
             action=AccessAction.CREATE,
+            actor=actor,
             target=membership,
             organisation_id=organisation.pk,
-            rule="accounts.membership.create:org-admin",
+            rule=rule,
             purpose=_("ledenbeheer"),
         )
         send_invitation_on_commit(actor=actor, user=user, organisation=organisation)
@@ -178,8 +177,7 @@ def invitation_send(*, enrolment_id: int, organisation_id: int, invited_by_id: i
 
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     """End a membership. A person left without any active role is deactivated and signed out."""
-    if not access.decide(actor, "deactivate", membership):
-        raise DomainError(_("U mag dit lidmaatschap niet beëindigen."), code="forbidden")
+    rule = access.authorize(actor, "deactivate", membership)
     if membership.user_id == actor.pk and membership.role == Role.ORG_ADMIN:
         raise DomainError(_("U kunt uw eigen beheerdersrol niet beëindigen."), code="self_admin")
     with transaction.atomic():
@@ -195,12 +193,12 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
             user.is_active = False
             user.save(update_fields=["is_active"])
             user_end_sessions(user=user)
-        log.record(
+        access.audit(
+            "accounts.membership.deactivated",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=membership,
             organisation_id=membership.organisation_id,
-            rule="accounts.membership.deactivate:org-admin",
+            rule=rule,
             purpose=_("ledenbeheer"),
         )
     access.forget_memberships(membership.user)

@@ -85,7 +85,7 @@ def api_token_create(
             created_by=actor,
             expires_at=now + timedelta(days=days),
         )
-        log.record(
+        log._record(
             actor=actor,
             action=AccessAction.CREATE,
             target=token,
@@ -104,7 +104,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
             revoked_at=timezone.now()
         )
         if updated:
-            log.record(
+            log._record(
                 actor=actor,
                 action=AccessAction.CHANGE,
                 target=token,

@@ -25,7 +25,7 @@ from django_otp import login as otp_login
 
 from . import access, grants, second_factor, selectors, services, tokens
 from .access.views import ProtectedView, PublicView, public
-from .errors import DomainError
+from .errors import DomainError, add_to_form
 from .forms import ApiTokenForm, EmailAuthenticationForm, EnrolForm, InviteMemberForm, TokenForm
 from .middleware import user_is_verified
 from .models import (
@@ -228,8 +228,8 @@ class MemberInviteView(OwnOrganisationMixin, View):
                 membership = services.member_invite(
                     actor=self.actor, organisation=self.object, **form.cleaned_data
                 )
-            except services.DomainError as error:
-                form.add_error(error.field, error.message)
+            except DomainError as error:
+                add_to_form(form, error)
             else:
                 if isinstance(membership, RoleGrant):
                     done = _(
@@ -259,7 +259,7 @@ class MemberDeactivateView(ProtectedView, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_deactivate(actor=self.actor, membership=self.object)
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -334,7 +334,8 @@ class AccessLogView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        entries = selectors.access_log_list(user=self.actor)
+        event = self.request.GET.get("event", "").strip()[:100]
+        entries = selectors.access_log_list(user=self.actor, event=event)
         query = self.request.GET.get("q", "").strip()
         if query:
             entries = entries.filter(object_id__icontains=query) | entries.filter(
@@ -342,6 +343,7 @@ class AccessLogView(ProtectedView, TemplateView):
             )
         context["page"] = Paginator(entries, 50).get_page(self.request.GET.get("page"))
         context["q"] = query
+        context["event"] = event
         return context
 
 

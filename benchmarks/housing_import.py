@@ -1,5 +1,8 @@
 """How long a whole country of neighbourhoods takes to import: ~14,000 boundaries (GeoJSON),
-then a year of indicators as CSV and as XLSX, each validated and written in one transaction.
+then a year of indicators as CSV and as XLSX, each validated and written in one transaction;
+and a national wijk- en buurtkaart as PDOK publishes it (RD New coordinates, PDOK property
+names, key figures with -99995 markers, water features, letter codes), once limited to one
+region of 10 municipalities and once for the whole country.
 
     uv run python benchmarks/housing_import.py                  # SQLite in a temp file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/woonbrug_bench uv run python benchmarks/housing_import.py
@@ -73,6 +76,56 @@ def boundaries() -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}).encode()
 
 
+def national_buurtkaart() -> bytes:
+    """A synthetic national buurtkaart in the published shape (generated, never committed):
+    RD New with a crs member, `bu_code`/`bu_naam`/`wk_code`/`gm_code`/`gm_naam`/`water`, 2%
+    water-only features, every 7th municipality with letter codes (BU5007AB01), and key
+    figures of which some are suppressed (-99995)."""
+    rng = random.Random(16)
+    features = []
+    for i in range(N):
+        gm, wk, bu = codes(i)
+        if (i // 40) % 7 == 0:
+            wk = f"{wk[:6]}{'ABCD'[(i % 40) // 10]}A"
+            bu = f"BU{wk[2:]}{i % 10:02d}"
+        x, y = 13_000 + (i % 200) * 1_400, 306_000 + (i // 200) * 4_500
+        ring = [
+            [x + dx * 600.0, y + dy * 600.0]
+            for dx, dy in [(0, 0), (1, 0), (2, 0), (2, 1), (2, 2), (1, 2), (0, 2), (0, 1), (0, 0)]
+        ]
+        population = rng.randint(0, 6000)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "bu_code": bu,
+                    "bu_naam": f"Buurt {i}",
+                    "wk_code": wk,
+                    "gm_code": gm,
+                    "gm_naam": f"Gemeente {gm}",
+                    "water": "JA" if i % 50 == 49 else "NEE",
+                    "jaar": 2024,
+                    "aantal_inwoners": population,
+                    "woningvoorraad": -99995 if i % 3 == 0 else population // 2,
+                    "perc_huurwoningen_in_bezit_woningcorporaties": -99995
+                    if i % 4 == 0
+                    else rng.randint(0, 90),
+                    "aantal_personen_met_een_alg_bijstandsuitkering_tot": -99995
+                    if i % 5 == 0
+                    else population // 30,
+                    **{f"kerncijfer_{k}": rng.randint(0, 999) for k in range(20)},
+                },
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    data = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+        "features": features,
+    }
+    return json.dumps(data).encode()
+
+
 HEADER = [
     "buurtcode",
     "jaar",
@@ -117,18 +170,25 @@ def indicators_xlsx(year: int) -> bytes:
     return out.getvalue()
 
 
-def timed(label: str, kind: str, name: str, content: bytes, organisation: object) -> None:
+def timed(
+    label: str, kind: str, name: str, content: bytes, organisation: object, **options: object
+) -> float:
     from housing import importing
 
     start = time.perf_counter()
-    report = importing.validate(kind, name, content, organisation=organisation)
+    report = importing.validate(kind, name, content, organisation=organisation, options=options)
     checked = time.perf_counter()
     assert report.ok, report.errors[:5]
-    importing.write(report, organisation=organisation)
+    importing.write(report, organisation=organisation, filename=name)
     done = time.perf_counter()
-    print(
-        f"{label:<38} {len(report.rows):>6} rows  validate {checked - start:5.2f} s  write {done - checked:5.2f} s  total {done - start:5.2f} s"
+    skipped = sum(
+        report.counts.get(k, 0)
+        for k in ("alleen water, overgeslagen", "buiten de regio, niet aangemaakt")
     )
+    print(
+        f"{label:<46} {len(report.rows):>6} rows ({skipped:>5} skipped)  validate {checked - start:5.2f} s  write {done - checked:5.2f} s  total {done - start:5.2f} s"
+    )
+    return done - start
 
 
 def main() -> None:
@@ -142,16 +202,69 @@ def main() -> None:
         slug="bench-gemeente",
         defaults={"name": "Benchmark", "kind": OrganisationKind.MUNICIPALITY, "region": region},
     )
+    if os.environ.get("BENCH_ONLY") == "national":
+        national(org)
+        return
     geo = boundaries()
     print(f"database: {connection.vendor}; {N} neighbourhoods; GeoJSON {len(geo) / 1e6:.1f} MB")
-    timed("boundaries (GeoJSON, new)", "boundaries", "b.geojson", geo, org)
-    timed("boundaries (GeoJSON, again: update)", "boundaries", "b.geojson", geo, org)
+    every = sorted({codes(i)[0] for i in range(N)})  # a national deployment names them all
+    timed("boundaries (GeoJSON, new)", "boundaries", "b.geojson", geo, org, municipalities=every)
+    timed(
+        "boundaries (GeoJSON, again: update)",
+        "boundaries",
+        "b.geojson",
+        geo,
+        org,
+        municipalities=every,
+    )
     timed("indicators 2024 (CSV, new)", "indicators", "i.csv", indicators_csv(2024), org)
     timed("indicators 2024 (CSV, again: update)", "indicators", "i.csv", indicators_csv(2024), org)
     start = time.perf_counter()
     xlsx = indicators_xlsx(2025)
     print(f"(building the XLSX took {time.perf_counter() - start:.2f} s, {len(xlsx) / 1e6:.1f} MB)")
     timed("indicators 2025 (XLSX, new)", "indicators", "i.xlsx", xlsx, org)
+    national(org)
+
+
+def national(org: object) -> None:
+    """The national buurtkaart as published, in a fresh region each time."""
+    from accounts.models import Organisation, OrganisationKind, Region
+    from housing.models import District, Municipality, Neighbourhood, NeighbourhoodIndicator
+
+    def clear() -> None:  # each run starts from an empty country
+        NeighbourhoodIndicator.objects.all().delete()
+        Neighbourhood.objects.all().delete()
+        District.objects.all().delete()
+        Municipality.objects.all().delete()
+
+    content = national_buurtkaart()
+    all_codes = sorted({codes(i)[0] for i in range(N)})
+    print(f"national buurtkaart (RD New, PDOK names): {len(content) / 1e6:.1f} MB")
+    for label, municipalities in (
+        (
+            "buurtkaart RD, one region (10 gemeenten)",
+            all_codes[len(all_codes) // 3 : len(all_codes) // 3 + 10],
+        ),
+        ("buurtkaart RD, whole country", all_codes),
+    ):
+        region = Region.objects.create(
+            slug=f"bench-{len(municipalities)}", name=f"Bench {len(municipalities)}"
+        )
+        municipality = Organisation.objects.create(
+            slug=f"bench-gm-{len(municipalities)}",
+            name="Benchmark",
+            kind=OrganisationKind.MUNICIPALITY,
+            region=region,
+        )
+        clear()
+        timed(
+            label,
+            "boundaries",
+            "buurtkaart_2024.geojson",
+            content,
+            municipality,
+            municipalities=municipalities,
+        )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from matching.board.models import Board  # noqa: E402
-from matching.simulation import core, services, snapshot  # noqa: E402
+from matching.simulation import core, seeds, services, snapshot  # noqa: E402
 from matching.simulation.models import Scenario, SimulationRun  # noqa: E402
 
 POLICIES = {
@@ -37,6 +38,7 @@ POLICIES = {
         "stairwell_rule": True,
     },
     "priority": {"policy": "priority", "tipping_point": 30},
+    "lookahead": {"policy": "lookahead", "tipping_point": 30, "stairwell_rule": True},
 }
 
 
@@ -88,14 +90,16 @@ def main() -> None:
                         **params["optimiser"].to_dict(),
                     )
                     run = SimulationRun.objects.create(
-                        scenario=scenario, parameters=params["optimiser"].to_dict(), total_weeks=52
+                        scenario=scenario,
+                        parameters=params["optimiser"].to_dict(),
+                        total_weeks=52 * params["optimiser"].seeds,
                     )
                     services.simulation_execute(run_id=run.pk)
                     raise Rollback
             except Rollback:
                 pass
 
-        timed("task path: snapshot + 52 weeks + store (optimiser)", task_path)
+        timed("task path: snapshot + 5 seeds x 52 weeks + store (optimiser)", task_path)
 
     print(
         f"{board.name}: {len(snap.waiting)} waiting clients, {len(snap.offered)} offered "
@@ -107,6 +111,86 @@ def main() -> None:
     print("|---|---|---|")
     for label, values in rows.items():
         print(f"| {label} | {min(values):.2f} | {max(values):.2f} |")
+
+    # Incremental instances against the full rebuild, paired (A B A B), same results.
+    print(
+        "\n| 52 weeks | incremental s (median) | its CPU s | full rebuild s (median) | ratio "
+        "| same |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, p in params.items():
+        fast_t, slow_t, ratios, same, cpu = [], [], [], True, []
+        for _ in range(args.repeat):
+            t, c = time.perf_counter(), time.process_time()
+            fast = core.simulate(snap, p)
+            a = time.perf_counter() - t
+            cpu.append(time.process_time() - c)
+            t = time.perf_counter()
+            slow = core.simulate(snap, p, incremental=False)
+            b = time.perf_counter() - t
+            fast_t.append(a)
+            slow_t.append(b)
+            ratios.append(b / a)
+            same &= fast.summary == slow.summary and fast.placements == slow.placements
+        print(
+            f"| {name} | {statistics.median(fast_t):.2f} | {statistics.median(cpu):.2f} | "
+            f"{statistics.median(slow_t):.2f} | {statistics.median(ratios):.1f}x | "
+            f"{'yes' if same else 'NO'} |"
+        )
+
+    # The scenarios on five seeds, and the look-ahead policy against the optimum.
+    print(
+        "\n| scenario (5 seeds) | housed mean (range) | past tipping | occupied stairwell | "
+        "wait p90 housed | still waiting (p90) | departures |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    results = {}
+    for label, values in (
+        ("priority order, no limits", {"policy": "priority", "tipping_point": 30}),
+        ("optimiser, tipping point 30%", {"policy": "optimiser", "tipping_point": 30}),
+        ("look-ahead, tipping point 30%", {"policy": "lookahead", "tipping_point": 30}),
+        (
+            "optimiser, 30% + stairwell",
+            {"policy": "optimiser", "tipping_point": 30, "stairwell_rule": True},
+        ),
+        (
+            "look-ahead, 30% + stairwell",
+            {"policy": "lookahead", "tipping_point": 30, "stairwell_rule": True},
+        ),
+    ):
+        p = core.Params.from_dict(
+            {
+                **values,
+                **{
+                    k: flows[k]
+                    for k in (
+                        "clients_per_week",
+                        "dwellings_per_week",
+                        "departure_rate",
+                        "urgent_share",
+                    )
+                },
+            }
+        )
+        r = seeds.simulate_seeds(snap, p)
+        results[label] = r.summary
+        sp = r.summary["spread"]
+        print(
+            f"| {label} | {r.summary['housed']} ({sp['housed']['min']:g}–{sp['housed']['max']:g}) | "
+            f"{r.summary['placed_past_tipping']} | {r.summary['placed_in_occupied_stairwell']} | "
+            f"{r.summary['wait_p90']} | {r.summary['still_waiting']} ({r.summary['still_waiting_p90']}) | "
+            f"{r.summary['departures']} |"
+        )
+    for a, b in (
+        ("optimiser, tipping point 30%", "look-ahead, tipping point 30%"),
+        ("optimiser, 30% + stairwell", "look-ahead, 30% + stairwell"),
+        ("optimiser, tipping point 30%", "optimiser, 30% + stairwell"),
+    ):
+        ha, hb = results[a]["spread"]["housed"], results[b]["spread"]["housed"]
+        print(
+            f"\n{b} vs {a}: housed {hb['mean'] - ha['mean']:+.1f}, beyond the seed spread "
+            f"{seeds.beyond_spread(ha, hb):+g}"
+        )
 
 
 if __name__ == "__main__":

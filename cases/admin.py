@@ -7,8 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.access import log
-from accounts.models import AccessAction
+from accounts import access
 
 from .models import RentLimit
 
@@ -30,9 +29,9 @@ class RentLimitAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: RentLimit, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         # Changing the figures changes every client's maximum rent: keep a trace of who did it.
-        log.record(
+        access.audit(
+            "cases.rentlimit.changed" if change else "cases.rentlimit.created",
             actor=request.user,
-            action=AccessAction.CHANGE if change else AccessAction.CREATE,
             target=obj,
             purpose="huur- en inkomensgrenzen beheren",
             request=request,

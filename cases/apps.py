@@ -7,9 +7,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cliënten")
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, states
         from accounts.models import Role
 
         from . import permissions  # noqa: F401  (registers the client policy)
+        from .models import ClientStatus
+
+        states.expose(ClientStatus)
 
         navigation.register(_("Cliënten"), "cases:client-list", {Role.CARE_COORDINATOR}, order=10)

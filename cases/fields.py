@@ -104,7 +104,7 @@ class EncryptedCharField(EncryptedTextField):
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        defaults = {
+        defaults: dict[str, Any] = {
             "max_length": self.max_length,
             "form_class": forms.CharField,
             "widget": forms.TextInput,
@@ -137,6 +137,6 @@ class EncryptedDateField(models.TextField):
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        defaults = {"form_class": forms.DateField}
+        defaults: dict[str, Any] = {"form_class": forms.DateField}
         defaults.update(kwargs)
         return super().formfield(**defaults)

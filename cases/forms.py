@@ -1,5 +1,6 @@
 """Forms for the coordinator's pages. They parse input; the domain rules live in `services`
-(so the API gets the same messages) and come back as field errors via `add_service_errors`."""
+(so the API gets the same messages) and come back as field errors via
+`accounts.errors.add_to_form`."""
 
 from __future__ import annotations
 
@@ -10,26 +11,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import field_of
 from accounts.models import User
 
 from . import geography
-from .models import AgreementType, ClientStatus, LegalBasis, TargetGroup
-from .services import ProfileInvalid
+from .models import (
+    AgreementType,
+    ClientStatus,
+    LegalBasis,
+    TargetGroup,
+    UrgencyDecidedBy,
+    UrgencyReason,
+)
 
 CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.1"
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: Exception) -> None:
-    """Put a service's field messages next to the fields (unknown fields: above the form)."""
-    errors = getattr(error, "errors", None) or {
-        getattr(error, "field", None): [str(getattr(error, "message", error))]
-    }
-    for field, messages in errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class ClientForm(forms.Form):
@@ -112,6 +109,24 @@ class ClientForm(forms.Form):
         help_text=_("Wordt gedeeld. Geen diagnoses of zorginhoud."),
     )
 
+    urgency_reason = forms.ChoiceField(
+        label=_("Urgentiegrond"),
+        choices=[("", "—"), *UrgencyReason.choices],
+        required=False,
+        help_text=_("Blijft binnen uw organisatie; de tafel ziet alleen dat er urgentie is."),
+    )
+    urgency_decided_by = forms.ChoiceField(
+        label=_("Urgentie besloten door"),
+        choices=[("", "—"), *UrgencyDecidedBy.choices],
+        required=False,
+    )
+    urgency_decided_on = forms.DateField(
+        label=_("Urgentie besloten op"), required=False, widget=DATE
+    )
+    urgency_valid_until = forms.DateField(
+        label=_("Urgentie geldig tot en met"), required=False, widget=DATE
+    )
+
     CARE_GROUP = (
         "full_name",
         "date_of_birth",
@@ -124,20 +139,37 @@ class ClientForm(forms.Form):
 
     def __init__(self, *args: Any, region_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_municipality_codes"].choices = [
+        field_of(self, "preferred_municipality_codes", forms.ChoiceField).choices = [
             (m.code, m.name) for m in geography.municipalities_in(region_id)
         ]
         districts = [
             (d.code, f"{d.name} ({d.municipality.name})") for d in geography.districts_in(region_id)
         ]
-        self.fields["preferred_district_codes"].choices = districts
-        self.fields["support_team_district_code"].choices = [("", "—"), *districts]
+        field_of(self, "preferred_district_codes", forms.ChoiceField).choices = districts
+        field_of(self, "support_team_district_code", forms.ChoiceField).choices = [
+            ("", "—"),
+            *districts,
+        ]
+
+    URGENCY_GROUP = (
+        "urgency_reason",
+        "urgency_decided_by",
+        "urgency_decided_on",
+        "urgency_valid_until",
+    )
 
     def care_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.CARE_GROUP]
 
+    def urgency_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.URGENCY_GROUP]
+
     def profile_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.CARE_GROUP]
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.CARE_GROUP and name not in self.URGENCY_GROUP
+        ]
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -153,7 +185,8 @@ class ClientForm(forms.Form):
         for name in (
             "target_group", "adults", "children", "monthly_income", "step_free", "ground_floor_or_lift",
             "wheelchair", "max_floor", "support_hours_per_week", "agreement_type", "earliest_move_date",
-            "pets", "pets_description", "note_for_corporation",
+            "pets", "pets_description", "note_for_corporation", "urgency_reason",
+            "urgency_decided_by", "urgency_decided_on", "urgency_valid_until",
         ):  # fmt: skip
             initial[name] = getattr(profile, name)
         initial["preferred_municipality_codes"] = [
@@ -207,7 +240,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = coordinators
+        field_of(self, "coordinator", forms.ModelChoiceField).queryset = coordinators
 
 
 class ClientFilterForm(forms.Form):
@@ -247,8 +280,6 @@ __all__ = [
     "ClientForm",
     "ConsentForm",
     "NoteForm",
-    "ProfileInvalid",
     "ReassignForm",
     "TransitionForm",
-    "add_service_errors",
 ]

@@ -56,8 +56,13 @@ def neighbourhoods_for(codes: Iterable[str]) -> dict[str, Neighbourhood]:
 
 def names_by_code(kind: str, codes: Iterable[str]) -> dict[str, str]:
     """{code: name} for municipalities, districts or neighbourhoods (kind: gm, wk, bu)."""
-    model = {"gm": Municipality, "wk": District, "bu": Neighbourhood}[kind]
-    return dict(model.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    models: dict[str, type[Municipality] | type[District] | type[Neighbourhood]] = {
+        "gm": Municipality,
+        "wk": District,
+        "bu": Neighbourhood,
+    }
+    manager = models[kind]._default_manager
+    return dict(manager.filter(code__in=list(codes)).values_list("code", "name"))
 
 
 def neighbourhood_codes_in(region_id: int) -> list[str]:

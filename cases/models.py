@@ -9,6 +9,8 @@ other apps use `cases.selectors` (e.g. `shared_profiles_for_board`).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -154,6 +156,25 @@ class ClientNote(models.Model):
         return f"notitie {self.pk}"
 
 
+class UrgencyReason(models.TextChoices):
+    """Why a client was declared urgent (urgentiegrond); the category only, never the story."""
+
+    HOMELESS = "homeless", _("dakloos of dreigend dakloos")
+    DISCHARGE = "discharge", _("uitstroom met vaste einddatum (bed of plek vervalt)")
+    SAFETY = "safety", _("veiligheid (bijvoorbeeld huiselijk geweld)")
+    MEDICAL = "medical", _("medische of psychische noodzaak")
+    OTHER = "other", _("andere grond")
+
+
+class UrgencyDecidedBy(models.TextChoices):
+    """Who took the urgency decision (a body, not a person's name)."""
+
+    MUNICIPALITY = "municipality", _("gemeente (urgentiecommissie)")
+    BOARD = "board", _("plaatsingstafel")
+    CARE_PROVIDER = "care_provider", _("zorgaanbieder")
+    CORPORATION = "corporation", _("woningcorporatie")
+
+
 class HousingProfile(models.Model):
     """The shared housing profile (woonprofiel): minimised; the board parties may see the
     projection in `selectors.shared_profile_data` once the client has valid consent.
@@ -207,6 +228,17 @@ class HousingProfile(models.Model):
     note_for_corporation = models.TextField(
         _("korte toelichting voor de corporatie"), max_length=500, blank=True
     )
+    # Urgency statement (urgentieverklaring): all four or none. The board's priority puts a
+    # client with a statement valid on the meeting date first; others see that it holds, by
+    # whom and until when, never the reason.
+    urgency_reason = models.CharField(
+        _("urgentiegrond"), max_length=16, choices=UrgencyReason.choices, blank=True
+    )
+    urgency_decided_by = models.CharField(
+        _("urgentie besloten door"), max_length=16, choices=UrgencyDecidedBy.choices, blank=True
+    )
+    urgency_decided_on = models.DateField(_("urgentie besloten op"), null=True, blank=True)
+    urgency_valid_until = models.DateField(_("urgentie geldig tot en met"), null=True, blank=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 
     class Meta:
@@ -226,6 +258,19 @@ class HousingProfile(models.Model):
                 condition=Q(target_group="") | Q(target_group__in=TargetGroup.values),
                 name="profile_target_group_valid",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(urgency_reason="", urgency_decided_by="")
+                    & Q(urgency_decided_on__isnull=True, urgency_valid_until__isnull=True)
+                )
+                | (
+                    Q(urgency_reason__in=UrgencyReason.values)
+                    & Q(urgency_decided_by__in=UrgencyDecidedBy.values)
+                    & Q(urgency_decided_on__isnull=False, urgency_valid_until__isnull=False)
+                    & Q(urgency_valid_until__gte=F("urgency_decided_on"))
+                ),
+                name="profile_urgency_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +279,14 @@ class HousingProfile(models.Model):
     @property
     def household_size(self) -> int:
         return self.adults + self.children
+
+    def urgent_on(self, day: datetime.date) -> bool:
+        """The urgency statement holds on `day` (decided on or before it, valid through it)."""
+        return bool(
+            self.urgency_valid_until
+            and self.urgency_decided_on
+            and self.urgency_decided_on <= day <= self.urgency_valid_until
+        )
 
 
 class LegalBasis(models.TextChoices):
@@ -313,7 +366,7 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"toestemming {self.pk} ({self.client_id})"
 
-    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def is_valid_on(self, day: datetime.date) -> bool:
         return self.ended_at is None and self.given_on <= day <= self.valid_until
 
 

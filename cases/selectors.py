@@ -199,6 +199,11 @@ def shared_profile_data(client: Client, *, advice: RentAdvice | None = None) -> 
         "pets": profile.pets,
         "pets_description": profile.pets_description if profile.pets else "",
         "note_for_corporation": profile.note_for_corporation,
+        # That an urgency statement holds, by whom and until when; never its reason.
+        "urgent_until": profile.urgency_valid_until.isoformat()
+        if profile.urgency_valid_until and profile.urgency_decided_on
+        else None,
+        "urgency_decided_by": profile.urgency_decided_by or None,
     }
 
 

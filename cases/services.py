@@ -1,10 +1,11 @@
 """State changes for clients: register, update, lifecycle, consent, notes, coordinator.
 
 Every function is keyword-only, takes the acting user, runs in one transaction, checks the
-permission layer itself (the board and the API call these too, not only views), and writes
-its access-log row in that same transaction. Refusals raise `DomainError`; input problems
-raise `ProfileInvalid` carrying one message per field, so forms and the API can show them
-next to the field and nothing is saved.
+permission layer itself with `access.authorize` (the board and the API call these too, not
+only views), and writes its access-log row (`cases.client.<event>`) in that same transaction.
+Refusals raise `DomainError` (`Forbidden` from the guard); input problems raise `FieldErrors`
+carrying one message per field, so forms and the API can show them next to the field and
+nothing is saved.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import access
-from accounts.access import log
-from accounts.errors import DomainError
-from accounts.models import AccessAction, Membership, Organisation, OrganisationKind, Role, User
+from accounts.access import Actor, user_or_none
+from accounts.errors import DomainError, FieldErrors
+from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 
 from . import geography, signals
 from .lifecycle import TRANSITIONS, resume_target
@@ -41,13 +42,15 @@ from .models import (
     ConsentScope,
     HousingProfile,
     LegalBasis,
+    UrgencyDecidedBy,
+    UrgencyReason,
 )
 
 __all__ = [
     "CARE_FIELDS",
     "PROFILE_FIELDS",
     "DomainError",
-    "ProfileInvalid",
+    "FieldErrors",
     "client_note_add",
     "client_reassign",
     "client_register",
@@ -73,8 +76,15 @@ CARE_FIELDS = (
 PROFILE_FIELDS = (
     "adults", "children", "monthly_income", "step_free", "ground_floor_or_lift", "wheelchair", "max_floor",
     "support_hours_per_week", "agreement_type", "target_group", "earliest_move_date", "pets",
-    "pets_description", "note_for_corporation",
+    "pets_description", "note_for_corporation", "urgency_reason", "urgency_decided_by",
+    "urgency_decided_on", "urgency_valid_until",
 )  # fmt: skip
+URGENCY_FIELDS = (
+    "urgency_reason",
+    "urgency_decided_by",
+    "urgency_decided_on",
+    "urgency_valid_until",
+)
 GEOGRAPHY_FIELDS = (
     "preferred_municipality_codes", "preferred_district_codes", "excluded_neighbourhood_codes",
     "support_team_district_code",
@@ -84,35 +94,19 @@ MAX_CONSENT_DAYS = 2 * 366
 PURPOSE = "cliëntdossier"
 
 
-class ProfileInvalid(DomainError):
-    """Input that cannot be saved, with one or more messages per field."""
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        first_field, messages = next(iter(errors.items()))
-        super().__init__(messages[0], field=first_field, code="invalid")
-        self.errors = {k: list(v) for k, v in errors.items()}
-
-
-def _require(actor: User, action: str, client: Client | type[Client]) -> str:
-    decision = access.decide(actor, action, client)
-    target_visible = isinstance(client, type) or access.visible(actor, client)
-    if not decision or not target_visible:
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
-    return decision.rule
-
-
 def _log(
+    event: str,
     *,
-    actor: User | None,
-    action: str,
+    actor: Actor,
     client: Client,
     rule: str,
-    purpose: str,
+    purpose: str = PURPOSE,
     request: HttpRequest | None,
 ) -> None:
-    log.record(
+    """The client's access-log row, on behalf of its care provider."""
+    access.audit(
+        f"cases.client.{event}",
         actor=actor,
-        action=action,
         target=client,
         rule=rule,
         purpose=purpose,
@@ -155,6 +149,7 @@ def _validate(
     changed = existing is None or existing.earliest_move_date != move
     if move is not None and changed and move < today:
         add("earliest_move_date", _("De verhuisdatum ligt in het verleden."))
+    _validate_urgency(profile, existing, add, today=today)
     birth = care.get("date_of_birth")
     if birth is not None and birth > today:
         add("date_of_birth", _("De geboortedatum ligt in de toekomst."))
@@ -203,6 +198,37 @@ def _validate(
     return errors, resolved
 
 
+def _validate_urgency(
+    profile: Mapping[str, Any],
+    existing: HousingProfile | None,
+    add: Any,
+    *,
+    today: datetime.date,
+) -> None:
+    """An urgency statement is complete (reason, by whom, on, until) or absent; it was not
+    decided in the future, and it does not end before it was decided."""
+    if not any(name in profile for name in URGENCY_FIELDS):
+        return
+    values = {
+        name: profile[name] if name in profile else getattr(existing, name, None)
+        for name in URGENCY_FIELDS
+    }
+    given = {name for name, value in values.items() if value not in (None, "")}
+    if not given:
+        return
+    for name in sorted(set(URGENCY_FIELDS) - given, key=URGENCY_FIELDS.index):
+        add(name, _("Vul ook dit in, of laat de hele urgentieverklaring leeg."))
+    decided, until = values["urgency_decided_on"], values["urgency_valid_until"]
+    if decided and decided > today:
+        add("urgency_decided_on", _("Het besluit over urgentie ligt in de toekomst."))
+    if decided and until and until < decided:
+        add("urgency_valid_until", _("De urgentie kan niet eindigen voordat erover is besloten."))
+    if values["urgency_reason"] and values["urgency_reason"] not in UrgencyReason.values:
+        add("urgency_reason", _("Kies een urgentiegrond uit de lijst."))
+    if values["urgency_decided_by"] and values["urgency_decided_by"] not in UrgencyDecidedBy.values:
+        add("urgency_decided_by", _("Kies wie over de urgentie besloot."))
+
+
 def missing_for_ready(client: Client) -> dict[str, list[str]]:
     """What must be filled in before the client can be marked ready (field -> message)."""
     needed = _("Nodig om uitstroomklaar te melden.")
@@ -243,6 +269,8 @@ def _apply(
             "target_group",
             "pets_description",
             "note_for_corporation",
+            "urgency_reason",
+            "urgency_decided_by",
         }:
             value = ""
         setattr(profile_record, field, value)
@@ -294,7 +322,7 @@ def client_register(
     May be incomplete (a draft). With `mark_ready` the client is marked ready in the same
     transaction; if that is refused, nothing is saved.
     """
-    rule = _require(actor, "create", Client)
+    rule = access.authorize(actor, "create", Client)
     provider_ids = access.organisation_ids_of(actor, Role.CARE_COORDINATOR)
     if care_provider is None:
         care_provider = Organisation.objects.get(pk=min(provider_ids))
@@ -311,7 +339,7 @@ def client_register(
         care=care, profile=profile, existing=None, region_id=care_provider.region_id
     )
     if errors:
-        raise ProfileInvalid(errors)
+        raise FieldErrors(errors)
     now = timezone.now()
     with transaction.atomic():
         client = None
@@ -343,14 +371,7 @@ def client_register(
             at=now,
         )
         assign_perm(GRANT, actor, client)
-        _log(
-            actor=actor,
-            action=AccessAction.CREATE,
-            client=client,
-            rule=rule,
-            purpose=purpose,
-            request=request,
-        )
+        _log("created", actor=actor, client=client, rule=rule, purpose=purpose, request=request)
         if mark_ready:
             _transition(
                 actor=actor,
@@ -374,7 +395,7 @@ def client_update(
 ) -> Client:
     """Change care-only data and/or the profile (only the keys given). Optionally mark ready
     in the same transaction: if the client is incomplete, nothing of the change is saved."""
-    rule = _require(actor, "change", client)
+    rule = access.authorize(actor, "change", client)
     care, profile = _split_input(data)
     with transaction.atomic():
         # Lock, then read: the records are re-read under the client's lock and only the
@@ -387,19 +408,12 @@ def client_update(
             region_id=client.care_provider.region_id,
         )
         if errors:
-            raise ProfileInvalid(errors)
+            raise FieldErrors(errors)
         _apply(locked, care, profile, resolved)
         for cached in ("care", "profile"):
             client._state.fields_cache.pop(cached, None)  # the caller's copy reads fresh rows
         Client.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
-        _log(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            client=client,
-            rule=rule,
-            purpose=purpose,
-            request=request,
-        )
+        _log("changed", actor=actor, client=client, rule=rule, purpose=purpose, request=request)
         if mark_ready:
             client.status = locked.status
             _transition(
@@ -431,15 +445,17 @@ def _valid_consent_exists(client: Client) -> bool:
 
 def _transition(
     *,
-    actor: User | None,
+    actor: Actor,
     client: Client,
     action: str,
     reason: str,
     request: HttpRequest | None,
     rule: str,
     purpose: str = PURPOSE,
+    event: str = "",
 ) -> Client:
-    """Apply one row of the table to a locked client; the caller holds the transaction."""
+    """Apply one row of the table to a locked client; the caller holds the transaction.
+    The access log names the action (`cases.client.mark_ready`) unless `event` is given."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise DomainError(_("Onbekende handeling."), field="action", code="unknown_action")
@@ -470,7 +486,7 @@ def _transition(
     if target == ClientStatus.READY or transition.needs_complete_profile:
         missing = missing_for_ready(client)
         if missing:
-            raise ProfileInvalid(missing)
+            raise FieldErrors(missing)
     now = timezone.now()
     updates: dict[str, Any] = {"status": target, "status_changed_at": now}
     if target == ClientStatus.READY and locked.ready_since is None:
@@ -491,18 +507,11 @@ def _transition(
         action=action,
         from_status=locked.status,
         to_status=target,
-        actor=actor,
+        actor=user_or_none(actor),
         at=now,
         reason=reason,
     )
-    _log(
-        actor=actor,
-        action=AccessAction.CHANGE,
-        client=client,
-        rule=rule,
-        purpose=f"{purpose}: {action}",
-        request=request,
-    )
+    _log(event or action, actor=actor, client=client, rule=rule, purpose=purpose, request=request)
     if locked.status in SHARED_STATUSES and target not in SHARED_STATUSES:
         # In this transaction, under the client's lock (lock order: client before proposal):
         # when it commits, no open proposal of a client who left the board remains.
@@ -522,7 +531,7 @@ def client_transition(
     transition = TRANSITIONS.get(action)
     if transition is None or transition.system:
         raise DomainError(_("Onbekende handeling."), field="action", code="unknown_action")
-    rule = _require(actor, "transition", client)
+    rule = access.authorize(actor, "transition", client)
     with transaction.atomic():
         return _transition(
             actor=actor, client=client, action=action, reason=reason, request=request, rule=rule
@@ -566,7 +575,7 @@ def client_reassign(
     *, actor: User, client: Client, coordinator: User, request: HttpRequest | None = None
 ) -> Client:
     """Hand the client to another coordinator of the same care provider (moves the grant)."""
-    rule = _require(actor, "reassign", client)
+    rule = access.authorize(actor, "reassign", client)
     is_coordinator = Membership.objects.filter(
         user=coordinator,
         organisation_id=client.care_provider_id,
@@ -590,14 +599,7 @@ def client_reassign(
         if previous.pk != coordinator.pk:
             remove_perm(GRANT, previous, client)
         assign_perm(GRANT, coordinator, client)
-        _log(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            client=client,
-            rule=rule,
-            purpose="coördinator wijzigen",
-            request=request,
-        )
+        _log("reassigned", actor=actor, client=client, rule=rule, request=request)
     return client
 
 
@@ -616,7 +618,7 @@ def consent_record(
     request: HttpRequest | None = None,
 ) -> Consent:
     """Record consent to share the housing profile. Replaces the consent in force, if any."""
-    rule = _require(actor, "consent_record", client)
+    rule = access.authorize(actor, "consent_record", client)
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     if legal_basis not in LegalBasis.values:
@@ -632,7 +634,7 @@ def consent_record(
     elif (valid_until - given_on).days > MAX_CONSENT_DAYS:
         errors["valid_until"] = [_("Toestemming geldt hoogstens twee jaar; vraag daarna opnieuw.")]
     if errors:
-        raise ProfileInvalid(errors)
+        raise FieldErrors(errors)
     now = timezone.now()
     with transaction.atomic():
         _lock_client(client.pk)
@@ -649,32 +651,25 @@ def consent_record(
             recorded_by=actor,
             recorded_at=now,
         )
-        _log(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            client=client,
-            rule=rule,
-            purpose="toestemming vastleggen",
-            request=request,
-        )
+        _log("consent_recorded", actor=actor, client=client, rule=rule, request=request)
     return consent
 
 
 def _end_consent(
     *,
-    actor: User | None,
+    actor: Actor,
     client: Client,
     reason: str,
     request: HttpRequest | None,
     rule: str,
-    purpose: str,
+    event: str,
 ) -> None:
     now = timezone.now()
     # Lock order (docs/concurrency.md): the client row first, then its consents and proposals,
     # as `consent_record` does; the caller may hold the client lock already.
     locked = _lock_client(client.pk)
     client.consents.filter(ended_at__isnull=True).update(
-        ended_at=now, ended_by=actor, end_reason=reason
+        ended_at=now, ended_by=user_or_none(actor), end_reason=reason
     )
     # Other parties' copies of the profile end with the consent (docs/cases.md).
     signals.consent_ended.send(sender=Client, client_id=client.pk, reason=reason)
@@ -687,23 +682,16 @@ def _end_consent(
             reason=str(ConsentEndReason(reason).label),
             request=request,
             rule=rule,
-            purpose=purpose,
+            event=event,
         )
     else:
-        _log(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            client=client,
-            rule=rule,
-            purpose=purpose,
-            request=request,
-        )
+        _log(event, actor=actor, client=client, rule=rule, request=request)
 
 
 def consent_withdraw(*, actor: User, client: Client, request: HttpRequest | None = None) -> Client:
     """The client withdraws consent: from the next request on, no other party sees the
     profile, and a client who was ready, on the board or matched goes back to draft."""
-    rule = _require(actor, "consent_withdraw", client)
+    rule = access.authorize(actor, "consent_withdraw", client)
     with transaction.atomic():
         _lock_client(client.pk)
         if not client.consents.filter(ended_at__isnull=True).exists():
@@ -714,7 +702,7 @@ def consent_withdraw(*, actor: User, client: Client, request: HttpRequest | None
             reason=ConsentEndReason.WITHDRAWN,
             request=request,
             rule=rule,
-            purpose="toestemming ingetrokken",
+            event="consent_withdrawn",
         )
     return client
 
@@ -737,12 +725,12 @@ def consent_expire_due(*, today: datetime.date | None = None) -> int:
             ).exists():
                 continue  # renewed or withdrawn meanwhile
             _end_consent(
-                actor=None,
+                actor=access.SystemActor("consent-expired"),
                 client=client,
                 reason=ConsentEndReason.EXPIRED,
                 request=None,
                 rule="system:consent-expired",
-                purpose="toestemming verlopen",
+                event="consent_expired",
             )
             ended += 1
     return ended
@@ -755,20 +743,13 @@ def client_note_add(
     *, actor: User, client: Client, body: str, request: HttpRequest | None = None
 ) -> ClientNote:
     """Add an internal note (care-only, encrypted). Notes are never edited or shared."""
-    rule = _require(actor, "note_add", client)
+    rule = access.authorize(actor, "note_add", client)
     body = (body or "").strip()
     if not body:
-        raise ProfileInvalid({"body": [_("Schrijf een notitie.")]})
+        raise FieldErrors({"body": [_("Schrijf een notitie.")]})
     if len(body) > 5000:
-        raise ProfileInvalid({"body": [_("Een notitie is hoogstens 5000 tekens.")]})
+        raise FieldErrors({"body": [_("Een notitie is hoogstens 5000 tekens.")]})
     with transaction.atomic():
         note = ClientNote.objects.create(client=client, author=actor, body=body)
-        _log(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            client=client,
-            rule=rule,
-            purpose="notitie toevoegen",
-            request=request,
-        )
+        _log("note_added", actor=actor, client=client, rule=rule, request=request)
     return note

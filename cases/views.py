@@ -7,6 +7,7 @@ render or redirect. Everyone who is not a care coordinator gets a 404 on every U
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -18,9 +19,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
-from accounts.models import AccessAction, AccessResult, Organisation, Role
+from accounts.errors import FieldErrors, add_to_form
+from accounts.models import AccessResult, Organisation, Role
 
 from . import selectors, services
 from .forms import (
@@ -30,7 +31,6 @@ from .forms import (
     NoteForm,
     ReassignForm,
     TransitionForm,
-    add_service_errors,
 )
 from .lifecycle import TRANSITIONS, available_actions
 from .models import Client, ConsentScope
@@ -51,9 +51,9 @@ class CoordinatorView(ProtectedView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not access.organisation_ids_of(user, Role.CARE_COORDINATOR):
-            log.record(
+            access.audit(
+                "cases.client.viewed" if request.method == "GET" else "cases.client.changed",
                 actor=user,
-                action=AccessAction.VIEW if request.method == "GET" else AccessAction.CHANGE,
                 target=Client,
                 object_id=str(kwargs.get("reference", "")),
                 result=AccessResult.REFUSED,
@@ -82,7 +82,7 @@ class ClientListView(CoordinatorView, TemplateView):
         form = ClientFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         clients = selectors.client_list(
-            user=self.request.user,
+            user=self.actor,
             q=filters.get("q") or "",
             status=filters.get("status") or "",
             target_group=filters.get("target_group") or "",
@@ -93,9 +93,9 @@ class ClientListView(CoordinatorView, TemplateView):
         page = Paginator(clients, 25).get_page(self.request.GET.get("page"))
         rows = [(client, *selectors.waiting_days(client)) for client in page.object_list]
         # The search itself is logged (never the search text: it may be a name).
-        log.record(
-            actor=self.request.user,
-            action=AccessAction.SEARCH,
+        access.audit(
+            "cases.client.listed",
+            actor=self.actor,
             target=Client,
             object_id=f"{len(rows)} getoond",
             rule=self.access_rule,
@@ -130,14 +130,14 @@ class ClientCreateView(CoordinatorView, TemplateView):
         if form.is_valid():
             try:
                 client = services.client_register(
-                    actor=request.user,
+                    actor=self.actor,
                     data=form.service_data(),
                     care_provider=provider,
                     mark_ready="mark_ready" in request.POST,
                     request=request,
                 )
             except services.DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(
                     request, _("Cliënt %(ref)s is geregistreerd.") % {"ref": client.reference}
@@ -227,14 +227,14 @@ class ClientEditView(ClientObjectView, TemplateView):
         if form.is_valid():
             try:
                 services.client_update(
-                    actor=request.user,
+                    actor=self.actor,
                     client=client,
                     data=form.service_data(),
                     mark_ready="mark_ready" in request.POST,
                     request=request,
                 )
             except services.DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("De gegevens zijn opgeslagen."))
                 return self.done()
@@ -251,13 +251,13 @@ class ClientTransitionView(ClientObjectView, View):
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         try:
             services.client_transition(
-                actor=request.user,
+                actor=self.actor,
                 client=self.object,
                 action=action,
                 reason=reason,
                 request=request,
             )
-        except services.ProfileInvalid as error:
+        except FieldErrors as error:
             messages.error(
                 request,
                 _("Nog niet compleet. Vul eerst in: %(fields)s.")
@@ -274,9 +274,11 @@ class ClientTransitionView(ClientObjectView, View):
         return self.done()
 
 
-def missing_labels(errors: dict[str, list[str]]) -> str:
+def missing_labels(errors: Mapping[str | None, list[str]]) -> str:
     fields = ClientForm.base_fields
-    return ", ".join(str(fields[name].label).lower() if name in fields else name for name in errors)
+    return ", ".join(
+        str(fields[name].label).lower() if name in fields else str(name) for name in errors
+    )
 
 
 class ConsentRecordView(ClientObjectView, TemplateView):
@@ -298,10 +300,10 @@ class ConsentRecordView(ClientObjectView, TemplateView):
             data = {k: v for k, v in form.cleaned_data.items() if k != "confirmed"}
             try:
                 services.consent_record(
-                    actor=request.user, client=self.object, request=request, **data
+                    actor=self.actor, client=self.object, request=request, **data
                 )
             except services.DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("De toestemming is vastgelegd."))
                 return self.done()
@@ -314,7 +316,7 @@ class ConsentWithdrawView(ClientObjectView, View):
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         try:
-            services.consent_withdraw(actor=request.user, client=self.object, request=request)
+            services.consent_withdraw(actor=self.actor, client=self.object, request=request)
         except services.DomainError as error:
             messages.error(request, error.message)
         else:
@@ -333,9 +335,9 @@ class NoteAddView(ClientObjectView, View):
         form = NoteForm(request.POST)
         try:
             if not form.is_valid():
-                raise services.ProfileInvalid({"body": [_("Schrijf een notitie.")]})
+                raise FieldErrors({"body": [_("Schrijf een notitie.")]})
             services.client_note_add(
-                actor=request.user,
+                actor=self.actor,
                 client=self.object,
                 body=form.cleaned_data["body"],
                 request=request,
@@ -360,7 +362,7 @@ class ClientReassignView(ClientObjectView, View):
             return self.done()
         try:
             services.client_reassign(
-                actor=request.user,
+                actor=self.actor,
                 client=self.object,
                 coordinator=form.cleaned_data["coordinator"],
                 request=request,
@@ -383,7 +385,7 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
     from django.utils.formats import date_format, number_format
 
     from . import geography
-    from .models import AgreementType, ClientStatus, TargetGroup
+    from .models import AgreementType, ClientStatus, TargetGroup, UrgencyDecidedBy
 
     def names(kind: str, codes: list[str]) -> str:
         if not codes:
@@ -409,6 +411,18 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
     move = parse_date(shared["earliest_move_date"]) if shared["earliest_move_date"] else None
     ready = parse_date(shared["ready_since"]) if shared["ready_since"] else None
     household = shared["household"]
+    urgent_until = parse_date(shared["urgent_until"]) if shared.get("urgent_until") else None
+    urgency = (
+        _("urgent, besloten door %(by)s, geldig tot en met %(until)s")
+        % {
+            "by": UrgencyDecidedBy(shared["urgency_decided_by"]).label
+            if shared.get("urgency_decided_by")
+            else "—",
+            "until": date_format(urgent_until),
+        }
+        if urgent_until
+        else _("geen urgentieverklaring")
+    )
     max_rent = (
         f"€ {number_format(shared['max_rent'], 2)} "
         + _("(prijspeil %(year)s)") % {"year": shared["rent_limits_year"]}
@@ -419,6 +433,7 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Referentie"), shared["reference"]),
         (_("Status"), str(ClientStatus(shared["status"]).label)),
         (_("Uitstroomklaar sinds"), date_format(ready) if ready else "—"),
+        (_("Urgentie"), urgency),
         (
             _("Doelgroep"),
             str(TargetGroup(shared["target_group"]).label) if shared["target_group"] else "—",

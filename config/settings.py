@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.states",
             ],
         },
     },
@@ -168,8 +169,8 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "simulation.tasks.sweep_stuck_runs": {"queue": "default"},
-    "matching.tasks.sweep_stuck_runs": {"queue": "default"},
-    "matching.tasks.*": {"queue": "board"},
+    "matching.board.tasks.sweep_stuck_runs": {"queue": "default"},
+    "matching.board.tasks.*": {"queue": "board"},
     "simulation.tasks.*": {"queue": "simulation"},
 }
 # An unacknowledged message (its worker was killed) is redelivered after the visibility
@@ -312,7 +313,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "EXCEPTION_HANDLER": "accounts.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": "600/minute"},
 }
@@ -461,6 +462,11 @@ CELERY_BEAT_SCHEDULE["matching-generate-due"] = {
 CELERY_BEAT_SCHEDULE["matching-check-deadlines"] = {
     "task": "matching.board.tasks.check_deadlines",
     "schedule": timedelta(hours=1),
+}
+# Old runs' stored instance and solution (megabytes each) are compressed once nothing reads them.
+CELERY_BEAT_SCHEDULE["matching-archive-runs"] = {
+    "task": "matching.board.tasks.archive_runs",
+    "schedule": timedelta(hours=24),
 }
 CELERY_BEAT_SCHEDULE["matching-send-digests"] = {
     "task": "matching.board.tasks.send_digests",

@@ -7,10 +7,13 @@ class HousingConfig(AppConfig):
     verbose_name = "Woningen en buurten"
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, states
         from accounts.models import Role
 
         from . import permissions  # noqa: F401  (registers the policies)
+        from .models import DwellingStatus, ImportStatus
+
+        states.expose(DwellingStatus, ImportStatus)
 
         consultant, chair, analyst = Role.HOUSING_CONSULTANT, Role.BOARD_CHAIR, Role.ANALYST
         navigation.register(

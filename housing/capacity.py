@@ -17,16 +17,27 @@ How the score is made (default weights; a municipality may change every number):
     placements, last 12 months     − 4 per placement per 1,000 homes
     → clamped to 0–100; green from 60, amber from 40, red below.
 
+Unknown is unknown: every input may be missing (a suppressed CBS figure, a Leefbaarometer
+NA, an LVB share the municipality has not entered). A missing input adds no points and is
+named in the breakdown as missing; the result says on how many of the inputs the score
+rests (`inputs_known` of `inputs_total`) and is `complete` only when none is missing. No
+reference value is ever filled in. Without any input the score is unknown.
+
 Headroom: how many more placements the board may propose there in the current period (the
 same 12-month window) before the score would fall below the amber line. Each placement costs
 `placements_weight × 1000 / homes` points, so headroom = floor((score − amber_from) / cost);
-0 when the neighbourhood is red, unknown (None) without indicators.
+0 when the neighbourhood is red, unknown (None) without indicators or without the number
+of homes. Headroom never passes the LVB tipping point either (`lvb_threshold`): the LVB
+households (share x homes, once) plus the placements of the window, counted against it with
+the one counting rule at the end of this module (`tipping_room`), the same function the
+what-if simulation limits and counts with.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 # name -> (default, Dutch label, help). The order is the order of the settings form.
@@ -109,17 +120,30 @@ def validate_weights(values: dict[str, float]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Inputs:
-    """One neighbourhood's figures for one moment (shares in %, 0–100)."""
+    """One neighbourhood's figures for one moment (shares in %, 0–100); None is unknown."""
 
-    homes: int
-    liveability_class: int
-    corporation_share: float
-    lvb_share: float
-    welfare_share: float
-    psychiatric_share: float
+    homes: int | None
+    liveability_class: int | None
+    corporation_share: float | None
+    lvb_share: float | None
+    welfare_share: float | None
+    psychiatric_share: float | None
     placements_12m: int = 0
     nuisance_dimension: float | None = None
     year: int | None = None
+
+
+# The inputs a score rests on, in breakdown order: (key, label).
+INPUT_LABELS: dict[str, str] = {
+    "liveability": "Leefbaarometer-klasse",
+    "nuisance_dimension": "dimensie overlast en onveiligheid",
+    "corporation_share": "aandeel corporatiewoningen",
+    "lvb_share": "aandeel LVB",
+    "welfare_share": "aandeel bijstand",
+    "psychiatric_share": "aandeel psychische problematiek",
+    "placements": "plaatsingen afgelopen 12 maanden",
+}
+MISSING_VALUE = "onbekend — telt niet mee"
 
 
 @dataclass(frozen=True)
@@ -128,6 +152,7 @@ class Contribution:
     label: str
     value: str  # the input, as shown to people
     points: float  # positive raised the score, negative lowered it
+    missing: bool = False  # the input is unknown: no points, and named as missing
 
 
 @dataclass(frozen=True)
@@ -140,6 +165,8 @@ class CapacityResult:
     # None once hidden for a reader (small numbers, see with_small_counts_hidden).
     placements_12m: int | None = 0
     placements_per_1000: float | None = None
+    inputs_known: int = 0
+    inputs_total: int = len(INPUT_LABELS)
 
     @property
     def klass_label(self) -> str:
@@ -157,6 +184,15 @@ class CapacityResult:
         ]
         return replace(self, placements_12m=None, placements_per_1000=None, breakdown=breakdown)
 
+    @property
+    def missing(self) -> list[str]:
+        """Labels of the inputs that are unknown."""
+        return [c.label for c in self.breakdown if c.missing]
+
+    @property
+    def complete(self) -> bool:
+        return self.inputs_known == self.inputs_total
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "score": self.score,
@@ -166,14 +202,31 @@ class CapacityResult:
             "year": self.year,
             "placements_12m": self.placements_12m,
             "placements_per_1000": self.placements_per_1000,
+            "inputs_known": self.inputs_known,
+            "inputs_total": self.inputs_total,
+            "complete": self.complete,
+            "missing": self.missing,
             "breakdown": [
-                {"key": c.key, "label": c.label, "value": c.value, "points": c.points}
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "value": c.value,
+                    "points": c.points,
+                    "missing": c.missing,
+                }
                 for c in self.breakdown
             ],
         }
 
 
-UNKNOWN_RESULT = CapacityResult(score=None, klass=UNKNOWN)
+UNKNOWN_RESULT = CapacityResult(
+    score=None,
+    klass=UNKNOWN,
+    breakdown=[
+        Contribution(key, label, MISSING_VALUE, 0.0, missing=True)
+        for key, label in INPUT_LABELS.items()
+    ],
+)
 
 
 def _above(value: float, start: float, end: float | None = None) -> float:
@@ -199,66 +252,99 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
     w = weights_with_defaults(weights)
     parts: list[Contribution] = []
 
-    def add(key: str, label: str, value: str, points: float) -> None:
-        parts.append(Contribution(key, label, value, round(points, 2)))
+    def add(key: str, value: str, points: float) -> None:
+        parts.append(
+            Contribution(key, INPUT_LABELS.get(key, "startwaarde"), value, round(points, 2))
+        )
 
-    add("base", "startwaarde", "", w["base"])
+    def missing(key: str) -> None:
+        parts.append(Contribution(key, INPUT_LABELS[key], MISSING_VALUE, 0.0, missing=True))
+
+    add("base", "", w["base"])
     cls = inputs.liveability_class
-    add(
-        "liveability",
-        "Leefbaarometer-klasse",
-        f"{cls} ({LIVEABILITY_LABELS.get(cls, '?')})",
-        (cls - 5) * w["liveability_per_class"],
-    )
-    if inputs.nuisance_dimension is not None:
+    if cls is None:
+        missing("liveability")
+    else:
+        add(
+            "liveability",
+            f"{cls} ({LIVEABILITY_LABELS.get(cls, '?')})",
+            (cls - 5) * w["liveability_per_class"],
+        )
+    if inputs.nuisance_dimension is None:
+        missing("nuisance_dimension")
+    else:
         cap = w["nuisance_dimension_cap"]
         points = max(-cap, min(cap, inputs.nuisance_dimension * w["nuisance_dimension_weight"]))
-        add(
-            "nuisance_dimension",
-            "dimensie overlast en onveiligheid",
-            f"{inputs.nuisance_dimension:+g}",
-            points,
-        )
+        add("nuisance_dimension", f"{inputs.nuisance_dimension:+g}", points)
     corp = inputs.corporation_share
-    add(
-        "corporation_share",
-        "aandeel corporatiewoningen",
-        _pct(corp),
-        -(
-            _above(corp, w["corporation_threshold_low"], w["corporation_threshold_safety"])
-            * w["corporation_weight_low"]
-            + _above(corp, w["corporation_threshold_safety"]) * w["corporation_weight_high"]
-        ),
-    )
+    if corp is None:
+        missing("corporation_share")
+    else:
+        add(
+            "corporation_share",
+            _pct(corp),
+            -(
+                _above(corp, w["corporation_threshold_low"], w["corporation_threshold_safety"])
+                * w["corporation_weight_low"]
+                + _above(corp, w["corporation_threshold_safety"]) * w["corporation_weight_high"]
+            ),
+        )
     lvb = inputs.lvb_share
-    add(
-        "lvb_share",
-        "aandeel LVB",
-        _pct(lvb),
-        -(
-            _above(lvb, w["lvb_reference"], w["lvb_threshold"]) * w["lvb_weight_low"]
-            + _above(lvb, w["lvb_threshold"]) * w["lvb_weight_high"]
-        ),
-    )
-    add(
-        "welfare_share",
-        "aandeel bijstand",
-        _pct(inputs.welfare_share),
-        -_above(inputs.welfare_share, w["welfare_reference"]) * w["welfare_weight"],
-    )
-    add(
-        "psychiatric_share",
-        "aandeel psychische problematiek",
-        _pct(inputs.psychiatric_share),
-        -_above(inputs.psychiatric_share, w["psychiatric_reference"]) * w["psychiatric_weight"],
-    )
-    per_1000 = inputs.placements_12m * 1000 / inputs.homes if inputs.homes else 0.0
-    add(
-        "placements",
-        "plaatsingen afgelopen 12 maanden",
-        f"{inputs.placements_12m} ({per_1000:.1f} per 1.000 woningen)",
-        -per_1000 * w["placements_weight"],
-    )
+    if lvb is None:
+        missing("lvb_share")
+    else:
+        add(
+            "lvb_share",
+            _pct(lvb),
+            -(
+                _above(lvb, w["lvb_reference"], w["lvb_threshold"]) * w["lvb_weight_low"]
+                + _above(lvb, w["lvb_threshold"]) * w["lvb_weight_high"]
+            ),
+        )
+    if inputs.welfare_share is None:
+        missing("welfare_share")
+    else:
+        add(
+            "welfare_share",
+            _pct(inputs.welfare_share),
+            -_above(inputs.welfare_share, w["welfare_reference"]) * w["welfare_weight"],
+        )
+    if inputs.psychiatric_share is None:
+        missing("psychiatric_share")
+    else:
+        add(
+            "psychiatric_share",
+            _pct(inputs.psychiatric_share),
+            -_above(inputs.psychiatric_share, w["psychiatric_reference"]) * w["psychiatric_weight"],
+        )
+    per_1000: float | None = None
+    if not inputs.homes:
+        # Without the number of homes placements cannot be weighed: named, not guessed.
+        parts.append(
+            Contribution(
+                "placements",
+                INPUT_LABELS["placements"],
+                f"{inputs.placements_12m} plaatsingen; aantal woningen onbekend",
+                0.0,
+                missing=True,
+            )
+        )
+    else:
+        per_1000 = inputs.placements_12m * 1000 / inputs.homes
+        add(
+            "placements",
+            f"{inputs.placements_12m} ({per_1000:.1f} per 1.000 woningen)",
+            -per_1000 * w["placements_weight"],
+        )
+    known = sum(1 for c in parts if c.key != "base" and not c.missing)
+    if known == 0:
+        return CapacityResult(
+            score=None,
+            klass=UNKNOWN,
+            breakdown=parts,
+            year=inputs.year,
+            placements_12m=inputs.placements_12m,
+        )
     raw = sum(c.points for c in parts)
     final = round(max(0.0, min(100.0, raw)), 1)
     klass = classify(final, w)
@@ -273,6 +359,17 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         headroom = (
             10**6 if cost == 0 else math.floor((min(raw, 100.0) - w["amber_from"]) / cost + 1e-9)
         )
+        # And never past the LVB tipping point, counted in households like the what-if does.
+        if inputs.lvb_share is not None:
+            headroom = min(
+                headroom,
+                tipping_room(
+                    homes=inputs.homes,
+                    households=households_from_share(inputs.lvb_share, inputs.homes)
+                    + inputs.placements_12m,
+                    tipping_point=w["lvb_threshold"],
+                ),
+            )
     return CapacityResult(
         score=final,
         klass=klass,
@@ -280,5 +377,63 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         headroom=headroom,
         year=inputs.year,
         placements_12m=inputs.placements_12m,
-        placements_per_1000=round(per_1000, 2),
+        placements_per_1000=None if per_1000 is None else round(per_1000, 2),
+        inputs_known=known,
     )
+
+
+# --- One counting rule: households against a tipping point, on integers -----------------------
+#
+# The live board's headroom, the what-if simulation and any monitor count the same way: a
+# neighbourhood holds a whole number of vulnerable households against a whole number of homes,
+# and a tipping point (a percentage with at most two decimals) allows
+# floor(tipping point x homes / 100) of them. Nothing is rounded to a percentage on the way,
+# so one placement is always exactly one household (the old share-with-2-decimals arithmetic
+# cut a neighbourhood's room by one now and then).
+
+
+def _hundredths(percentage: float | Decimal | str | int) -> int:
+    """A percentage as an integer number of hundredths of a percent (35.5 -> 3550)."""
+    return int(Decimal(str(percentage)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+
+
+def households_from_share(share: float | Decimal | str, homes: int) -> int:
+    """The number of households a published share stands for (once, at the source)."""
+    return int((Decimal(str(share)) * homes / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def tipping_allowance(*, homes: int, tipping_point: float | Decimal | str) -> int:
+    """The most vulnerable households a neighbourhood of `homes` may hold at or below the
+    tipping point."""
+    return _hundredths(tipping_point) * homes // 10_000
+
+
+def tipping_room(*, homes: int, households: int, tipping_point: float | Decimal | str) -> int:
+    """How many more vulnerable households fit before the tipping point is passed (>= 0)."""
+    return max(0, tipping_allowance(homes=homes, tipping_point=tipping_point) - households)
+
+
+def is_past_tipping(*, homes: int, households: int, tipping_point: float | Decimal | str) -> bool:
+    """The neighbourhood holds more vulnerable households than its tipping point allows."""
+    return households > tipping_allowance(homes=homes, tipping_point=tipping_point)
+
+
+def placement_past_tipping(
+    *, homes: int, households_before: int, tipping_point: float | Decimal | str
+) -> bool:
+    """A placement counts as "past the tipping point" when the neighbourhood holds more than
+    its tipping point allows after it: exactly the placements the tipping-point limit refuses."""
+    return is_past_tipping(
+        homes=homes, households=households_before + 1, tipping_point=tipping_point
+    )
+
+
+def placement_into_occupied_stairwell(*, vulnerable_before: int) -> bool:
+    """A placement counts as "into an occupied stairwell" when a vulnerable household already
+    lives there (with the usual maximum of one, exactly what the stairwell rule refuses)."""
+    return vulnerable_before > 0
+
+
+def share_percent(*, homes: int, households: int) -> float:
+    """For display only: households as a share of homes, in % (never used to decide)."""
+    return 100.0 * households / homes if homes else 0.0

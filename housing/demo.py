@@ -9,7 +9,8 @@ The neighbourhoods and indicators go through the real importer (the sample files
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TextIO
 
@@ -98,7 +99,7 @@ def _geography(region: Region, municipality_org: Organisation) -> None:
         ).update(organisation=municipality_org)
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
@@ -122,7 +123,7 @@ def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
         complexes = []
         for k in range(6):
             code = rng.choices(codes, weights=weights)[0]
-            complex_obj, _ = Complex.objects.get_or_create(
+            made, _ = Complex.objects.get_or_create(
                 corporation=corporation,
                 code=f"C{ci + 1}{k + 1:02d}",
                 defaults={
@@ -132,13 +133,13 @@ def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
             )
             stairwells = []
             for s in range(rng.randint(2, 4)):
-                stairwell, _ = Stairwell.objects.get_or_create(
-                    complex=complex_obj,
+                made_stairwell, _ = Stairwell.objects.get_or_create(
+                    complex=made,
                     name=f"Portiek {2 * s + 1}",
                     defaults={"current_vulnerable": rng.randint(0, 1)},
                 )
-                stairwells.append(stairwell)
-            complexes.append((complex_obj, stairwells))
+                stairwells.append(made_stairwell)
+            complexes.append((made, stairwells))
         # Stop the complex in the weakest neighbourhood of every other corporation.
         weakest = max(complexes, key=lambda cs: weakness[cs[0].neighbourhood.code])[0]
         if ci % 2 == 0 and not weakest.stops.exists():
@@ -155,12 +156,13 @@ def _dwellings(corporations: list[Organisation], chair: User | None) -> int:
         for i in range(DWELLINGS_PER_CORPORATION):
             reference = f"{corporation.slug[:3].upper()}-{i + 1:04d}"
             in_complex = rng.random() < 0.6
+            complex_obj: Complex | None = None
+            stairwell: Stairwell | None = None
             if in_complex:
                 complex_obj, stairwells = rng.choice(complexes)
                 stairwell = rng.choice(stairwells)
                 code = complex_obj.neighbourhood.code
             else:
-                complex_obj = stairwell = None
                 code = rng.choices(codes, weights=weights)[0]
             if reference in existing:
                 continue
@@ -246,14 +248,14 @@ PATH = {
 }
 
 
-def _history(dwellings: list[Dwelling], now: object) -> list[DwellingEvent]:
+def _history(dwellings: list[Dwelling], now: datetime) -> list[DwellingEvent]:
     events = []
     for d in dwellings:
         steps = PATH[DwellingStatus(d.status)]
         for n, status in enumerate(steps):
             at = (
                 d.let_to_outflow_at
-                if status == DwellingStatus.LET
+                if status == DwellingStatus.LET and d.let_to_outflow_at is not None
                 else now - timedelta(days=3 * (len(steps) - n))
             )
             events.append(

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import field_of
+
 from . import capacity
-from .models import Complex, Dwelling, DwellingStatus, DwellingType, ImportKind, Stairwell
+from .models import (
+    MUNICIPALITY_CODE_REGEX,
+    Complex,
+    Dwelling,
+    DwellingStatus,
+    DwellingType,
+    ImportKind,
+    Stairwell,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,9 +44,9 @@ class DwellingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, neighbourhoods: Any, complexes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
-        self.fields["complex"].queryset = complexes
-        self.fields["stairwell"].queryset = Stairwell.objects.filter(
+        field_of(self, "neighbourhood", forms.ModelChoiceField).queryset = neighbourhoods
+        field_of(self, "complex", forms.ModelChoiceField).queryset = complexes
+        field_of(self, "stairwell", forms.ModelChoiceField).queryset = Stairwell.objects.filter(
             complex__in=complexes
         ).select_related("complex")
         self.fields["net_rent"].widget.attrs["min"] = "0"
@@ -90,7 +101,7 @@ class ComplexForm(forms.ModelForm):
 
     def __init__(self, *args: Any, neighbourhoods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        field_of(self, "neighbourhood", forms.ModelChoiceField).queryset = neighbourhoods
 
 
 class StopForm(forms.Form):
@@ -139,7 +150,7 @@ class WeightsForm(forms.Form):
         self.order_fields([*capacity.WEIGHT_FIELDS, "reason"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         values = {k: data[k] for k in capacity.WEIGHT_FIELDS if data.get(k) is not None}
         if len(values) == len(capacity.WEIGHT_FIELDS):
             for name, message in capacity.validate_weights(values).items():
@@ -154,7 +165,75 @@ class WeightsForm(forms.Form):
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort bestand"))
     file = forms.FileField(label=_("Bestand (CSV, XLSX of GeoJSON)"))
+    year = forms.IntegerField(
+        label=_("Jaar van de cijfers"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_(
+            "Alleen nodig als het bestand zelf geen jaar noemt (CBS-tabellen zonder jaarkolom)."
+        ),
+    )
+    municipalities = forms.CharField(
+        label=_("Gemeenten (CBS-codes)"),
+        required=False,
+        help_text=_(
+            "Voor een landelijk of provinciaal bestand: de gemeenten die u wilt importeren, "
+            "zoals GM0308, GM0307. Leeg: de gemeenten van uw regio."
+        ),
+    )
+    create_complexes = forms.BooleanField(
+        label=_("Onbekende complexen en portieken aanmaken (woningen)"), required=False
+    )
 
     def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, ImportKind(k).label) for k in kinds]
+        field_of(self, "kind", forms.ChoiceField).choices = [
+            (k, ImportKind(k).label) for k in kinds
+        ]
+        if "dwellings" not in kinds:
+            del self.fields["create_complexes"]
+        if not {"boundaries", "indicators"} & set(kinds):
+            del self.fields["year"]
+            del self.fields["municipalities"]
+
+    def clean_municipalities(self) -> list[str]:
+        codes = [c.upper() for c in re.split(r"[\s,;]+", self.cleaned_data["municipalities"]) if c]
+        bad = [c for c in codes if not re.match(MUNICIPALITY_CODE_REGEX, c)]
+        if bad:
+            raise forms.ValidationError(
+                _("Geen CBS-gemeentecode: %(codes)s (verwacht GM en 4 cijfers, zoals GM0308).")
+                % {"codes": ", ".join(bad)}
+            )
+        return codes
+
+    @property
+    def options(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "year": data.get("year"),
+            "municipalities": data.get("municipalities") or [],
+            "create_complexes": data.get("create_complexes", False),
+        }
+
+
+class IndicatorEntryForm(forms.Form):
+    """What no public file has per buurt: the municipality enters it by hand."""
+
+    year = forms.IntegerField(label=_("Jaar"), min_value=2000, max_value=2100)
+    lvb_share = forms.DecimalField(
+        label=_("aandeel LVB (%)"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    psychiatric_share = forms.DecimalField(
+        label=_("aandeel psychische problematiek (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("lvb_share") is None and data.get("psychiatric_share") is None:
+            raise forms.ValidationError(_("Vul ten minste één aandeel in."))
+        return data

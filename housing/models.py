@@ -11,9 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# CBS codes: the municipality's 4 digits, then 2 (wijk) and 2 more (buurt) characters. Since the
+# 2022 indeling those characters may be capital letters (Amsterdam: WK0363AA, BU0363AA01).
 MUNICIPALITY_CODE_REGEX = r"^GM[0-9]{4}$"
-DISTRICT_CODE_REGEX = r"^WK[0-9]{6}$"
-NEIGHBOURHOOD_CODE_REGEX = r"^BU[0-9]{8}$"
+DISTRICT_CODE_REGEX = r"^WK[0-9]{4}[0-9A-Z]{2}$"
+NEIGHBOURHOOD_CODE_REGEX = r"^BU[0-9]{4}[0-9A-Z]{4}$"
 
 
 class Municipality(models.Model):
@@ -52,7 +54,7 @@ class Municipality(models.Model):
 
 
 class District(models.Model):
-    """A district by its CBS code (wijk, ``WK`` + 6 digits)."""
+    """A district by its CBS code (wijk, ``WK`` + 4 digits + 2 digits or letters)."""
 
     code = models.CharField(_("CBS-code"), max_length=8, unique=True)
     name = models.CharField(_("naam"), max_length=100)
@@ -78,7 +80,8 @@ class District(models.Model):
 
 
 class Neighbourhood(models.Model):
-    """A neighbourhood by its CBS code (buurt, ``BU`` + 8 digits), optionally with its boundary.
+    """A neighbourhood by its CBS code (buurt, ``BU`` + 4 digits + 4 digits or letters), optionally
+    with its boundary.
 
     ``boundary`` holds a GeoJSON geometry (Polygon or MultiPolygon, WGS84 lon/lat).
     """
@@ -113,17 +116,28 @@ class NeighbourhoodIndicator(models.Model):
     Shares are percentages (0–100). The Leefbaarometer class runs from 1 ("zeer onvoldoende")
     to 9 ("uitstekend"); its five dimension scores are deviations from the national average
     as the Leefbaarometer publishes them (negative is worse), between -1 and 1.
+
+    Every figure may be unknown (NULL): public files suppress small numbers and publish some
+    figures a year late, and no public file has the LVB or psychiatric shares per buurt. An
+    unknown figure stays unknown; the capacity model names it as missing (`housing.capacity`).
+    `sources` says per field where the value came from (file name or "handmatig").
     """
 
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("buurt")
     )
     year = models.PositiveSmallIntegerField(_("jaar"))
-    homes = models.PositiveIntegerField(_("aantal woningen"))
+    population = models.PositiveIntegerField(_("aantal inwoners"), null=True, blank=True)
+    homes = models.PositiveIntegerField(_("aantal woningen"), null=True, blank=True)
     corporation_share = models.DecimalField(
-        _("aandeel corporatiewoningen (%)"), max_digits=5, decimal_places=2
+        _("aandeel corporatiewoningen (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    liveability_class = models.PositiveSmallIntegerField(_("Leefbaarometer-klasse (1–9)"))
+    liveability_score = models.DecimalField(
+        _("Leefbaarometer-score (lbm)"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
+    liveability_class = models.PositiveSmallIntegerField(
+        _("Leefbaarometer-klasse (1–9)"), null=True, blank=True
+    )
     dimension_housing = models.DecimalField(
         _("dimensie woningvoorraad"), max_digits=4, decimal_places=3, null=True, blank=True
     )
@@ -143,10 +157,18 @@ class NeighbourhoodIndicator(models.Model):
         null=True,
         blank=True,
     )
-    lvb_share = models.DecimalField(_("aandeel LVB (%)"), max_digits=5, decimal_places=2)
-    welfare_share = models.DecimalField(_("aandeel bijstand (%)"), max_digits=5, decimal_places=2)
+    lvb_share = models.DecimalField(
+        _("aandeel LVB (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    welfare_share = models.DecimalField(
+        _("aandeel bijstand (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     psychiatric_share = models.DecimalField(
-        _("aandeel psychische problematiek (%)"), max_digits=5, decimal_places=2
+        _("aandeel psychische problematiek (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     nuisance_index = models.DecimalField(
         _("overlastmeldingen per 1.000 inwoners"),
@@ -155,6 +177,7 @@ class NeighbourhoodIndicator(models.Model):
         null=True,
         blank=True,
     )
+    sources = models.JSONField(_("herkomst per gegeven"), default=dict, blank=True)
     imported_at = models.DateTimeField(_("geïmporteerd op"), auto_now=True)
 
     class Meta:
@@ -169,12 +192,14 @@ class NeighbourhoodIndicator(models.Model):
                 condition=Q(year__gte=2000, year__lte=2100), name="indicator_year_range"
             ),
             models.CheckConstraint(
-                condition=Q(liveability_class__gte=1, liveability_class__lte=9),
+                condition=Q(liveability_class__isnull=True)
+                | Q(liveability_class__gte=1, liveability_class__lte=9),
                 name="indicator_liveability_class_1_9",
             ),
             *[
                 models.CheckConstraint(
-                    condition=Q(**{f"{f}__gte": 0, f"{f}__lte": 100}), name=f"indicator_{f}_pct"
+                    condition=Q(**{f"{f}__isnull": True}) | Q(**{f"{f}__gte": 0, f"{f}__lte": 100}),
+                    name=f"indicator_{f}_pct",
                 )
                 for f in ("corporation_share", "lvb_share", "welfare_share", "psychiatric_share")
             ],
@@ -367,6 +392,8 @@ class Dwelling(models.Model):
     suffix = models.CharField(_("toevoeging"), max_length=10, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6)
     city = models.CharField(_("plaats"), max_length=80)
+    # The BAG verblijfsobject id (16 digits), when the corporation's export carries it.
+    bag_id = models.CharField(_("BAG-verblijfsobject"), max_length=16, blank=True)
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.PROTECT, related_name="dwellings", verbose_name=_("buurt")
     )
@@ -509,6 +536,11 @@ class ImportBatch(models.Model):
     )
     row_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    # What the uploader said about the file: {"year": 2024, "municipalities": ["GM0308"],
+    # "create_complexes": true}; read again when the batch is applied.
+    options = models.JSONField(default=dict, blank=True)
+    # "page" or "command": the same record, actor and access-log row either way.
+    channel = models.CharField(max_length=10, default="page")
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -105,6 +105,15 @@ def _governs(user: Any, municipality: Any) -> bool:
     return municipality.region_id in municipality_region_ids(user)
 
 
+def _analyst_governs(user: Any, neighbourhood: Any) -> bool:
+    if neighbourhood is None or isinstance(neighbourhood, type):
+        return False
+    municipality = neighbourhood.district.municipality
+    if municipality.organisation_id:
+        return municipality.organisation_id in access.organisation_ids_of(user, Role.ANALYST)
+    return municipality.region_id in municipality_region_ids(user, Role.ANALYST)
+
+
 @access.register
 class NeighbourhoodPolicy(access.Policy):
     """Geography of the user's region; capacity figures for the municipality and corporations."""
@@ -114,6 +123,10 @@ class NeighbourhoodPolicy(access.Policy):
         "view": Rule("member-of-region", ANY_ROLE),
         "view_capacity": Rule(
             "municipality-or-corporation", has_role(*CAPACITY_ROLES), logs_as="view"
+        ),
+        # LVB and psychiatric shares: only the governing municipality's analysts enter them.
+        "enter_indicators": Rule(
+            "governing-analyst", Predicate(_analyst_governs, "analyst-governs"), logs_as="change"
         ),
     }
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access, small_numbers
@@ -116,13 +118,16 @@ def _latest_indicators(
 
 
 def inputs_from(indicator: NeighbourhoodIndicator, placements: int) -> Inputs:
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
     return Inputs(
         homes=indicator.homes,
         liveability_class=indicator.liveability_class,
-        corporation_share=float(indicator.corporation_share),
-        lvb_share=float(indicator.lvb_share),
-        welfare_share=float(indicator.welfare_share),
-        psychiatric_share=float(indicator.psychiatric_share),
+        corporation_share=number(indicator.corporation_share),
+        lvb_share=number(indicator.lvb_share),
+        welfare_share=number(indicator.welfare_share),
+        psychiatric_share=number(indicator.psychiatric_share),
         nuisance_dimension=None
         if indicator.dimension_nuisance is None
         else float(indicator.dimension_nuisance),
@@ -196,12 +201,15 @@ def neighbourhood_capacity(
     return capacities([neighbourhood], at=at)[neighbourhood.pk]
 
 
-def indicator_history(neighbourhood: Neighbourhood) -> list[NeighbourhoodIndicator]:
-    return list(neighbourhood.indicators.order_by("-year"))
-
-
 def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
-    """GeoJSON of the user's neighbourhoods with their capacity, and the offered dwellings."""
+    """GeoJSON of the user's neighbourhoods with their capacity, and offered dwellings per buurt.
+
+    Offered dwellings are aggregated: one point per neighbourhood with the number offered, placed
+    at the mean of their coordinates (or the buurt's centre), linking to the dwelling list of
+    that buurt. The payload then grows with neighbourhoods, not with dwellings (3,000 dwellings
+    were 1 MB as one point each; see benchmarks/README.md), and drawing stays fast. Coordinates
+    are rounded to 5 decimals (about 1 m), more than a map of neighbourhoods can show.
+    """
     neighbourhoods = list(
         access.scope(user, Neighbourhood)
         .filter(boundary__isnull=False)
@@ -211,7 +219,7 @@ def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
     features = [
         {
             "type": "Feature",
-            "geometry": n.boundary,
+            "geometry": _rounded(n.boundary),
             "properties": {
                 "kind": "neighbourhood",
                 "code": n.code,
@@ -222,31 +230,57 @@ def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
         }
         for n in neighbourhoods
     ]
-    centroids = {n.pk: _centroid(n.boundary) for n in neighbourhoods}
-    for d in offered_dwellings(user=user).select_related("corporation", "neighbourhood"):
-        if d.latitude is not None and d.longitude is not None:
-            point = [float(d.longitude), float(d.latitude)]
-        else:
-            point = centroids.get(d.neighbourhood_id)
+    by_pk = {n.pk: n for n in neighbourhoods}
+    offered = (
+        offered_dwellings(user=user)
+        .order_by()
+        .values("neighbourhood_id")
+        .annotate(count=Count("pk"), lat=Avg("latitude"), lng=Avg("longitude"))
+    )
+    for row in offered:
+        n = by_pk.get(row["neighbourhood_id"])
+        if n is None:
+            continue
+        point: list[float] | None = (
+            [float(row["lng"]), float(row["lat"])]
+            if row["lat"] is not None and row["lng"] is not None
+            else _centroid(n.boundary)
+        )
         if point is None:
             continue
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": point},
+                "geometry": {"type": "Point", "coordinates": _rounded_point(point)},
                 "properties": {
-                    "kind": "dwelling",
-                    "id": d.pk,
-                    "address": d.address,
-                    "corporation": d.corporation.name,
-                    "neighbourhood": d.neighbourhood.name,
-                    "rooms": d.rooms,
-                    "rent": str(d.total_rent),
-                    "url": f"/woningen/{d.pk}/",
+                    "kind": "offered",
+                    "code": n.code,
+                    "name": n.name,
+                    "count": row["count"],
+                    "url": reverse("housing:dwelling-list")
+                    + "?"
+                    + urlencode({"status": DwellingStatus.OFFERED, "neighbourhood": n.code}),
                 },
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _rounded_point(point: list[float]) -> list[float]:
+    return [round(point[0], 5), round(point[1], 5)]
+
+
+def _rounded(geometry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The geometry with its coordinates rounded to 5 decimals (about 1 m)."""
+
+    def walk(value: Any) -> Any:
+        if value and isinstance(value[0], int | float):
+            return _rounded_point(value)
+        return [walk(v) for v in value]
+
+    if not geometry:
+        return geometry
+    return {**geometry, "coordinates": walk(geometry.get("coordinates", []))}
 
 
 def _centroid(geometry: dict[str, Any] | None) -> list[float] | None:
@@ -439,7 +473,8 @@ def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list
         .order_by("let_to_outflow_at", "pk")
         .values_list("neighbourhood_id", "let_to_outflow_at")
     ):
-        dates.setdefault(nid, []).append(when)
+        if when is not None:
+            dates.setdefault(nid, []).append(when)
     result = []
     for n in neighbourhoods:
         indicator = latest.get(n.pk)
@@ -449,7 +484,9 @@ def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list
                 "code": n.code,
                 "name": n.name,
                 "homes": indicator.homes if indicator else None,
-                "lvb_share": float(indicator.lvb_share) if indicator else None,
+                "lvb_share": float(indicator.lvb_share)
+                if indicator and indicator.lvb_share is not None
+                else None,
                 "inputs": inputs_from(indicator, 0) if indicator else None,
                 "weights": capacity.weights_with_defaults(stored.get(n.district.municipality_id)),
                 "placements": [timezone.localtime(d).date() for d in dates.get(n.pk, [])],

@@ -1,8 +1,8 @@
 """State changes in housing. Keyword-only, typed, atomic; each writes its access-log row.
 
 Views and the API check the permission layer before calling a service (and log refusals);
-services check it again with `access.decide` when an actor is given, so a caller that forgot
-cannot do what the actor may not. `actor=None` is the system itself (demo data, commands).
+services check it again with `access.authorize` (scope and rule), so a caller that forgot
+cannot do what the actor may not. Demo data, commands and tasks act as a `SystemActor`.
 """
 
 from __future__ import annotations
@@ -11,18 +11,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.access import log
-from accounts.errors import DomainError
-from accounts.models import AccessAction, Organisation, OrganisationKind
+from accounts.access import Actor, user_or_none
+from accounts.errors import DomainError, Forbidden
+from accounts.models import AccessAction, Organisation, OrganisationKind, Role
 
-from . import capacity, importing
+from . import capacity, importing, rules
 from .models import (
     CapacityWeights,
     CapacityWeightsChange,
@@ -36,19 +35,19 @@ from .models import (
     ImportStatus,
     Municipality,
     Neighbourhood,
+    NeighbourhoodIndicator,
     Stairwell,
 )
 
 S = DwellingStatus
 
 
-def _check(actor: Any, action: str, target: Any) -> str:
-    if actor is None:
-        return "system"
-    decision = access.decide(actor, action, target)
-    if not decision:
-        raise PermissionDenied(decision.rule)
-    return decision.rule
+def _own_corporation(actor: Actor, corporation: Organisation) -> None:
+    """Consultants register dwellings and complexes for their own corporation only."""
+    if not access.is_system(actor) and corporation.pk not in access.organisation_ids_of(
+        actor, Role.HOUSING_CONSULTANT
+    ):
+        raise Forbidden(rule="own-corporation")
 
 
 # --- Dwellings ------------------------------------------------------------------------------
@@ -81,8 +80,6 @@ DWELLING_FIELDS = (
     "longitude",
 )
 
-EDITABLE_STATUSES = (S.DRAFT, S.OFFERED, S.WITHDRAWN)
-
 
 def _clean_dwelling(dwelling: Dwelling) -> None:
     """Invariants that span objects (the database checks the rest)."""
@@ -96,17 +93,18 @@ def _clean_dwelling(dwelling: Dwelling) -> None:
         and dwelling.bedrooms > dwelling.rooms
     ):
         raise DomainError(_("Meer slaapkamers dan kamers."), field="bedrooms", code="bedrooms")
-    if dwelling.complex_id and dwelling.complex.corporation_id != dwelling.corporation_id:
+    complex_, stairwell = dwelling.complex, dwelling.stairwell
+    if complex_ is not None and complex_.corporation_id != dwelling.corporation_id:
         raise DomainError(
             _("Dit complex is niet van uw corporatie."), field="complex", code="foreign_complex"
         )
-    if dwelling.complex_id and dwelling.complex.neighbourhood_id != dwelling.neighbourhood_id:
+    if complex_ is not None and complex_.neighbourhood_id != dwelling.neighbourhood_id:
         raise DomainError(
             _("Het complex ligt in een andere buurt."),
             field="complex",
             code="complex_neighbourhood",
         )
-    if dwelling.stairwell_id and dwelling.stairwell.complex_id != dwelling.complex_id:
+    if stairwell is not None and stairwell.complex_id != dwelling.complex_id:
         raise DomainError(
             _("Deze portiek hoort niet bij het gekozen complex."),
             field="stairwell",
@@ -133,7 +131,7 @@ def _clean_dwelling(dwelling: Dwelling) -> None:
         )
 
 
-def dwelling_create(*, actor: Any, corporation: Organisation, **fields: Any) -> Dwelling:
+def dwelling_create(*, actor: Actor, corporation: Organisation, **fields: Any) -> Dwelling:
     """Register a vacating dwelling as a draft for `corporation`."""
     if corporation.kind != OrganisationKind.HOUSING_CORPORATION:
         raise DomainError(
@@ -143,18 +141,17 @@ def dwelling_create(*, actor: Any, corporation: Organisation, **fields: Any) -> 
     if unknown:
         raise TypeError(f"unknown dwelling fields: {sorted(unknown)}")
     dwelling = Dwelling(corporation=corporation, status=S.DRAFT, **fields)
-    if actor is not None and corporation.pk not in access.organisation_ids_of(
-        actor, "housing_consultant"
-    ):
-        raise PermissionDenied("own-corporation")
-    _check(actor, "create", Dwelling)
+    _own_corporation(actor, corporation)
+    access.authorize(actor, "create", Dwelling)
     _clean_dwelling(dwelling)
     with transaction.atomic():
         dwelling.save()
-        DwellingEvent.objects.create(dwelling=dwelling, to_status=S.DRAFT, actor=actor)
-        log.record(
+        DwellingEvent.objects.create(
+            dwelling=dwelling, to_status=S.DRAFT, actor=user_or_none(actor)
+        )
+        access.audit(
+            "housing.dwelling.created",
             actor=actor,
-            action=AccessAction.CREATE,
             target=dwelling,
             rule="own-corporation",
             organisation_id=corporation.pk,
@@ -162,14 +159,11 @@ def dwelling_create(*, actor: Any, corporation: Organisation, **fields: Any) -> 
     return dwelling
 
 
-def dwelling_update(*, actor: Any, dwelling: Dwelling, **fields: Any) -> Dwelling:
+def dwelling_update(*, actor: Actor, dwelling: Dwelling, **fields: Any) -> Dwelling:
     """Change a dwelling's details (not while it is reserved or let)."""
-    rule = _check(actor, "change", dwelling)
-    if dwelling.status not in EDITABLE_STATUSES:
-        raise DomainError(
-            _("Een gereserveerde of verhuurde woning kan niet meer worden gewijzigd."),
-            code="locked",
-        )
+    rule = access.authorize(actor, "change", dwelling)
+    if refusal := rules.dwelling_edit(dwelling):
+        raise refusal
     unknown = set(fields) - set(DWELLING_FIELDS)
     if unknown:
         raise TypeError(f"unknown dwelling fields: {sorted(unknown)}")
@@ -178,9 +172,9 @@ def dwelling_update(*, actor: Any, dwelling: Dwelling, **fields: Any) -> Dwellin
     _clean_dwelling(dwelling)
     with transaction.atomic():
         dwelling.save()
-        log.record(
+        access.audit(
+            "housing.dwelling.changed",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=dwelling,
             rule=rule,
             organisation_id=dwelling.corporation_id,
@@ -188,74 +182,76 @@ def dwelling_update(*, actor: Any, dwelling: Dwelling, **fields: Any) -> Dwellin
     return dwelling
 
 
-# from-status -> allowed to-statuses
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.OFFERED, S.WITHDRAWN},
-    S.OFFERED: {S.RESERVED, S.WITHDRAWN},
-    S.RESERVED: {S.LET, S.OFFERED, S.WITHDRAWN},
-    S.LET: set(),
-    S.WITHDRAWN: {S.DRAFT},
+# The dwelling's action -> the access log's event (housing.dwelling.<past>).
+TRANSITION_EVENTS = {
+    "offer": "housing.dwelling.offered",
+    "withdraw": "housing.dwelling.withdrawn",
+    "reopen": "housing.dwelling.reopened",
+    "reserve": "housing.dwelling.reserved",
+    "release": "housing.dwelling.released",
+    "let": "housing.dwelling.let",
 }
 
 
 def _transition(
-    *, actor: Any, dwelling: Dwelling, action: str, to: str, note: str = "", **changes: Any
+    *, actor: Actor, dwelling: Dwelling, action: str, to: str, note: str = "", **changes: Any
 ) -> Dwelling:
-    rule = _check(actor, action, dwelling)
+    rule = access.authorize(actor, action, dwelling)
     with transaction.atomic():
         # Lock the row: two people offering/reserving at once must not both succeed.
         current = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
-        if to not in TRANSITIONS[current.status]:
-            raise DomainError(
-                _("Een woning met status “%(status)s” kan niet naar “%(to)s”.")
-                % {"status": current.get_status_display(), "to": S(to).label},
-                code="invalid_transition",
-                conflict=current.status != dwelling.status,
-            )
+        if refusal := rules.dwelling_transition(current, to):
+            # Someone else moved it meanwhile: a conflict, not a wrong request.
+            refusal.conflict = current.status != dwelling.status
+            raise refusal
         from_status = current.status
         current.status = to
         for name, value in changes.items():
             setattr(current, name, value)
         current.save(update_fields=["status", "updated_at", *changes])
         DwellingEvent.objects.create(
-            dwelling=current, from_status=from_status, to_status=to, actor=actor, note=note[:300]
+            dwelling=current,
+            from_status=from_status,
+            to_status=to,
+            actor=user_or_none(actor),
+            note=note[:300],
         )
-        log.record(actor=actor, action=AccessAction.CHANGE, target=current, rule=rule)
+        access.audit(TRANSITION_EVENTS[action], actor=actor, target=current, rule=rule)
     dwelling.status = current.status
     for name, value in changes.items():
         setattr(dwelling, name, value)
     return dwelling
 
 
-def dwelling_offer(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+def dwelling_offer(*, actor: Actor, dwelling: Dwelling, note: str = "") -> Dwelling:
     """Offer a draft dwelling to the board (aanbieden aan de plaatsingstafel)."""
-    if dwelling.complex_id and dwelling.complex.active_stop():
+    if dwelling.complex is not None and dwelling.complex.active_stop():
         raise DomainError(_("Dit complex heeft een plaatsingsstop."), code="complex_stopped")
     return _transition(actor=actor, dwelling=dwelling, action="offer", to=S.OFFERED, note=note)
 
 
-def dwelling_withdraw(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+def dwelling_withdraw(*, actor: Actor, dwelling: Dwelling, note: str = "") -> Dwelling:
     """Take a dwelling off the board or out of the pipeline (intrekken)."""
     return _transition(actor=actor, dwelling=dwelling, action="withdraw", to=S.WITHDRAWN, note=note)
 
 
-def dwelling_reopen(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+def dwelling_reopen(*, actor: Actor, dwelling: Dwelling, note: str = "") -> Dwelling:
     """Bring a withdrawn dwelling back to draft."""
     return _transition(actor=actor, dwelling=dwelling, action="reopen", to=S.DRAFT, note=note)
 
 
-def dwelling_reserve(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+def dwelling_reserve(*, actor: Actor, dwelling: Dwelling, note: str = "") -> Dwelling:
     """Reserve an offered dwelling (for a client the board matched; the board calls this)."""
     return _transition(actor=actor, dwelling=dwelling, action="reserve", to=S.RESERVED, note=note)
 
 
-def dwelling_release(*, actor: Any, dwelling: Dwelling, note: str = "") -> Dwelling:
+def dwelling_release(*, actor: Actor, dwelling: Dwelling, note: str = "") -> Dwelling:
     """Undo a reservation: the dwelling is offered to the board again."""
     return _transition(actor=actor, dwelling=dwelling, action="release", to=S.OFFERED, note=note)
 
 
 def dwelling_let(
-    *, actor: Any, dwelling: Dwelling, to_outflow: bool = True, note: str = "", at: Any = None
+    *, actor: Actor, dwelling: Dwelling, to_outflow: bool = True, note: str = "", at: Any = None
 ) -> Dwelling:
     """Record that a reserved dwelling is let. `to_outflow`: let to an outflowing client via the
     board, which counts as a placement in the neighbourhood's capacity for 12 months."""
@@ -267,14 +263,11 @@ def dwelling_let(
 
 
 def complex_create(
-    *, actor: Any, corporation: Organisation, neighbourhood: Neighbourhood, code: str, name: str
+    *, actor: Actor, corporation: Organisation, neighbourhood: Neighbourhood, code: str, name: str
 ) -> Complex:
     """Register a complex of `corporation` in `neighbourhood`."""
-    _check(actor, "create", Complex)
-    if actor is not None and corporation.pk not in access.organisation_ids_of(
-        actor, "housing_consultant"
-    ):
-        raise PermissionDenied("own-corporation")
+    access.authorize(actor, "create", Complex)
+    _own_corporation(actor, corporation)
     if neighbourhood.district.municipality.region_id != corporation.region_id:
         raise DomainError(
             _("Deze buurt ligt niet in de regio van de corporatie."),
@@ -287,9 +280,9 @@ def complex_create(
         obj = Complex.objects.create(
             corporation=corporation, neighbourhood=neighbourhood, code=code, name=name
         )
-        log.record(
+        access.audit(
+            "housing.complex.created",
             actor=actor,
-            action=AccessAction.CREATE,
             target=obj,
             rule="own-corporation",
             organisation_id=corporation.pk,
@@ -297,37 +290,37 @@ def complex_create(
     return obj
 
 
-def complex_stop(*, actor: Any, complex: Complex, reason: str, until: date) -> ComplexStop:
+def complex_stop(*, actor: Actor, complex: Complex, reason: str, until: date) -> ComplexStop:
     """Close a complex to placements until a date (plaatsingsstop), with the reason and who decided."""
-    rule = _check(actor, "stop", complex)
+    rule = access.authorize(actor, "stop", complex)
     if not reason.strip():
         raise DomainError(_("Geef een reden."), field="reason", code="required")
     if until < timezone.localdate():
         raise DomainError(_("De einddatum ligt in het verleden."), field="until", code="past")
     with transaction.atomic():
         stop = ComplexStop.objects.create(
-            complex=complex, reason=reason.strip(), until=until, decided_by=actor
+            complex=complex, reason=reason.strip(), until=until, decided_by=user_or_none(actor)
         )
-        log.record(actor=actor, action=AccessAction.CHANGE, target=complex, rule=rule)
+        access.audit("housing.complex.stopped", actor=actor, target=complex, rule=rule)
     return stop
 
 
-def complex_stop_lift(*, actor: Any, stop: ComplexStop) -> ComplexStop:
+def complex_stop_lift(*, actor: Actor, stop: ComplexStop) -> ComplexStop:
     """End a placement stop before its date."""
-    rule = _check(actor, "stop", stop.complex)
+    rule = access.authorize(actor, "stop", stop.complex)
     if stop.lifted_at is not None:
         raise DomainError(_("Deze stop is al opgeheven."), code="already_lifted", conflict=True)
     with transaction.atomic():
         stop.lifted_at = timezone.now()
-        stop.lifted_by = actor
+        stop.lifted_by = user_or_none(actor)
         stop.save(update_fields=["lifted_at", "lifted_by"])
-        log.record(actor=actor, action=AccessAction.CHANGE, target=stop.complex, rule=rule)
+        access.audit("housing.complex.stop_lifted", actor=actor, target=stop.complex, rule=rule)
     return stop
 
 
-def stairwell_create(*, actor: Any, complex: Complex, name: str) -> Stairwell:
+def stairwell_create(*, actor: Actor, complex: Complex, name: str) -> Stairwell:
     """Add a stairwell to a complex, with the default limit of one vulnerable household."""
-    rule = _check(actor, "add_stairwell", complex)
+    rule = access.authorize(actor, "add_stairwell", complex)
     name = name.strip()
     if not name:
         raise DomainError(_("Geef de portiek een naam."), field="name", code="required")
@@ -335,31 +328,31 @@ def stairwell_create(*, actor: Any, complex: Complex, name: str) -> Stairwell:
         raise DomainError(_("Deze portiek bestaat al."), field="name", code="duplicate")
     with transaction.atomic():
         stairwell = Stairwell.objects.create(complex=complex, name=name)
-        log.record(actor=actor, action=AccessAction.CREATE, target=stairwell, rule=rule)
+        access.audit("housing.stairwell.created", actor=actor, target=stairwell, rule=rule)
     return stairwell
 
 
-def stairwell_set_limit(*, actor: Any, stairwell: Stairwell, max_vulnerable: int) -> Stairwell:
+def stairwell_set_limit(*, actor: Actor, stairwell: Stairwell, max_vulnerable: int) -> Stairwell:
     """The board's maximum of vulnerable households in this stairwell (Groningen: usually 1)."""
-    rule = _check(actor, "set_limit", stairwell)
+    rule = access.authorize(actor, "set_limit", stairwell)
     if max_vulnerable < 0 or max_vulnerable > 50:
         raise DomainError(
             _("Kies een maximum tussen 0 en 50."), field="max_vulnerable", code="range"
         )
     with transaction.atomic():
         stairwell.max_vulnerable = max_vulnerable
-        stairwell.limit_set_by = actor
+        stairwell.limit_set_by = user_or_none(actor)
         stairwell.limit_set_at = timezone.now()
         stairwell.save(update_fields=["max_vulnerable", "limit_set_by", "limit_set_at"])
-        log.record(actor=actor, action=AccessAction.CHANGE, target=stairwell, rule=rule)
+        access.audit("housing.stairwell.limit_set", actor=actor, target=stairwell, rule=rule)
     return stairwell
 
 
 def stairwell_record_count(
-    *, actor: Any, stairwell: Stairwell, current_vulnerable: int
+    *, actor: Actor, stairwell: Stairwell, current_vulnerable: int
 ) -> Stairwell:
     """The corporation records how many vulnerable households live in the stairwell now."""
-    rule = _check(actor, "record_count", stairwell)
+    rule = access.authorize(actor, "record_count", stairwell)
     if current_vulnerable < 0 or current_vulnerable > 500:
         raise DomainError(
             _("Kies een aantal van 0 of meer."), field="current_vulnerable", code="range"
@@ -368,7 +361,7 @@ def stairwell_record_count(
         stairwell.current_vulnerable = current_vulnerable
         stairwell.count_recorded_at = timezone.now()
         stairwell.save(update_fields=["current_vulnerable", "count_recorded_at"])
-        log.record(actor=actor, action=AccessAction.CHANGE, target=stairwell, rule=rule)
+        access.audit("housing.stairwell.count_recorded", actor=actor, target=stairwell, rule=rule)
     return stairwell
 
 
@@ -380,11 +373,10 @@ def stairwell_add_vulnerable(*, stairwell_id: int, note: str = "") -> Stairwell:
             current_vulnerable=F("current_vulnerable") + 1, count_recorded_at=timezone.now()
         )
         stairwell = Stairwell.objects.get(pk=stairwell_id)
-        log.record(
-            actor=None,
-            action=AccessAction.CHANGE,
+        access.audit(
+            "housing.stairwell.vulnerable_added",
+            actor=access.SystemActor("placement-signed"),
             target=stairwell,
-            rule="system:placement-signed",
             purpose=note[:200],
         )
     return stairwell
@@ -394,10 +386,10 @@ def stairwell_add_vulnerable(*, stairwell_id: int, note: str = "") -> Stairwell:
 
 
 def capacity_weights_update(
-    *, actor: Any, municipality: Municipality, values: dict[str, float], reason: str = ""
+    *, actor: Actor, municipality: Municipality, values: dict[str, float], reason: str = ""
 ) -> CapacityWeights:
     """Change a municipality's capacity weights; the change (old → new, who, why) is kept."""
-    rule = _check(actor, "configure", municipality)
+    rule = access.authorize(actor, "configure", municipality)
     new = capacity.weights_with_defaults(values)
     errors = capacity.validate_weights(new)
     if errors:
@@ -414,10 +406,47 @@ def capacity_weights_update(
         weights.values = {k: v for k, v in new.items() if v != capacity.DEFAULT_WEIGHTS[k]}
         weights.save()
         CapacityWeightsChange.objects.create(
-            weights=weights, changed_by=actor, diff=diff, reason=reason[:300]
+            weights=weights, changed_by=user_or_none(actor), diff=diff, reason=reason[:300]
         )
-        log.record(actor=actor, action=AccessAction.CHANGE, target=municipality, rule=rule)
+        access.audit(
+            "housing.municipality.weights_changed", actor=actor, target=municipality, rule=rule
+        )
     return weights
+
+
+# --- Indicators a municipality enters itself ----------------------------------------------
+
+MANUAL_FIELDS = ("lvb_share", "psychiatric_share")
+
+
+def indicator_enter(
+    *, actor: Actor, neighbourhood: Neighbourhood, year: int, values: dict[str, Decimal | None]
+) -> NeighbourhoodIndicator:
+    """Enter the LVB and/or psychiatric share of a buurt for a year (what no public file has).
+
+    Merged into that year's row like an import: the other figures stay; a value left empty
+    stays as it was. Locks the row, writes only the columns entered, logs the change."""
+    rule = access.authorize(actor, "enter_indicators", neighbourhood)
+    entered = {k: v for k, v in values.items() if k in MANUAL_FIELDS and v is not None}
+    if not entered:
+        raise DomainError(_("Vul ten minste één aandeel in."), field="lvb_share", code="empty")
+    with transaction.atomic():
+        NeighbourhoodIndicator.objects.get_or_create(neighbourhood=neighbourhood, year=year)
+        indicator = NeighbourhoodIndicator.objects.select_for_update().get(
+            neighbourhood=neighbourhood, year=year
+        )
+        for name, value in entered.items():
+            setattr(indicator, name, value)
+        indicator.sources = {**(indicator.sources or {}), **dict.fromkeys(entered, "handmatig")}
+        indicator.save(update_fields=[*entered, "sources", "imported_at"])
+        access.audit(
+            "housing.neighbourhood.indicators_entered",
+            actor=actor,
+            target=neighbourhood,
+            rule=rule,
+            purpose="indicatoren ingevoerd: " + ", ".join(sorted(entered)),
+        )
+    return indicator
 
 
 # --- Imports --------------------------------------------------------------------------------
@@ -430,37 +459,53 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def import_upload(
-    *, actor: Any, organisation: Organisation, kind: str, filename: str, content: bytes
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    kind: str,
+    filename: str,
+    content: bytes,
+    options: dict[str, Any] | None = None,
+    channel: str = "page",
 ) -> tuple[ImportBatch, importing.Report]:
-    """Store an uploaded file and check every row; nothing is imported yet (see import_apply)."""
-    rule = _check(actor, "create", ImportBatch)
-    if kind not in KINDS_BY_ORGANISATION.get(organisation.kind, ()):
+    """Store an uploaded file and check every row; nothing is imported yet (see import_apply).
+
+    The page and `manage.py import_housing` both come here: the same import record, actor
+    and access-log row (`channel` says which)."""
+    rule = access.authorize(actor, "create", ImportBatch)
+    if kind not in KINDS_BY_ORGANISATION.get(OrganisationKind(organisation.kind), ()):
         raise DomainError(
             _("Uw organisatie kan dit soort bestand niet importeren."), field="kind", code="kind"
         )
     if len(content) > MAX_UPLOAD_BYTES:
         raise DomainError(_("Het bestand is groter dan 50 MB."), field="file", code="too_large")
+    options = {k: v for k, v in (options or {}).items() if v not in (None, "", [], False)}
     try:
-        report = importing.validate(kind, filename, content, organisation=organisation)
+        report = importing.validate(
+            kind, filename, content, organisation=organisation, options=options
+        )
     except importing.ImportFileError as error:
         raise DomainError(str(error), field="file", code="unreadable") from None
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             kind=kind,
             organisation=organisation,
-            uploaded_by=actor,
+            uploaded_by=user_or_none(actor),
             filename=filename[:200],
             content=content,
+            options=options,
+            channel=channel,
             status=ImportStatus.PENDING if report.ok else ImportStatus.INVALID,
             row_count=len(report.rows) + len({e.line for e in report.errors if e.line > 1}),
             error_count=len(report.errors),
         )
-        log.record(
+        access.audit(
+            "housing.importbatch.created",
             actor=actor,
-            action=AccessAction.CREATE,
             target=batch,
             rule=rule,
             organisation_id=organisation.pk,
+            channel="web" if channel == "page" else channel,
         )
     return batch, report
 
@@ -468,7 +513,11 @@ def import_upload(
 def import_report(*, batch: ImportBatch) -> importing.Report:
     try:
         return importing.validate(
-            batch.kind, batch.filename, bytes(batch.content), organisation=batch.organisation
+            batch.kind,
+            batch.filename,
+            bytes(batch.content),
+            organisation=batch.organisation,
+            options=batch.options,
         )
     except importing.ImportFileError as error:
         report = importing.Report(kind=batch.kind)
@@ -476,9 +525,9 @@ def import_report(*, batch: ImportBatch) -> importing.Report:
         return report
 
 
-def import_apply(*, actor: Any, batch: ImportBatch) -> importing.Report:
+def import_apply(*, actor: Actor, batch: ImportBatch) -> importing.Report:
     """Check the stored file again (the data may have changed) and write it all, or nothing."""
-    rule = _check(actor, "apply", batch)
+    rule = access.authorize(actor, "apply", batch)
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportStatus.PENDING:
@@ -491,22 +540,37 @@ def import_apply(*, actor: Any, batch: ImportBatch) -> importing.Report:
             locked.error_count = len(report.errors)
             locked.save(update_fields=["status", "error_count"])
             return report
-        report = importing.validate_and_write(
-            batch.kind,
-            batch.filename,
-            bytes(locked.content),
-            organisation=locked.organisation,
-            actor=actor,
-        )
+        try:
+            with transaction.atomic():
+                importing.write(
+                    report,
+                    organisation=locked.organisation,
+                    actor=user_or_none(actor),
+                    filename=locked.filename,
+                )
+        except IntegrityError:
+            # Someone changed the same rows by hand at this moment: nothing of the file is
+            # written; the batch stays pending and can be applied again.
+            raise DomainError(
+                _(
+                    "Tegelijk zijn dezelfde gegevens gewijzigd; er is niets opgeslagen. "
+                    "Probeer het opnieuw."
+                ),
+                code="conflict",
+                conflict=True,
+            ) from None
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
-        locked.save(update_fields=["status", "applied_at"])
-        log.record(
+        locked.row_count = report.written
+        locked.save(update_fields=["status", "applied_at", "row_count"])
+        access.audit(
+            "housing.importbatch.applied",
             actor=actor,
             action=AccessAction.CREATE,
             target=locked,
             rule=rule,
             organisation_id=locked.organisation_id,
+            channel="web" if locked.channel == "page" else locked.channel,
         )
     batch.status = locked.status
     return report

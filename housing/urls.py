@@ -12,11 +12,7 @@ urlpatterns = [
     *[
         path(
             f"woningen/<int:pk>/{action}/",
-            type(
-                f"Dwelling{action.title()}View",
-                (views.DwellingTransitionView,),
-                {"transition": action},
-            ).as_view(),
+            views.DwellingTransitionView.as_view(transition=action),
             name=f"dwelling-{action}",
         )
         for action in views.TRANSITION_LABELS
@@ -41,10 +37,16 @@ urlpatterns = [
     path(
         "buurten/<str:code>/", views.NeighbourhoodDetailView.as_view(), name="neighbourhood-detail"
     ),
+    path(
+        "buurten/<str:code>/invoeren/",
+        views.IndicatorEntryView.as_view(),
+        name="indicator-entry",
+    ),
     path("kaart/", views.MapView.as_view(), name="map"),
     path("kaart/buurten.geojson", views.MapDataView.as_view(), name="map-data"),
     path("draagkracht/<str:code>/", views.WeightsView.as_view(), name="weights"),
     path("import/", views.ImportListView.as_view(), name="import-list"),
+    path("import/sjabloon/<str:kind>/", views.ImportTemplateView.as_view(), name="import-template"),
     path("import/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("import/<int:pk>/verwerken/", views.ImportApplyView.as_view(), name="import-apply"),
 ]

@@ -14,9 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -24,15 +25,16 @@ from django.views.generic import TemplateView
 
 from accounts import access
 from accounts.access.views import ProtectedView
-from accounts.errors import DomainError
-from accounts.models import Organisation, Role
+from accounts.errors import DomainError, add_to_form
+from accounts.models import Organisation, OrganisationKind, Role
 
-from . import capacity, selectors, services
+from . import capacity, importing, rules, selectors, services
 from .forms import (
     ComplexForm,
     CountForm,
     DwellingFilterForm,
     DwellingForm,
+    IndicatorEntryForm,
     LimitForm,
     StairwellForm,
     StopForm,
@@ -46,6 +48,8 @@ from .models import (
     Dwelling,
     DwellingEvent,
     ImportBatch,
+    ImportKind,
+    ImportStatus,
     Municipality,
     Neighbourhood,
     NeighbourhoodIndicator,
@@ -54,10 +58,6 @@ from .models import (
 from .permissions import corporation_ids
 
 PAGE_SIZE = 50
-
-
-def _form_error(form: django_forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _acting_organisation(request: HttpRequest, *roles: str) -> Organisation:
@@ -131,10 +131,10 @@ class DwellingCreateView(_DwellingFormMixin, ProtectedView, View):
         if form.is_valid():
             try:
                 dwelling = services.dwelling_create(
-                    actor=request.user, corporation=corporation, **form.cleaned_data
+                    actor=self.actor, corporation=corporation, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Woning opgeslagen als concept."))
                 return redirect("housing:dwelling-detail", pk=dwelling.pk)
@@ -162,7 +162,7 @@ class DwellingDetailView(ProtectedView, TemplateView):
             (name, label)
             for name, label in TRANSITION_LABELS.items()
             if access.decide(user, name, d).allowed
-            and TRANSITION_TARGETS[name] in services.TRANSITIONS[d.status]
+            and rules.dwelling_transition(d, TRANSITION_TARGETS[name]) is None
         ]
         return {
             **super().get_context_data(**kwargs),
@@ -170,8 +170,7 @@ class DwellingDetailView(ProtectedView, TemplateView):
             "show_notes": selectors.dwelling_notes_visible(user, d),
             "events": d.events.all(),
             "actions": actions,
-            "can_edit": access.decide(user, "change", d).allowed
-            and d.status in services.EDITABLE_STATUSES,
+            "can_edit": access.decide(user, "change", d).allowed and rules.dwelling_edit(d) is None,
             "transition_form": TransitionForm(),
             "complex_visible": bool(d.complex_id) and access.visible(user, d.complex),
         }
@@ -197,9 +196,9 @@ class DwellingEditView(_DwellingFormMixin, ProtectedView, View):
         form = self.form(request.POST)
         if form.is_valid():
             try:
-                services.dwelling_update(actor=request.user, dwelling=original, **form.cleaned_data)
+                services.dwelling_update(actor=self.actor, dwelling=original, **form.cleaned_data)
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Woning bijgewerkt."))
                 return redirect("housing:dwelling-detail", pk=original.pk)
@@ -229,8 +228,8 @@ class DwellingTransitionView(ProtectedView, View):
 
     access_model = Dwelling
     access_lookup = ("pk", "pk")
-    transition: ClassVar[str] = ""
-    http_method_names: ClassVar[list[str]] = ["post"]
+    transition = ""  # set per URL: as_view(transition="offer")
+    http_method_names = ["post"]
 
     def get_access_action(self) -> str:
         return self.transition
@@ -249,7 +248,7 @@ class DwellingTransitionView(ProtectedView, View):
             else {}
         )
         try:
-            service(actor=request.user, dwelling=self.object, note=note, **extra)
+            service(actor=self.actor, dwelling=self.object, note=note, **extra)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -305,10 +304,10 @@ class ComplexCreateView(ProtectedView, View):
         if form.is_valid():
             try:
                 obj = services.complex_create(
-                    actor=request.user, corporation=corporation, **form.cleaned_data
+                    actor=self.actor, corporation=corporation, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Complex aangemaakt."))
                 return redirect("housing:complex-detail", pk=obj.pk)
@@ -351,7 +350,7 @@ class ComplexStopView(ProtectedView, View):
     access_model = Complex
     access_action = "stop"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def get_access_queryset(self) -> Any:
         return Complex.objects.select_related("corporation")
@@ -360,10 +359,10 @@ class ComplexStopView(ProtectedView, View):
         form = StopForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(e) for e in errors))
             return redirect("housing:complex-detail", pk=pk)
         try:
-            services.complex_stop(actor=request.user, complex=self.object, **form.cleaned_data)
+            services.complex_stop(actor=self.actor, complex=self.object, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -378,7 +377,7 @@ class ComplexStopLiftView(ComplexStopView):
             messages.error(request, _("Deze stop bestaat niet."))
             return redirect("housing:complex-detail", pk=pk)
         try:
-            services.complex_stop_lift(actor=request.user, stop=stop)
+            services.complex_stop_lift(actor=self.actor, stop=stop)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -390,14 +389,14 @@ class StairwellCreateView(ProtectedView, View):
     access_model = Complex
     access_action = "add_stairwell"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = StairwellForm(request.POST)
         if form.is_valid():
             try:
                 services.stairwell_create(
-                    actor=request.user, complex=self.object, name=form.cleaned_data["name"]
+                    actor=self.actor, complex=self.object, name=form.cleaned_data["name"]
                 )
             except DomainError as error:
                 messages.error(request, error.message)
@@ -411,7 +410,7 @@ class StairwellCreateView(ProtectedView, View):
 class _StairwellNumberView(ProtectedView, View):
     access_model = Stairwell
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
     form_class: ClassVar[type[django_forms.Form]]
 
     def get_access_queryset(self) -> Any:
@@ -441,9 +440,7 @@ class StairwellLimitView(_StairwellNumberView):
     form_class = LimitForm
 
     def call(self, value: int) -> None:
-        services.stairwell_set_limit(
-            actor=self.request.user, stairwell=self.object, max_vulnerable=value
-        )
+        services.stairwell_set_limit(actor=self.actor, stairwell=self.object, max_vulnerable=value)
 
 
 class StairwellCountView(_StairwellNumberView):
@@ -452,7 +449,7 @@ class StairwellCountView(_StairwellNumberView):
 
     def call(self, value: int) -> None:
         services.stairwell_record_count(
-            actor=self.request.user, stairwell=self.object, current_vulnerable=value
+            actor=self.actor, stairwell=self.object, current_vulnerable=value
         )
 
 
@@ -503,7 +500,35 @@ class NeighbourhoodDetailView(ProtectedView, TemplateView):
             "complexes": selectors.complex_list(user=user, neighbourhood=n.code),
             "stopped": selectors.stopped_complex_ids(),
             "liveability_labels": capacity.LIVEABILITY_LABELS,
+            "can_enter": access.decide(user, "enter_indicators", n).allowed,
+            "entry_form": kwargs.get("entry_form")
+            or IndicatorEntryForm(initial={"year": timezone.localdate().year}),
         }
+
+
+class IndicatorEntryView(NeighbourhoodDetailView):
+    """The governing municipality's analyst enters the LVB and psychiatric shares by hand."""
+
+    access_action = "enter_indicators"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
+        form = IndicatorEntryForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.indicator_enter(
+                    actor=self.actor,
+                    neighbourhood=self.object,
+                    year=data["year"],
+                    values={k: data.get(k) for k in services.MANUAL_FIELDS},
+                )
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("De aandelen zijn opgeslagen."))
+                return redirect("housing:neighbourhood-detail", code=code)
+        return self.render_to_response(self.get_context_data(entry_form=form), status=400)
 
 
 class MapView(ProtectedView, TemplateView):
@@ -573,13 +598,13 @@ class WeightsView(ProtectedView, View):
         if form.is_valid():
             try:
                 services.capacity_weights_update(
-                    actor=request.user,
+                    actor=self.actor,
                     municipality=self.object,
                     values=form.weights,
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Draagkrachtmodel bijgewerkt."))
                 return redirect("housing:weights", code=code)
@@ -605,12 +630,20 @@ class ImportListView(ProtectedView, View):
             .select_related("uploaded_by")
             .defer("content")[:20]
         )
+        kinds = [
+            (kind, ImportKind(kind).label, importing.accepted(kind), IMPORT_SOURCES[kind])
+            for kind in self.kinds()
+        ]
         return render(
-            self.request, self.template_name, {"form": form, "batches": batches}, status=status
+            self.request,
+            self.template_name,
+            {"form": form, "batches": batches, "kinds": kinds},
+            status=status,
         )
 
     def kinds(self) -> tuple[str, ...]:
-        return tuple(services.KINDS_BY_ORGANISATION.get(self.organisation().kind, ()))
+        kind = OrganisationKind(self.organisation().kind)
+        return tuple(services.KINDS_BY_ORGANISATION.get(kind, ()))
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render(UploadForm(kinds=self.kinds()))
@@ -621,21 +654,56 @@ class ImportListView(ProtectedView, View):
             upload = form.cleaned_data["file"]
             try:
                 batch, _report = services.import_upload(
-                    actor=request.user,
+                    actor=self.actor,
                     organisation=self.organisation(),
                     kind=form.cleaned_data["kind"],
                     filename=upload.name,
                     content=upload.read(),
+                    options=form.options,
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_to_form(form, error)
             else:
                 return redirect("housing:import-detail", pk=batch.pk)
         return self.render(form, status=400)
 
 
+# Where each kind of file is published, for the import page.
+IMPORT_SOURCES = {
+    "boundaries": gettext_lazy(
+        "CBS/PDOK Wijk- en buurtkaart (GeoJSON, RD New of WGS84, elk jaar sinds 2017; "
+        "service.pdok.nl/cbs/wijkenbuurten) of de open data van uw gemeente."
+    ),
+    "indicators": gettext_lazy(
+        "CBS Kerncijfers wijken en buurten (opendata.cbs.nl: OData-CSV of StatLine-export "
+        "'CSV met statistische symbolen'), de kerncijfers in de wijk- en buurtkaart, en de "
+        "Leefbaarometer 3.0 open data 'scores buurten' (leefbaarometer.nl). Het aandeel LVB en "
+        "psychische problematiek heeft geen openbaar bestand: vul ze per buurt in of gebruik "
+        "het sjabloon."
+    ),
+    "dwellings": gettext_lazy(
+        "De woningexport uit uw eigen verhuursysteem (CSV of XLSX met Nederlandse kolomnamen)."
+    ),
+}
+
+
+class ImportTemplateView(ProtectedView, View):
+    """An empty template of a kind, with one example row."""
+
+    access_model = ImportBatch
+    access_action = "create"
+
+    def get(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if kind not in ImportKind.values:
+            raise Http404
+        filename, content, content_type = importing.template(kind)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class ImportDetailView(ProtectedView, TemplateView):
-    """The preview: the first rows as read, and every error with its line and field."""
+    """The preview: the rows as read, what changes, and every error grouped by problem."""
 
     access_model = ImportBatch
     access_lookup = ("pk", "pk")
@@ -643,12 +711,15 @@ class ImportDetailView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         batch = self.object
-        report = services.import_report(batch=batch) if batch.status != "applied" else None
+        report = (
+            services.import_report(batch=batch) if batch.status != ImportStatus.APPLIED else None
+        )
         return {
             **super().get_context_data(**kwargs),
             "batch": batch,
             "report": report,
-            "errors": report.errors[:500] if report else [],
+            "error_groups": report.shown_error_groups if report else [],
+            "errors_not_shown": report.errors_not_shown if report else 0,
             "preview_rows": report.preview if report else [],
             "can_apply": batch.status == "pending" and report is not None and report.ok,
         }
@@ -658,11 +729,11 @@ class ImportApplyView(ProtectedView, View):
     access_model = ImportBatch
     access_action = "apply"
     access_lookup = ("pk", "pk")
-    http_method_names: ClassVar[list[str]] = ["post"]
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            report = services.import_apply(actor=request.user, batch=self.object)
+            report = services.import_apply(actor=self.actor, batch=self.object)
         except DomainError as error:
             messages.error(request, error.message)
         else:

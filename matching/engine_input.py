@@ -44,15 +44,15 @@ def engine_client(item: dict[str, Any], *, today: dt.date) -> engine.Client:
     if access["wheelchair"]:
         needs.add(engine.Need.WHEELCHAIR)
     children = p["household"]["children"]
-    move_from = _date(p["earliest_move_date"], today)
+    waiting_since, move_from, move_until, urgent = client_dates(p, today=today)
     # Without an affordable-allocation figure the rent cannot be checked here; the
     # corporation checks it when deciding. (Profiles that are ready always have one.)
     max_rent = float(p["max_rent"]) if p["max_rent"] else 1_000_000.0
     return engine.Client(
         id=p["reference"],
         max_rent=max_rent,
-        move_until=max(today, move_from) + dt.timedelta(days=MOVE_WINDOW_DAYS),
-        waiting_since=_date(p["ready_since"], today),
+        move_until=move_until,
+        waiting_since=waiting_since,
         household_size=p["household"]["adults"] + children,
         bedrooms_needed=1 + (children + 1) // 2,
         needs=frozenset(needs),
@@ -64,7 +64,29 @@ def engine_client(item: dict[str, Any], *, today: dt.date) -> engine.Client:
         else frozenset(),
         target_group=p["target_group"] or "ggz",
         move_from=move_from,
+        urgent=urgent,
     )
+
+
+def client_dates(
+    profile: Mapping[str, Any], *, today: dt.date
+) -> tuple[dt.date, dt.date, dt.date, bool]:
+    """The parts of the engine's client that move with the date: waiting since, ready to
+    move from, latest move date and urgency. (The simulation's incremental builder reads
+    these each week and keeps the rest of the client from the week it arrived.)"""
+    move_from = _date(profile["earliest_move_date"], today)
+    return (
+        _date(profile["ready_since"], today),
+        move_from,
+        max(today, move_from) + dt.timedelta(days=MOVE_WINDOW_DAYS),
+        is_urgent(profile, today=today),
+    )
+
+
+def is_urgent(profile: Mapping[str, Any], *, today: dt.date) -> bool:
+    """The client holds an urgency statement valid on `today` (`urgent_until`, inclusive)."""
+    until = profile.get("urgent_until")
+    return bool(until) and today <= dt.date.fromisoformat(str(until))
 
 
 @dataclass(frozen=True, slots=True)

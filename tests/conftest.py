@@ -66,3 +66,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def _fast_password_hashing(settings) -> None:
     # PBKDF2's deliberate slowness only slows the suite; hashing itself is Django's, not ours.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Screens keep rendered fragments in the cache under versions built from ids; ids repeat
+    # between tests (rolled back), so no test may see another test's cache.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import connection
 
+from accounts.errors import DomainError
+
 
 def race(*calls: Callable[[], Any]) -> list[Any]:
     """Run the calls at the same moment in threads; results (or the exceptions raised) in order."""
@@ -32,6 +34,17 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
     for t in threads:
         t.join(timeout=60)
     return results
+
+
+def split(
+    results: list[Any], expected: tuple[type[Exception], ...] = (DomainError,)
+) -> tuple[list[Any], list[Exception]]:
+    """(successes, expected errors) of `race`; any other exception is raised, not counted."""
+    for result in results:
+        if isinstance(result, Exception) and not isinstance(result, expected):
+            raise result
+    errors = [r for r in results if isinstance(r, Exception)]
+    return [r for r in results if not isinstance(r, Exception)], errors
 
 
 class Pause:

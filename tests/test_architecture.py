@@ -31,7 +31,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "matching.engine_input": frozenset({"matching.engine"}),
     "matching.simulation.core": frozenset(
         {"matching.engine", "matching.engine_input", "housing.capacity"}
+        | {"matching.simulation.weekly"}
     ),
+    "matching.simulation.weekly": frozenset({"matching.engine"}),
     "matching.board": frozenset(
         {"accounts", "config", "cases", "housing", "housing.capacity"}
         | {"matching.engine", "matching.engine_input"}
@@ -42,6 +44,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "matching.simulation": frozenset(
         {"accounts", "config", "cases", "housing", "housing.capacity", "matching.board"}
         | {"matching.engine", "matching.engine_input", "matching.simulation.core"}
+        | {"matching.simulation.weekly", "matching.placements"}
     ),
     # The namespace package itself holds only a docstring.
     "matching": PURE,

@@ -1,9 +1,12 @@
 """The one permission layer. See `core` for how policies are declared and registered.
 
 Views use `views.ProtectedView` (or its mixins), the API `drf.LayerPermission` and
-`drf.ProtectedViewSetMixin`; services call `decide`/`can` and `log.record`.
+`drf.ProtectedViewSetMixin`; services call `authorize(actor, action, target)` (the one guard,
+raising `accounts.errors.Forbidden`) and `audit(event, ...)` (the one access-log call).
+Beat, tasks, commands and demo data act as a `SystemActor` (`SYSTEM`), never `actor=None`.
 """
 
+from .actors import SYSTEM, Actor, SystemActor, is_system, user_or_none
 from .core import (
     Decision,
     Policy,
@@ -25,13 +28,19 @@ from .core import (
     scope,
     visible,
 )
-from .guard import get_object_or_404, require
+from .guard import authorize, get_object_or_404, require
+from .log import audit
 
 __all__ = [
+    "SYSTEM",
+    "Actor",
     "Decision",
     "Policy",
     "Predicate",
     "Rule",
+    "SystemActor",
+    "audit",
+    "authorize",
     "can",
     "decide",
     "forget_memberships",
@@ -39,6 +48,7 @@ __all__ = [
     "has_grant",
     "has_role",
     "has_role_in",
+    "is_system",
     "memberships_of",
     "organisation_ids_of",
     "policy_for",
@@ -48,5 +58,6 @@ __all__ = [
     "require",
     "roles_of",
     "scope",
+    "user_or_none",
     "visible",
 ]

@@ -8,7 +8,9 @@ Each protected model registers a `Policy` (usually from its app's `permissions.p
         log_reads = True                       # client data: every read is logged
 
         def scope(self, user, queryset):       # what the user may see at all (else 404)
-            return queryset.filter(owner__in=access.organisations_of(user, Role.CARE_COORDINATOR))
+            return queryset.filter(
+                care_provider_id__in=access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+            )
 
         rules = {                              # what the user may do (else 403)
             "view": access.Rule("own-provider", access.has_role(Role.CARE_COORDINATOR)),
@@ -20,6 +22,9 @@ scope and no rules, an action without a rule is refused, inactive and anonymous 
 refused, and a superuser is not special here (superusers hold no role). Guardian grants are
 read with `accept_global_perms=False` and `with_superuser=False`, so a global permission never
 opens every object.
+
+Services check with `access.authorize(actor, action, target)` (scope and rule in one call,
+raising `accounts.errors.Forbidden`); pages and the API fetch with `access.get_object_or_404`.
 """
 
 from __future__ import annotations

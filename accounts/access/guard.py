@@ -1,4 +1,5 @@
-"""Fetching and checking through the layer, with refused attempts written to the access log."""
+"""The guard: checking through the layer, for services (`authorize`) and pages (`get_object_or_404`,
+`require`, which also write refused attempts to the access log)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,36 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.errors import Forbidden
 from accounts.models import AccessAction, AccessResult
 
 from . import log
-from .core import decide, policy_for, scope
+from .actors import SystemActor
+from .core import decide, policy_for, scope, visible
 
 M = TypeVar("M", bound=Model)
+
+
+def authorize(actor: Any, action: str, target: Model | type[Model]) -> str:
+    """The one service guard: may `actor` do `action` on `target` (an instance or, for
+    class-level actions such as create, a model class)? Returns the rule's name for the
+    caller's access-log row; raises `Forbidden` otherwise.
+
+    Visibility comes first, like pages: a saved object outside the actor's scope raises
+    `Forbidden(hidden=True)` (pages and the API answer 404), a visible one the rule refuses
+    `Forbidden` (403). A `SystemActor` is the application itself and passes; anything that is
+    neither an active user nor a system actor (`None`, anonymous) is refused.
+    """
+    if isinstance(actor, SystemActor):
+        return f"system:{actor.name}"
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise Forbidden(rule="default-deny:anonymous")
+    if not isinstance(target, type) and target.pk is not None and not visible(actor, target):
+        raise Forbidden(rule="not-visible", hidden=True)
+    decision = decide(actor, action, target)
+    if not decision:
+        raise Forbidden(rule=decision.rule)
+    return decision.rule
 
 
 def log_action_for(model: type[Model], action: str) -> str:
@@ -64,7 +89,7 @@ def get_object_or_404(
     # care data is a read too), so it is logged as one.
     is_read = logged_action in {"view", "export", "print"} or request.method in {"GET", "HEAD"}
     if policy is not None and policy.log_reads and is_read:
-        log.record(
+        log._record(
             actor=request.user,
             action=logged_action if logged_action in {"view", "export", "print"} else "view",
             target=obj,
@@ -84,7 +109,7 @@ def _refused(
     rule: str,
     purpose: str,
 ) -> None:
-    log.record(
+    log._record(
         actor=request.user,
         action=action,
         target=model,
@@ -106,7 +131,7 @@ def require(
     decision = decide(request.user, action, target)
     if not decision:
         model = target if isinstance(target, type) else type(target)
-        log.record(
+        log._record(
             actor=request.user,
             action=log_action_for(model, action),
             target=target,

@@ -1,11 +1,21 @@
 """Writing the access log (NEN 7513): who did what to which object, why, and with what result.
 
-Call `record` inside the same transaction as the change it describes (services do), so a
+The one audit call is `audit(event, actor=, target=, rule=, ...)`:
+
+    access.audit("placements.agreement.extended", actor=actor, target=agreement, rule=rule,
+                 purpose=purpose_of(placement), request=request)
+
+`event` is a dotted name, `<app>.<object>.<what happened>` in the past tense
+(`cases.client.viewed`, `board.meeting.closed`): it is data, so the log can be filtered by
+it. `purpose` keeps only the why (`"cliëntdossier"`, `"plaatsing WB-2026-00001"`). The
+NEN 7513 action (view/create/change/...) follows from the event's last part unless given.
+Call it inside the same transaction as the change it describes (services do), so a
 rolled-back change leaves no row and a committed one always has its row.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -14,7 +24,42 @@ from django.http import HttpRequest
 
 from accounts.models import AccessAction, AccessLogEntry, AccessResult
 
+from .actors import SystemActor
 from .core import memberships_of, policy_for
+
+EVENT_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*){2,}$")
+
+# The event's last part -> the NEN 7513 action; anything else is a change.
+_ACTION_OF_VERB = {
+    "viewed": AccessAction.VIEW,
+    "searched": AccessAction.SEARCH,
+    "listed": AccessAction.SEARCH,
+    "created": AccessAction.CREATE,
+    "exported": AccessAction.EXPORT,
+    "printed": AccessAction.PRINT,
+    "deleted": AccessAction.DELETE,
+}
+# Policy actions as past-tense verbs, for the events the layer itself writes.
+_VERB_OF_ACTION = {
+    "view": "viewed",
+    "search": "searched",
+    "list": "listed",
+    "create": "created",
+    "change": "changed",
+    "export": "exported",
+    "print": "printed",
+    "delete": "deleted",
+}
+
+
+def event_for(object_type: str, action: str) -> str:
+    """The event the layer writes for a policy action (`cases.client` + `view` ->
+    `cases.client.viewed`); domain actions keep their name (`cases.client.mark_ready`)."""
+    return f"{object_type}.{_VERB_OF_ACTION.get(action, action)}"
+
+
+def action_for(event: str) -> str:
+    return _ACTION_OF_VERB.get(event.rsplit(".", 1)[-1], AccessAction.CHANGE)
 
 
 def _object_type_and_id(
@@ -30,9 +75,44 @@ def _object_type_and_id(
     return type_label, object_id or ""
 
 
-def record(
+def audit(
+    event: str,
     *,
     actor: Any,
+    target: Model | type[Model] | str,
+    rule: str = "",
+    purpose: str = "",
+    request: HttpRequest | None = None,
+    result: AccessResult | str = AccessResult.SUCCESS,
+    action: AccessAction | str | None = None,
+    object_id: str | None = None,
+    organisation_id: int | None = None,
+    responsible: Any = None,
+    channel: str = "",
+) -> AccessLogEntry:
+    """Append one row to the access log for `event` and return it (see the module docstring)."""
+    if not EVENT_PATTERN.match(event):
+        raise ValueError(f"Event names are dotted, like 'cases.client.viewed': {event!r}")
+    return _record(
+        actor=actor,
+        action=action or action_for(event),
+        event=event,
+        target=target,
+        result=result,
+        rule=rule,
+        purpose=purpose,
+        request=request,
+        object_id=object_id,
+        organisation_id=organisation_id,
+        responsible=responsible,
+        channel=channel,
+    )
+
+
+def _record(
+    *,
+    actor: Any,
+    event: str = "",
     action: AccessAction | str,
     target: Model | type[Model] | str,
     result: AccessResult | str = AccessResult.SUCCESS,
@@ -44,7 +124,8 @@ def record(
     responsible: Any = None,
     channel: str = "",
 ) -> AccessLogEntry:
-    """Append one row to the access log and return it.
+    """Append one row to the access log and return it (the layer's own refusals call this
+    directly, with the event derived from the policy action; everything else calls `audit`).
 
     `target` is a model instance, a model class (for searches and refused creates) or an
     explicit object type label. The object is named by its policy's `log_id` (for clients
@@ -52,6 +133,8 @@ def record(
     memberships acted; by default the first one.
     """
     object_type, logged_id = _object_type_and_id(target, object_id)
+    if isinstance(actor, SystemActor):
+        actor, channel, rule = None, channel or "system", rule or str(actor)
     memberships = memberships_of(actor) if actor is not None else []
     if organisation_id is not None:
         memberships = [
@@ -73,6 +156,7 @@ def record(
         responsible_user_id=responsible.pk if responsible is not None else None,
         responsible_user_email=responsible.email if responsible is not None else "",
         action=str(action),
+        event=(event or event_for(object_type, str(action)))[:100],
         object_type=object_type,
         object_id=logged_id[:100],
         result=str(result),

@@ -8,7 +8,8 @@
 
 Before the handler runs the object is fetched through the layer (`self.object`; 404 when not
 visible, 403 when the rule refuses); without `access_lookup` the class-level rule for the
-action is checked instead (list and create pages). A view that really is public (sign-in,
+action is checked instead (list and create pages). A `Forbidden` raised by a service's guard
+while handling the request becomes a 404 (outside the scope) or a 403 as well. A view that really is public (sign-in,
 health check) says so with `PublicView`/`@public`; `tests/accounts/test_url_coverage.py`
 fails for any URL that is neither.
 """
@@ -19,8 +20,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
+
+from accounts.errors import Forbidden
 
 from . import core, guard
 
@@ -47,6 +51,7 @@ class ProtectedView(LoginRequiredMixin):
     access_purpose: ClassVar[str] = ""
 
     request: HttpRequest
+    kwargs: dict[str, Any]
     object: Any
 
     @property
@@ -89,7 +94,14 @@ class ProtectedView(LoginRequiredMixin):
             self.access_rule = guard.require(
                 request, action, self.access_model, purpose=self.get_access_purpose()
             )
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Forbidden as error:
+            # A service's guard refused (access.authorize): outside the scope is a 404 like a
+            # missing id, a refusing rule a 403.
+            if error.hidden:
+                raise Http404(error.message) from None
+            raise PermissionDenied(error.message) from None
 
     def scoped(self, model: type[Model] | QuerySet[Any]) -> QuerySet[Any]:
         """Objects of another model, filtered by the layer for the current user."""

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,10 +78,7 @@ class MembershipViewSet(
             data=request.data, context={"organisations": organisations}
         )
         serializer.is_valid(raise_exception=True)
-        try:
-            membership = services.member_invite(actor=actor(request), **serializer.validated_data)
-        except services.DomainError as error:
-            raise ValidationError({error.field or "non_field_errors": [error.message]}) from None
+        membership = services.member_invite(actor=actor(request), **serializer.validated_data)
         if isinstance(membership, RoleGrant):
             return Response(RoleGrantSerializer(membership).data, status=status.HTTP_202_ACCEPTED)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
@@ -86,16 +87,29 @@ class MembershipViewSet(
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, pk: str | None = None) -> Response:
         membership = self.get_object()
-        try:
-            membership = services.membership_deactivate(actor=actor(request), membership=membership)
-        except services.DomainError as error:
-            raise ValidationError({"non_field_errors": [error.message]}) from None
+        membership = services.membership_deactivate(actor=actor(request), membership=membership)
         return Response(MembershipSerializer(membership).data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "event",
+                str,
+                description="Eén gebeurtenis (placements.agreement.extended) of een familie "
+                "(placements.agreement).",
+            )
+        ]
+    )
+)
 class AccessLogViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet[AccessLogEntry]):
     access_model = AccessLogEntry
     serializer_class = AccessLogEntrySerializer
+
+    def get_base_queryset(self) -> Any:
+        event = self.request.query_params.get("event", "")[:100]
+        return selectors.with_event(AccessLogEntry.objects.all(), event)
 
 
 __all__ = ["AccessLogViewSet", "MeView", "MembershipViewSet", "OrganisationViewSet", "access"]

@@ -9,7 +9,15 @@ from rest_framework import serializers
 
 from cases import selectors
 from cases.lifecycle import TRANSITIONS
-from cases.models import AgreementType, Client, Consent, LegalBasis, TargetGroup
+from cases.models import (
+    AgreementType,
+    Client,
+    Consent,
+    LegalBasis,
+    TargetGroup,
+    UrgencyDecidedBy,
+    UrgencyReason,
+)
 
 
 class ClientListSerializer(serializers.ModelSerializer[Client]):
@@ -62,6 +70,10 @@ class ProfileSerializer(serializers.Serializer[Any]):
     pets = serializers.BooleanField()
     pets_description = serializers.CharField()
     note_for_corporation = serializers.CharField()
+    urgency_reason = serializers.CharField()
+    urgency_decided_by = serializers.CharField()
+    urgency_decided_on = serializers.DateField(allow_null=True)
+    urgency_valid_until = serializers.DateField(allow_null=True)
 
     def get_preferred_municipality_codes(self, profile: Any) -> list[str]:
         return [m.code for m in profile.preferred_municipalities.all()]
@@ -164,6 +176,14 @@ class ClientInputSerializer(serializers.Serializer[Any]):
     pets = serializers.BooleanField(required=False)
     pets_description = serializers.CharField(max_length=100, required=False, allow_blank=True)
     note_for_corporation = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    urgency_reason = serializers.ChoiceField(
+        choices=UrgencyReason.choices, required=False, allow_blank=True
+    )
+    urgency_decided_by = serializers.ChoiceField(
+        choices=UrgencyDecidedBy.choices, required=False, allow_blank=True
+    )
+    urgency_decided_on = serializers.DateField(required=False, allow_null=True)
+    urgency_valid_until = serializers.DateField(required=False, allow_null=True)
     mark_ready = serializers.BooleanField(required=False, default=False, write_only=True)
 
 

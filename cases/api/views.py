@@ -16,9 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import access
-from accounts.access import log
-from accounts.access.drf import ProtectedViewSetMixin, is_second_factor_verified
-from accounts.models import AccessAction, AccessResult, Role
+from accounts.access.drf import ProtectedViewSetMixin, actor, is_second_factor_verified
+from accounts.models import AccessResult, Role
 from cases import selectors, services
 from cases.models import Client
 
@@ -30,25 +29,6 @@ from .serializers import (
     ConsentSerializer,
     TransitionInputSerializer,
 )
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Conflict."
-    default_code = "conflict"
-
-
-def raise_for(error: services.DomainError) -> None:
-    """A refused service call as an API error: field messages 400, state conflicts 409."""
-    if isinstance(error, services.ProfileInvalid):
-        raise exceptions.ValidationError(error.errors) from error
-    if error.code == "forbidden":
-        raise exceptions.PermissionDenied(error.message) from error
-    if error.conflict:
-        raise Conflict(error.message, code=error.code) from error
-    raise exceptions.ValidationError(
-        {error.field or "non_field_errors": [error.message]}
-    ) from error
 
 
 class ClientViewSet(
@@ -91,9 +71,9 @@ class ClientViewSet(
             and is_second_factor_verified(request)
             and not access.organisation_ids_of(user, Role.CARE_COORDINATOR)
         ):
-            log.record(
+            access.audit(
+                "cases.client.viewed" if request.method == "GET" else "cases.client.changed",
                 actor=user,
-                action=AccessAction.VIEW if request.method == "GET" else AccessAction.CHANGE,
                 target=Client,
                 object_id=str(self.kwargs.get("reference", "")),
                 result=AccessResult.REFUSED,
@@ -106,15 +86,15 @@ class ClientViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = selectors.client_list(
-            user=request.user,
+            user=actor(request),
             q=request.query_params.get("q", ""),
             status=request.query_params.get("status", ""),
             target_group=request.query_params.get("target_group", ""),
         )
         page = self.paginate_queryset(queryset)
-        log.record(
-            actor=request.user,
-            action=AccessAction.SEARCH,
+        access.audit(
+            "cases.client.listed",
+            actor=actor(request),
             target=Client,
             object_id=f"{len(page or [])} getoond",
             rule="cases.client.list:coordinator",
@@ -129,12 +109,9 @@ class ClientViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         mark_ready = data.pop("mark_ready", False)
-        try:
-            client = services.client_register(
-                actor=request.user, data=data, mark_ready=mark_ready, request=request
-            )
-        except services.DomainError as error:
-            raise_for(error)
+        client = services.client_register(
+            actor=actor(request), data=data, mark_ready=mark_ready, request=request
+        )
         return Response(self._detail(client), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClientInputSerializer, responses=ClientDetailSerializer)
@@ -144,12 +121,9 @@ class ClientViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         mark_ready = data.pop("mark_ready", False)
-        try:
-            services.client_update(
-                actor=request.user, client=client, data=data, mark_ready=mark_ready, request=request
-            )
-        except services.DomainError as error:
-            raise_for(error)
+        services.client_update(
+            actor=actor(request), client=client, data=data, mark_ready=mark_ready, request=request
+        )
         return Response(self._detail(client))
 
     def _detail(self, client: Client) -> dict[str, Any]:
@@ -162,12 +136,9 @@ class ClientViewSet(
         client = self.get_object()
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.client_transition(
-                actor=request.user, client=client, request=request, **serializer.validated_data
-            )
-        except services.DomainError as error:
-            raise_for(error)
+        services.client_transition(
+            actor=actor(request), client=client, request=request, **serializer.validated_data
+        )
         return Response(self._detail(client))
 
     @extend_schema(request=None, responses=ConsentSerializer(many=True))
@@ -182,22 +153,16 @@ class ClientViewSet(
         client = self.get_object()
         serializer = ConsentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            consent = services.consent_record(
-                actor=request.user, client=client, request=request, **serializer.validated_data
-            )
-        except services.DomainError as error:
-            raise_for(error)
+        consent = services.consent_record(
+            actor=actor(request), client=client, request=request, **serializer.validated_data
+        )
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ClientDetailSerializer)
     @action(detail=True, methods=["post"], url_path="consent/withdraw")
     def withdraw_consent(self, request: Request, reference: str | None = None) -> Response:
         client = self.get_object()
-        try:
-            services.consent_withdraw(actor=request.user, client=client, request=request)
-        except services.DomainError as error:
-            raise_for(error)
+        services.consent_withdraw(actor=actor(request), client=client, request=request)
         return Response(self._detail(client))
 
     @extend_schema(request=None, responses=dict)

@@ -38,7 +38,7 @@ class NeighbourhoodDetailSerializer(NeighbourhoodSerializer):
         result = self.context.get("capacity")
         return result.as_dict() if result is not None else None
 
-    def get_indicators(self, obj: Neighbourhood) -> list[dict[str, Any]] | None:
+    def get_indicators(self, obj: Neighbourhood) -> Any:
         indicators = self.context.get("indicators")
         return IndicatorSerializer(indicators, many=True).data if indicators is not None else None
 

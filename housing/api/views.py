@@ -1,45 +1,25 @@
 """The housing API: neighbourhoods (read), complexes, stairwells and dwellings (corporations write).
 
 Every viewset goes through the permission layer (`ProtectedViewSetMixin`); writes call the
-services, whose domain errors become 400 (or 409 for a concurrent change).
+services, whose domain errors the project's exception handler turns into 400/403/404/409.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import access
-from accounts.access.drf import ProtectedViewSetMixin
-from accounts.errors import DomainError
+from accounts.access.drf import ProtectedViewSetMixin, actor
 from accounts.models import Role
 
 from .. import selectors, services
 from ..models import Complex, Dwelling, Neighbourhood, NeighbourhoodIndicator, Stairwell
 from . import serializers as s
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-def _call(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except DomainError as error:
-        if error.conflict:
-            raise Conflict(error.message, code=error.code) from None
-        raise exceptions.ValidationError(
-            {error.field or "non_field_errors": [error.message]}, code=error.code
-        ) from None
-    except DjangoPermissionDenied:
-        raise exceptions.PermissionDenied() from None
 
 
 def _corporation(request: Request) -> Any:
@@ -79,7 +59,7 @@ class NeighbourhoodViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
-        context = self.get_serializer_context()
+        context = dict(self.get_serializer_context())
         if access.decide(request.user, "view_capacity", obj):
             context["capacity"] = selectors.capacity_for_reader(
                 request.user, selectors.neighbourhood_capacity(obj)
@@ -126,9 +106,8 @@ class ComplexViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.complex_create,
-            actor=self.request.user,
+        serializer.instance = services.complex_create(
+            actor=actor(self.request),
             corporation=_corporation(self.request),
             neighbourhood=data["neighbourhood"],
             code=data["code"],
@@ -140,7 +119,7 @@ class ComplexViewSet(
         obj = self.get_object()
         data = s.StopSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.complex_stop, actor=request.user, complex=obj, **data.validated_data)
+        services.complex_stop(actor=actor(request), complex=obj, **data.validated_data)
         return Response(
             s.ComplexSerializer(Complex.objects.prefetch_related("stops").get(pk=obj.pk)).data
         )
@@ -177,9 +156,8 @@ class StairwellViewSet(
         complex_obj = data.validated_data["complex"]
         if not access.visible(request.user, complex_obj):
             raise exceptions.ValidationError({"complex": ["Onbekend complex."]})
-        obj = _call(
-            services.stairwell_create,
-            actor=request.user,
+        obj = services.stairwell_create(
+            actor=actor(request),
             complex=complex_obj,
             name=data.validated_data["name"],
         )
@@ -190,9 +168,8 @@ class StairwellViewSet(
         obj = self.get_object()
         data = s.CountSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        obj = _call(
-            services.stairwell_record_count,
-            actor=request.user,
+        obj = services.stairwell_record_count(
+            actor=actor(request),
             stairwell=obj,
             **data.validated_data,
         )
@@ -203,8 +180,8 @@ class StairwellViewSet(
         obj = self.get_object()
         data = s.LimitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        obj = _call(
-            services.stairwell_set_limit, actor=request.user, stairwell=obj, **data.validated_data
+        obj = services.stairwell_set_limit(
+            actor=actor(request), stairwell=obj, **data.validated_data
         )
         return Response(s.StairwellSerializer(obj).data)
 
@@ -258,9 +235,8 @@ class DwellingViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = s.DwellingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        obj = _call(
-            services.dwelling_create,
-            actor=request.user,
+        obj = services.dwelling_create(
+            actor=actor(request),
             corporation=_corporation(request),
             **data.validated_data,
         )
@@ -272,9 +248,7 @@ class DwellingViewSet(
             obj, data=request.data, partial=kwargs.get("partial", False)
         )
         data.is_valid(raise_exception=True)
-        obj = _call(
-            services.dwelling_update, actor=request.user, dwelling=obj, **data.validated_data
-        )
+        obj = services.dwelling_update(actor=actor(request), dwelling=obj, **data.validated_data)
         return Response(s.DwellingSerializer(obj).data)
 
     def _transition(self, request: Request, name: str) -> Response:
@@ -282,9 +256,8 @@ class DwellingViewSet(
         data = s.TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         extra = {"to_outflow": data.validated_data["to_outflow"]} if name == "let" else {}
-        obj = _call(
-            getattr(services, f"dwelling_{name}"),
-            actor=request.user,
+        obj = getattr(services, f"dwelling_{name}")(
+            actor=actor(request),
             dwelling=obj,
             note=data.validated_data["note"],
             **extra,

@@ -8,11 +8,12 @@ class BoardConfig(AppConfig):
     verbose_name = _("Plaatsingstafel")
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, states
         from accounts.models import Role
         from cases.signals import client_left_board, consent_ended
 
         from . import permissions  # noqa: F401 - registers the policies
+        from .models import ClientDecision, ConsultantDecision, MeetingStatus, ProposalStatus
         from .signals import drop_profiles_of_client, withdraw_proposals_of_client
 
         navigation.register(
@@ -21,5 +22,6 @@ class BoardConfig(AppConfig):
             {Role.BOARD_CHAIR, Role.ANALYST, Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT},
             order=30,
         )
+        states.expose(ClientDecision, ConsultantDecision, MeetingStatus, ProposalStatus)
         client_left_board.connect(withdraw_proposals_of_client, dispatch_uid="matching-client-left")
         consent_ended.connect(drop_profiles_of_client, dispatch_uid="matching-consent-ended")

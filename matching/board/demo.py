@@ -12,12 +12,14 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.access import SystemActor
 from accounts.models import Membership, Region, Role, User
 
 from . import services
 from .models import Meeting, MeetingStatus, Proposal, ProposalStatus
 
 REGION_SLUG = "veerhaven"
+DEMO = SystemActor("demo")
 
 
 def _member(org_id: int, role: str) -> User | None:
@@ -41,10 +43,10 @@ def seed(*, stdout: TextIO) -> None:
     last = services.meeting_for_week(board=board, day=today - dt.timedelta(days=7))
     this = services.meeting_for_week(board=board, day=today)
     if last.status != MeetingStatus.CLOSED:
-        services.proposals_generate(meeting=last, key=f"demo:{last.pk}")
+        services.proposals_generate(meeting=last, actor=DEMO, key=f"demo:{last.pk}")
         _decide_last_week(last)
     if this.status == MeetingStatus.PLANNED:
-        services.proposals_generate(meeting=this, key=f"demo:{this.pk}")
+        services.proposals_generate(meeting=this, actor=DEMO, key=f"demo:{this.pk}")
     run = this.runs.order_by("-started_at").first()
     stdout.write(
         f"  matching: {board.name}; {last.week_label} afgerond "

@@ -13,6 +13,10 @@ them however the code is called:
 
 from __future__ import annotations
 
+import json
+import zlib
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -104,8 +108,30 @@ class Meeting(models.Model):
         return f"plaatsingstafel {self.week_label}"
 
 
+class GenerationRunManager(models.Manager["GenerationRun"]):
+    """Runs without their stored instance and solution (megabytes of JSON at regional scale).
+
+    No screen or list reads them, so no query loads them unless it asks (`with_stored()`); a
+    deferred field still loads on first access. Related managers (`meeting.runs`) use this too.
+    """
+
+    def get_queryset(self) -> models.QuerySet[GenerationRun]:
+        return super().get_queryset().defer(*RUN_STORED_FIELDS)
+
+    def with_stored(self) -> models.QuerySet[GenerationRun]:
+        return super().get_queryset()
+
+
+RUN_STORED_FIELDS = ("instance", "solution", "archive")
+
+
 class GenerationRun(models.Model):
-    """One run of the engine for a meeting: its instance and solution, kept for audit."""
+    """One run of the engine for a meeting: its instance and solution, kept for audit.
+
+    Superseded runs and runs of closed meetings are archived on a schedule
+    (`run_archive_stored`): instance and solution move, zlib-compressed, into `archive`. The
+    minutes and the screens need only `no_match` and `stats`, which stay as they are.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="runs")
     # The automatic run per meeting has a key, so a retried or duplicated task runs once.
@@ -121,6 +147,11 @@ class GenerationRun(models.Model):
     #                  "dwellings": [{id, label, neighbourhood, message}]}
     no_match = models.JSONField(default=dict)
     stats = models.JSONField(default=dict)
+    # zlib-compressed JSON {"instance": ..., "solution": ...} once archived (see the docstring).
+    archive = models.BinaryField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GenerationRunManager()
 
     class Meta:
         verbose_name = _("berekening")
@@ -132,6 +163,12 @@ class GenerationRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} ({self.meeting})"
+
+    def stored(self) -> dict[str, Any]:
+        """The run's instance and solution, from the archive once it is archived."""
+        if self.archive is not None:
+            return dict(json.loads(zlib.decompress(bytes(self.archive))))
+        return {"instance": self.instance, "solution": self.solution}
 
 
 class ProposalStatus(models.TextChoices):

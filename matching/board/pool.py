@@ -98,8 +98,8 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
     engine_dwellings = []
     for d, f in zip(dwellings, facts, strict=True):
         vulnerable = 0
-        if d.stairwell_id:
-            s = d.stairwell
+        s = d.stairwell if d.stairwell_id else None
+        if s is not None:
             vulnerable = s.current_vulnerable + held_per_stairwell.get(s.pk, 0)
             stairwell_room[s.pk] = engine_input.stairwell_room(s.max_vulnerable, vulnerable)
         engine_dwellings.append(

@@ -8,13 +8,13 @@ approved, and the client's consent is in force today. Everyone else sees the pse
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from accounts import access
 from accounts.access import log
@@ -97,6 +97,15 @@ def name_allowed(user: User, proposal: Proposal, *, consented: bool) -> bool:
 
 def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
     """Proposal id -> client name, only where the user may see it (at most two queries)."""
+    allowed = _names_allowed(user, proposals)
+    if not allowed:
+        return {}
+    names = case_selectors.client_names([p.client_id for p in allowed])
+    return {p.pk: names.get(p.client_id, "") for p in allowed}
+
+
+def _names_allowed(user: User, proposals: list[Proposal]) -> list[Proposal]:
+    """The proposals whose client name the user may see (at most one query: consent)."""
     coordinator_orgs = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
     consultant_orgs = access.organisation_ids_of(user, Role.HOUSING_CONSULTANT)
     maybe = [
@@ -106,13 +115,83 @@ def visible_names(*, user: User, proposals: list[Proposal]) -> dict[int, str]:
         or (p.corporation_id in consultant_orgs and p.status == ProposalStatus.AGREED)
     ]
     if not maybe:
-        return {}
+        return []
     consented = _consented_client_ids(
         [p.client_id for p in maybe if p.care_provider_id not in coordinator_orgs]
     )
-    allowed = [p for p in maybe if name_allowed(user, p, consented=p.client_id in consented)]
-    names = case_selectors.client_names([p.client_id for p in allowed])
-    return {p.pk: names.get(p.client_id, "") for p in allowed}
+    return [p for p in maybe if name_allowed(user, p, consented=p.client_id in consented)]
+
+
+# What an agenda row shows that changes during a meeting: its state and decisions. The rest of a
+# row (client profile, dwelling, capacity before/after, score) is fixed when the proposal is made;
+# a new run makes new proposals (new ids), which changes the set of rows.
+AGENDA_STATE_FIELDS = (
+    "status",
+    "consultant_decision",
+    "consultant_at",
+    "client_decision",
+    "client_at",
+    "override_kind",
+    "override_confirmed_by_id",
+    "stalled_at",
+    "deadline",
+    "closed_at",
+)
+
+
+@dataclass
+class AgendaVersion:
+    """A fingerprint of what one user's agenda shows (the ETag), and one per row."""
+
+    etag: str
+    rows: dict[int, str]  # proposal id -> the row's fingerprint
+    proposals: list[Proposal]  # light rows: ids, state and decision columns only
+
+    def changed_since(self, previous: dict[int, str] | None) -> list[int] | None:
+        """The ids of rows that changed since `previous`, or None when rows came or went
+        (or `previous` is unknown): then only the whole agenda will do."""
+        if previous is None or previous.keys() != self.rows.keys():
+            return None
+        return [pk for pk, value in self.rows.items() if previous[pk] != value]
+
+
+def agenda_version(*, user: User, meeting: Meeting, view: str) -> AgendaVersion:
+    """What `user`'s agenda of `meeting` shows, as fingerprints, from two light queries.
+
+    No JSON columns, no joins, no rendering: the live refresh compares this with the version the
+    screen has and sends nothing when they are equal. The fingerprint covers the rows' state
+    and decision columns, which names the user may see (consent can end during a meeting), the
+    meeting's state, the user and `view` (grouping, language), so one user's version never
+    matches another's screen.
+    """
+    proposals = list(
+        access.scope(user, Proposal)
+        .filter(meeting=meeting, status__in=AGENDA_STATUSES)
+        .only("id", "client_id", "care_provider_id", "corporation_id", *AGENDA_STATE_FIELDS)
+        .order_by("pk")
+    )
+    named = {p.pk for p in _names_allowed(user, proposals)}
+    rows = {
+        p.pk: fingerprint([*(getattr(p, f) for f in AGENDA_STATE_FIELDS), p.pk in named])
+        for p in proposals
+    }
+    etag = fingerprint(
+        [
+            meeting.pk,
+            meeting.status,
+            meeting.generated_at,
+            meeting.closed_at,
+            user.pk,
+            view,
+            sorted(rows.items()),
+        ]
+    )
+    return AgendaVersion(etag=f'"{etag}"', rows=rows, proposals=proposals)
+
+
+def fingerprint(values: list[Any]) -> str:
+    """A short stable hash of `values` (versions, cache keys)."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
 def for_reader(
@@ -146,7 +225,7 @@ def for_reader(
             p.alternatives = []
             p.explanation = ""
     if request is not None and proposals:
-        log.record(
+        log._record(
             actor=user,
             action=action,
             target=Proposal,
@@ -189,8 +268,26 @@ def summary(proposals: list[Proposal]) -> dict[str, int]:
     return counts
 
 
+# A run stores the engine's whole instance and solution (megabytes of JSON at regional scale):
+# no screen reads them, so every read of runs leaves them in the database.
+RUN_STORED_COLUMNS = ("instance", "solution")
+
+
 def latest_run(meeting: Meeting) -> Any:
-    return meeting.runs.order_by("-started_at", "-id").first()
+    """The meeting's latest run, without its stored instance and solution."""
+    return meeting.runs.defer(*RUN_STORED_COLUMNS).order_by("-started_at", "-id").first()
+
+
+def no_match_version(*, meeting: Meeting) -> str:
+    """A fingerprint of `no_match_for`'s answer: the latest run and what is taken since (two
+    small queries; the screen keeps the rendered list under it)."""
+    run_id = meeting.runs.order_by("-started_at", "-id").values_list("pk", flat=True).first()
+    taken = sorted(
+        Proposal.objects.filter(
+            meeting__board_id=meeting.board_id, status__in=ACTIVE_STATUSES
+        ).values_list("client_id", "dwelling_id")
+    )
+    return fingerprint([run_id, taken])
 
 
 def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, Any]]]:
@@ -253,10 +350,6 @@ def digest_for(*, user: User, today: dt.date, since: dt.datetime) -> dict[str, i
         "decided": visible.filter(status__in=DECIDED_STATUSES, closed_at__gte=since).count(),
         "new": visible.filter(status=ProposalStatus.OPEN, created_at__gte=since).count(),
     }
-
-
-def meeting_is_current(meeting: Meeting) -> bool:
-    return meeting.date >= timezone.localdate() - dt.timedelta(days=7)
 
 
 def purpose_of_meeting(meeting_id: Any) -> str:

@@ -7,7 +7,8 @@ delivery changes nothing more.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
+
+from accounts import access
 
 from . import services
 from .models import Board, Meeting
@@ -34,7 +35,9 @@ def generate_due() -> list[int]:
 def generate_proposals(meeting_id: int) -> int:
     """The automatic run for one meeting; keyed, so it runs once per meeting."""
     meeting = Meeting.objects.get(pk=meeting_id)
-    run = services.proposals_generate(meeting=meeting, key=f"auto:{meeting_id}")
+    run = services.proposals_generate(
+        meeting=meeting, actor=access.SystemActor("board.generation"), key=f"auto:{meeting_id}"
+    )
     return run.pk
 
 
@@ -48,6 +51,25 @@ def send_digests() -> int:
     return services.digest_send()
 
 
-def queue_generation(meeting_id: int) -> None:
-    """Queue the automatic run after the current transaction commits."""
-    transaction.on_commit(lambda: generate_proposals.delay(meeting_id))
+@shared_task(
+    name="matching.board.tasks.render_minutes_pdf",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def render_minutes_pdf(meeting_id: int, user_id: int, version: str, language: str) -> str:
+    """Render one viewer's minutes PDF of one meeting state (idempotent: kept files stay)."""
+    from accounts.models import User
+
+    meeting = Meeting.objects.get(pk=meeting_id)
+    user = User.objects.get(pk=user_id)
+    path = services.minutes_pdf_render(
+        meeting=meeting, user=user, version=version, language=language
+    )
+    return str(path)
+
+
+@shared_task(name="matching.board.tasks.archive_runs", soft_time_limit=600, time_limit=660)
+def archive_runs() -> int:
+    """Nightly: compress the stored instance and solution of superseded and closed runs."""
+    return services.run_archive_stored()

@@ -6,24 +6,31 @@ every few seconds (`meeting-live`), so everyone at the table sees decisions appe
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect
+from django.core.cache import cache
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from accounts.models import AccessAction, Role
+from accounts.models import Role, User
 
-from . import selectors, services
-from .models import Board, Meeting, Proposal, ProposalStatus
+from . import rules, selectors, services, tasks
+from .models import Board, Meeting, Proposal
+
+logger = logging.getLogger(__name__)
 
 
 class BoardListView(ProtectedView, TemplateView):
@@ -32,9 +39,9 @@ class BoardListView(ProtectedView, TemplateView):
     access_action = "list"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        boards = list(selectors.board_list(user=request.user))
+        boards = list(selectors.board_list(user=self.actor))
         if len(boards) == 1:
-            return redirect("matching:board-detail", pk=boards[0].pk)  # type: ignore[return-value]
+            return redirect("matching:board-detail", pk=boards[0].pk)
         return self.render_to_response({"boards": boards})
 
 
@@ -46,7 +53,7 @@ class BoardDetailView(ProtectedView, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
             "board": self.object,
-            "meetings": selectors.meeting_list(user=self.request.user, board=self.object),
+            "meetings": selectors.meeting_list(user=self.actor, board=self.object),
         }
 
 
@@ -61,28 +68,36 @@ class MeetingMixin(ProtectedView):
         return selectors.purpose_of_meeting(self.kwargs["pk"])
 
 
-def agenda_context(
-    request: HttpRequest, meeting: Meeting, *, log_read: bool = True
-) -> dict[str, Any]:
+def _grouping(request: HttpRequest) -> str:
     by = request.GET.get("per", "neighbourhood")
-    if by not in {"neighbourhood", "provider", "corporation"}:
-        by = "neighbourhood"
-    proposals = list(selectors.agenda(user=request.user, meeting=meeting))
+    return by if by in {"neighbourhood", "provider", "corporation"} else "neighbourhood"
+
+
+def _agenda_version(request: HttpRequest, meeting: Meeting) -> selectors.AgendaVersion:
+    view = f"{_grouping(request)}:{get_language()}"
+    return selectors.agenda_version(user=cast(User, request.user), meeting=meeting, view=view)
+
+
+def agenda_context(
+    request: HttpRequest, meeting: Meeting, version: selectors.AgendaVersion | None = None
+) -> dict[str, Any]:
+    by = _grouping(request)
+    version = version or _agenda_version(request, meeting)
+    user = cast(User, request.user)  # called by protected views only
+    proposals = list(selectors.agenda(user=user, meeting=meeting))
     names = selectors.for_reader(
-        user=request.user,
-        proposals=proposals,
-        request=request if log_read else None,
-        purpose=meeting.purpose,
+        user=user, proposals=proposals, request=request, purpose=meeting.purpose
     )
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-    roles = access.roles_of(request.user)
+    roles = access.roles_of(user)
     return {
         "meeting": meeting,
         "groups": selectors.grouped(proposals, by=by),
         "per": by,
         "summary": selectors.summary(proposals),
         "is_chair": Role.BOARD_CHAIR in roles,
+        "agenda_etag": version.etag,
     }
 
 
@@ -93,28 +108,113 @@ class MeetingDetailView(MeetingMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         meeting = self.object
-        log.record(
-            actor=self.request.user,
-            action=AccessAction.VIEW,
+        access.audit(
+            "matching.meeting.viewed",
+            actor=self.actor,
             target=meeting,
             rule=getattr(meeting, "_access_rule", ""),
             purpose=meeting.purpose,
             request=self.request,
         )
-        context = agenda_context(self.request, meeting, log_read=False)  # logged above
-        context["no_match"] = selectors.no_match_for(user=self.request.user, meeting=meeting)
-        context["can_generate"] = access.decide(self.request.user, "generate", meeting).allowed
-        context["run"] = selectors.latest_run(meeting)
-        return context
+        user = self.actor
+        is_open = rules.meeting_open(meeting) is None
+        version = _agenda_version(self.request, meeting)
+        return {
+            "meeting": meeting,
+            "per": _grouping(self.request),
+            "is_chair": Role.BOARD_CHAIR in access.roles_of(user),
+            "agenda_html": agenda_html(self.request, meeting, version),
+            # Rendered under its fingerprint (a {% cache %} block): on a hit the list is never
+            # computed, so it is passed lazily.
+            "no_match_key": selectors.no_match_version(meeting=meeting),
+            "no_match": SimpleLazyObject(
+                lambda: selectors.no_match_for(user=user, meeting=meeting)
+            ),
+            "can_generate": is_open and access.decide(user, "generate", meeting).allowed,
+            "can_override": is_open and access.decide(user, "override", meeting).allowed,
+            "run": selectors.latest_run(meeting),
+        }
 
 
-class MeetingLiveView(MeetingMixin, TemplateView):
-    """The agenda fragment the meeting screen polls (htmx)."""
+AGENDA_HTML_TTL = 10 * 60
 
-    template_name = "board/_agenda.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return agenda_context(self.request, self.object)
+def agenda_html(request: HttpRequest, meeting: Meeting, version: selectors.AgendaVersion) -> str:
+    """The rendered agenda, kept in the cache under its version (the user's ETag).
+
+    Rendering 200 rows is most of the screen's cost; the version changes with every decision
+    and names the user, so a kept copy is never another user's or out of date. Without a cache
+    (Redis down) it is rendered every time.
+    """
+    key = f"matching:agenda-html:{version.etag}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "board/_agenda.html", agenda_context(request, meeting, version), request=request
+        )
+        cache.set(key, html, AGENDA_HTML_TTL)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+
+def _rows_key(etag: str) -> str:
+    return f"matching:agenda-rows:{etag}"
+
+
+class MeetingLiveView(MeetingMixin, View):
+    """The agenda the meeting screen polls (htmx every 5 s), sent only when it changed.
+
+    The screen sends the version it shows (`If-None-Match`, the ETag of its last answer). Equal
+    to the current version: 204 for htmx (nothing to swap), 304 for any other conditional GET,
+    after two light queries and no rendering. Changed, with the same rows: only the changed rows
+    and the summary, as htmx out-of-band swaps (the row fingerprints of each version sent are
+    kept in the cache for 15 minutes). Otherwise (rows came or went, the cache forgot, Redis is
+    down): the whole agenda.
+    """
+
+    ROWS_TTL = 15 * 60
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        meeting = self.object
+        version = _agenda_version(request, meeting)
+        sent = request.headers.get("If-None-Match", "")
+        htmx = request.headers.get("HX-Request") == "true"
+        if sent == version.etag:
+            response = HttpResponse(status=204 if htmx else 304)
+        else:
+            changed = version.changed_since(cache.get(_rows_key(sent))) if sent and htmx else None
+            if changed is not None:
+                response = self._changed_rows(meeting, version, changed)
+            else:
+                response = HttpResponse(agenda_html(request, meeting, version))
+            cache.set(_rows_key(version.etag), version.rows, self.ROWS_TTL)
+        response["ETag"] = version.etag
+        # The screen keeps the version itself; the browser's cache must not answer for it.
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _changed_rows(
+        self, meeting: Meeting, version: selectors.AgendaVersion, changed: list[int]
+    ) -> HttpResponse:
+        user = self.actor
+        rows = list(selectors.agenda(user=user, meeting=meeting).filter(pk__in=changed))
+        names = selectors.for_reader(user=user, proposals=rows)
+        parts = [
+            render_to_string(
+                "board/_agenda_summary.html",
+                {"summary": selectors.summary(version.proposals), "oob": True},
+                request=self.request,
+            )
+        ]
+        for p in rows:
+            p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
+            parts.append(
+                render_to_string(
+                    "board/_agenda_row.html", {"p": p, "oob": True}, request=self.request
+                )
+            )
+        response = HttpResponse("".join(parts))
+        response["HX-Reswap"] = "none"  # only the out-of-band rows and summary are swapped
+        return response
 
 
 class MeetingGenerateView(MeetingMixin, View):
@@ -123,7 +223,7 @@ class MeetingGenerateView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             run = services.proposals_generate(
-                meeting=self.object, actor=request.user, request=request
+                meeting=self.object, actor=self.actor, request=request
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -143,7 +243,7 @@ class MeetingCloseView(MeetingMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            services.meeting_close(actor=request.user, meeting=self.object, request=request)
+            services.meeting_close(actor=self.actor, meeting=self.object, request=request)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -159,7 +259,7 @@ class MeetingOverrideView(MeetingMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             proposal = services.proposal_override_request(
-                actor=request.user,
+                actor=self.actor,
                 meeting=self.object,
                 client_id=int(request.POST.get("client", 0) or 0),
                 dwelling_id=int(request.POST.get("dwelling", 0) or 0),
@@ -180,49 +280,53 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
     access_action = "minutes"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return minutes_context(self.request, self.object, action=AccessAction.VIEW)
+        return minutes_context(self.request, self.object)
 
 
-def minutes_context(request: HttpRequest, meeting: Meeting, *, action: str) -> dict[str, Any]:
-    proposals = selectors.minutes(user=request.user, meeting=meeting)
-    names = selectors.for_reader(
-        user=request.user,
-        proposals=proposals,
-        request=request,
-        purpose=f"{meeting.purpose}: notulen",
-        action=action,
-    )
-    for p in proposals:
-        p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-    return {
-        "meeting": meeting,
-        "proposals": proposals,
-        "summary": selectors.summary(proposals),
-        "follow_ups": [
-            p
-            for p in proposals
-            if p.status in (ProposalStatus.OPEN, ProposalStatus.AWAITING_CONFIRMATION)
-        ],
-        "no_match": selectors.no_match_for(user=request.user, meeting=meeting),
-    }
+def minutes_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    return services.minutes_context_for(user=cast(User, request.user), meeting=meeting)
 
 
 class MeetingMinutesPdfView(MeetingMixin, View):
+    """The minutes as PDF, served from its stored file; made by a task when not there yet.
+
+    The permission layer runs on every request (the stored file is the viewer's own); a miss
+    queues the render and answers 202 with a page that looks again in a few seconds.
+    """
+
     access_action = "minutes"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from weasyprint import HTML  # imported here: loading pango is slow
-
-        html = render_to_string(
-            "board/minutes_pdf.html",
-            minutes_context(request, self.object, action=AccessAction.PRINT),
-            request=request,
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        meeting = self.object
+        user = self.actor
+        language = get_language() or settings.LANGUAGE_CODE
+        version = services.minutes_pdf_version(meeting=meeting, user=user, language=language)
+        path = services.minutes_pdf_stored(meeting=meeting, user=user, version=version)
+        if path is None:
+            try:
+                tasks.render_minutes_pdf.delay(meeting.pk, user.pk, version, language)
+            except Exception:
+                # No broker: the PDF is made here, slowly, rather than not at all.
+                logger.warning("minutes PDF rendered in the request: the broker is down")
+                services.minutes_pdf_render(
+                    meeting=meeting, user=user, version=version, language=language
+                )
+            path = services.minutes_pdf_stored(
+                meeting=meeting, user=user, version=version
+            )  # there already when tasks run in-process
+        if path is None:
+            pending = render(
+                request, "board/minutes_pdf_pending.html", {"meeting": meeting}, status=202
+            )
+            pending["Retry-After"] = "3"
+            return pending
+        response = FileResponse(
+            path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"notulen-{meeting.week_label}.pdf",
         )
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="notulen-{self.object.week_label}.pdf"'
-        )
+        response["Cache-Control"] = "private, no-store"
         return response
 
 
@@ -242,7 +346,7 @@ class ProposalDetailView(ProposalMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
-        user = self.request.user
+        user = self.actor
         return {
             "p": p,
             "meeting": p.meeting,
@@ -252,11 +356,12 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             in access.organisation_ids_of(user, Role.CARE_COORDINATOR)
             or p.corporation_id in access.organisation_ids_of(user, Role.HOUSING_CONSULTANT),
             "events": selectors.timeline(p),
-            "can_decide": access.decide(user, "decide", p).allowed and not p.consultant_decision,
-            "can_respond": access.decide(user, "respond", p).allowed and not p.client_decision,
+            "can_decide": access.decide(user, "decide", p).allowed
+            and rules.answer(p, side="consultant") is None,
+            "can_respond": access.decide(user, "respond", p).allowed
+            and rules.answer(p, side="client") is None,
             "can_confirm": access.decide(user, "confirm", p).allowed
-            and p.status == ProposalStatus.AWAITING_CONFIRMATION
-            and p.override_requested_by_id != user.pk,
+            and rules.override_decision(p, actor_id=user.pk) is None,
             "decline_reasons": services.CONSULTANT_DECLINE_REASONS,
             "refusal_reasons": services.CLIENT_REFUSAL_REASONS,
         }
@@ -281,7 +386,7 @@ class ProposalDecideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_decide(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -295,7 +400,7 @@ class ProposalRespondView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_respond(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -309,7 +414,7 @@ class ProposalRejectOverrideView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_reject(
-            actor=request.user,
+            actor=self.actor,
             proposal=self.object,
             reason=request.POST.get("reason", ""),
             request=request,
@@ -321,5 +426,5 @@ class ProposalConfirmView(_ProposalAction):
 
     def perform(self, request: HttpRequest) -> Any:
         return services.proposal_override_confirm(
-            actor=request.user, proposal=self.object, request=request
+            actor=self.actor, proposal=self.object, request=request
         )

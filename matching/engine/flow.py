@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 # OR-Tools multiplies costs by (nodes + 1) internally and sums them over the flow; keeping
 # the largest scaled cost below this bound over both keeps every int64 safe.
@@ -85,28 +84,37 @@ def cost_limit(spec: FlowNetworkSpec) -> float:
     return _INT64_HEADROOM / (4.0 * (n_nodes + 1) * supply)
 
 
-def solve_flow(spec: FlowNetworkSpec, scores: np.ndarray) -> tuple[np.ndarray, ScaledScores]:
-    """Maximum-score placement under the laminar caps; returns (chosen mask, scaling used)."""
+def solve_flow(
+    spec: FlowNetworkSpec, scores: np.ndarray, usable: np.ndarray | None = None
+) -> tuple[np.ndarray, ScaledScores]:
+    """Maximum-score placement under the laminar caps; returns (chosen mask, scaling used).
+
+    ``usable`` (optional mask) leaves out pairs that can never be chosen.
+    """
     scaled = scale_scores(scores, max_magnitude=cost_limit(spec))
-    return solve_flow_int(spec, scaled.values), scaled
+    return solve_flow_int(spec, scaled.values, usable), scaled
 
 
-def solve_flow_int(spec: FlowNetworkSpec, profit: np.ndarray) -> np.ndarray:
-    """Maximum-profit placement with integer profits; candidates with profit <= 0 are skipped."""
+def solve_flow_int(
+    spec: FlowNetworkSpec, profit: np.ndarray, usable: np.ndarray | None = None
+) -> np.ndarray:
+    """Maximum-profit placement with integer profits; candidates with profit <= 0 (or not
+    ``usable``) are skipped."""
     nc, nd = spec.n_clients, spec.n_dwellings
     ng = int(spec.group_caps.shape[0])
     n_nodes = nc + nd + ng + 2
     source, sink = 0, n_nodes - 1
     chosen = np.zeros(int(spec.cand_client.shape[0]), dtype=bool)
-    useful = np.flatnonzero(profit > 0)
+    useful = np.flatnonzero(profit > 0 if usable is None else (profit > 0) & usable)
     if useful.size == 0:
         return chosen
     cand_client = spec.cand_client[useful]
     cand_dwelling = spec.cand_dwelling[useful]
     ncand = int(useful.size)
 
-    active_clients = np.unique(cand_client)
-    active_dwellings = np.unique(cand_dwelling)
+    # Present ids in increasing order, by counting (linear) rather than sorting millions.
+    active_clients = np.flatnonzero(np.bincount(cand_client, minlength=nc)).astype(np.int32)
+    active_dwellings = np.flatnonzero(np.bincount(cand_dwelling, minlength=nd)).astype(np.int32)
     supply = int(active_clients.size)
 
     client_node = 1 + cand_client.astype(np.int32)
@@ -148,6 +156,9 @@ def solve_flow_int(spec: FlowNetworkSpec, profit: np.ndarray) -> np.ndarray:
     )
     costs = np.zeros(tails.shape[0], dtype=np.int64)
     costs[:ncand] = -profit[useful]
+
+    # Imported here: crossing groups (HiGHS) and score scaling never need OR-Tools' start-up.
+    from ortools.graph.python import min_cost_flow
 
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)

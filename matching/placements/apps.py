@@ -11,10 +11,13 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Plaatsingen en afspraken")
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, states
         from accounts.models import Role
 
         from . import permissions  # noqa: F401 - registers the policies
+        from .models import AgreementKind, AgreementState, Judgement, Party, PlacementStatus
+
+        states.expose(AgreementKind, AgreementState, Judgement, Party, PlacementStatus)
 
         navigation.register(
             _("Plaatsingen"),

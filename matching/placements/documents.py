@@ -13,6 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts import states
 from accounts.models import User
 
 from . import machine, selectors
@@ -52,6 +53,7 @@ def context(*, document: AgreementDocument, viewer: User) -> dict[str, Any]:
         for party in terms.get("signing_order") or machine.SIGNING_ORDER[agreement.kind]
     ]
     return {
+        **states.exposed(),  # rendered without a request: the enums the templates compare with
         "document": document,
         "agreement": agreement,
         "terms": terms,

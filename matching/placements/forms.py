@@ -1,5 +1,5 @@
 """Forms for the placement pages. They parse input; the rules live in `services` (so the API
-gets the same messages), and come back as field errors via `add_service_errors`."""
+gets the same messages), and come back as field errors via `accounts.errors.add_to_form`."""
 
 from __future__ import annotations
 
@@ -23,17 +23,6 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: Exception) -> None:
-    """Put a service's field messages next to the fields (unknown fields: above the form)."""
-    errors = getattr(error, "errors", None) or {
-        getattr(error, "field", None): [str(getattr(error, "message", error))]
-    }
-    for field, messages in errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class AgreementFilterForm(forms.Form):

@@ -73,10 +73,6 @@ def placement_filter(user: Any, prefix: str = "") -> Q:
     )
 
 
-def is_party_user(user: Any, placement: Placement) -> bool:
-    return PARTY(user, placement)
-
-
 def sees_care_data(user: Any, placement: Placement) -> bool:
     """Care terms and evaluation details: the parties only, never the municipality alone."""
     return PARTY(user, placement)

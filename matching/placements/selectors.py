@@ -34,6 +34,7 @@ from .models import (
     Evaluation,
     Party,
     Placement,
+    PlacementStatus,
     Signature,
 )
 from .services import REMINDER_DAYS
@@ -149,6 +150,14 @@ class Due:
     what: str  # "evaluation" | "end" | ""
     on: dt.date | None
     status: str  # "overdue" | "soon" | "later" | ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == OVERDUE
+
+    @property
+    def is_soon(self) -> bool:
+        return self.status == DUE_SOON
 
 
 def due_of(agreement: Agreement, *, today: dt.date | None = None) -> Due:
@@ -424,3 +433,13 @@ def timeline_for(*, user: User, agreement: Agreement) -> list[TimelineEntry]:
             )
         )
     return entries
+
+
+def departure_counts(*, board_id: int, since: dt.datetime) -> tuple[int, int]:
+    """For the what-if's departure rate: placements of the board that ended since `since`,
+    and placements housed at any time since then (ended since, or still running). Counts only."""
+    ended = Placement.objects.filter(
+        board_id=board_id, status=PlacementStatus.ENDED, closed_at__gte=since
+    ).count()
+    running = Placement.objects.filter(board_id=board_id, status=PlacementStatus.ACTIVE).count()
+    return ended, ended + running

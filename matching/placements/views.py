@@ -20,14 +20,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
-from accounts.access import log
 from accounts.access.views import ProtectedView
-from accounts.errors import DomainError
-from accounts.models import AccessAction, Role, User
+from accounts.errors import DomainError, add_to_form
+from accounts.models import Role, User
 from matching.board import selectors as board_selectors
 from matching.board.models import Proposal
 
-from . import documents, machine, selectors, services
+from . import documents, machine, rules, selectors, services
 from .forms import (
     ACTION_FORMS,
     AgreementFilterForm,
@@ -37,9 +36,8 @@ from .forms import (
     TermsForm,
     WelcomeTalkForm,
     action_form,
-    add_service_errors,
 )
-from .models import Agreement, AgreementKind, Evaluation, Placement
+from .models import Agreement, AgreementKind, AgreementState, Evaluation, Placement
 from .permissions import PARTY, sees_care_data
 
 
@@ -70,9 +68,9 @@ class AgreementListView(ProtectedView, TemplateView):
         for a in rows:
             a.visible_name = names.get(a.placement_id, "")  # type: ignore[attr-defined]
             a.due = selectors.due_of(a)  # type: ignore[attr-defined]
-        log.record(
+        access.audit(
+            "placements.agreement.listed",
             actor=self.actor,
-            action=AccessAction.SEARCH,
             target=Agreement,
             object_id=f"{len(rows)} getoond",
             rule=self.access_rule,
@@ -102,9 +100,9 @@ class OverviewView(ProtectedView, TemplateView):
     access_purpose = "monitoring plaatsingen"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        log.record(
+        access.audit(
+            "placements.agreement.listed",
             actor=self.actor,
-            action=AccessAction.SEARCH,
             target=Agreement,
             object_id="overzicht",
             rule=self.access_rule,
@@ -127,9 +125,9 @@ class ProposalsToPlaceView(ProtectedView, TemplateView):
         names = board_selectors.for_reader(user=self.actor, proposals=proposals)
         for p in proposals:
             p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
-        log.record(
+        access.audit(
+            "matching.proposal.listed",
             actor=self.actor,
-            action=AccessAction.SEARCH,
             target=Proposal,
             object_id=f"{len(proposals)} akkoord zonder plaatsing",
             rule=self.access_rule,
@@ -177,7 +175,7 @@ class PlacementCreateView(ProtectedView, TemplateView):
                     request=request,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Plaatsing gemaakt: vul de voorwaarden aan."))
                 agreement = placement.agreements.get()
@@ -245,7 +243,7 @@ class WelcomeTalkView(PlacementMixin, TemplateView):
                     actor=self.actor, placement=self.object, request=request, **form.cleaned_data
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Welkomstgesprek vastgelegd."))
                 return redirect("placements:placement-detail", pk=self.object.pk)
@@ -269,7 +267,9 @@ class AgreementMixin(ProtectedView):
 
 def _sign_form(request: HttpRequest, agreement: Agreement, data: Any = None) -> SignForm | None:
     """The signature form, offered for the party due next if this user records it."""
-    if agreement.state != "signing" or not access.decide(request.user, "sign", agreement):
+    if agreement.state != AgreementState.SIGNING or not access.decide(
+        request.user, "sign", agreement
+    ):
         return None
     signed = {s.party for s in selectors.signatures_of(agreement)}
     due = machine.next_signer(agreement.kind, signed)
@@ -298,7 +298,9 @@ def agreement_context(
     signatures = selectors.signatures_for(user=user, agreement=agreement)
     signed = {s.party for s in signatures}
     next_party = (
-        machine.next_signer(agreement.kind, signed) if agreement.state == "signing" else None
+        machine.next_signer(agreement.kind, signed)
+        if agreement.state == AgreementState.SIGNING
+        else None
     )
     agreement.next_evaluation = next(  # type: ignore[attr-defined]
         (e.due_on for e in evaluations if not e.is_held and not e.cancelled), None
@@ -317,7 +319,8 @@ def agreement_context(
         "next_party": next_party,
         "sign_form": bound if bound_action == "sign" else _sign_form(request, agreement),
         "steps": steps,
-        "can_edit": agreement.state == "draft" and access.decide(user, "change", agreement).allowed,
+        "can_edit": rules.agreement_terms_change(agreement) is None
+        and access.decide(user, "change", agreement).allowed,
         "can_document": access.decide(user, "document", agreement).allowed,
         "due": selectors.due_of(agreement),
     }
@@ -350,7 +353,7 @@ class AgreementEditView(AgreementMixin, TemplateView):
                     actor=self.actor, agreement=a, data=form.cleaned_data, request=request
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Voorwaarden opgeslagen."))
                 return redirect("placements:agreement-detail", pk=a.pk)
@@ -388,7 +391,7 @@ class AgreementStepView(AgreementMixin, TemplateView):
                     request=request,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(
                     request, machine.TRANSITIONS[action].label + ": " + _("vastgelegd.")
@@ -423,7 +426,7 @@ class AgreementSignView(AgreementMixin, TemplateView):
                     **form.cleaned_data,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Handtekening vastgelegd."))
                 return redirect("placements:agreement-detail", pk=agreement.pk)
@@ -474,18 +477,14 @@ class EvaluationView(EvaluationMixin, TemplateView):
         ev = self.object
         user = self.actor
         placement = ev.agreement.placement
+        sides = services.parties_of(user, placement)
         can_record = (
             access.decide(user, "record", ev).allowed
-            and not ev.is_confirmed
-            and not ev.cancelled
-            and (not ev.recorded_party or ev.recorded_party in services.parties_of(user, placement))
+            and rules.evaluation_record(ev, sides=sides) is None
         )
         can_confirm = (
             access.decide(user, "confirm", ev).allowed
-            and ev.is_held
-            and not ev.is_confirmed
-            and bool(services.parties_of(user, placement) - {ev.recorded_party})
-            and ev.recorded_by_id != user.pk
+            and rules.evaluation_confirm(ev, sides=sides, actor_id=user.pk) is None
         )
         if form is None and can_record:
             form = EvaluationForm(initial=EvaluationForm.initial_from(ev))
@@ -512,7 +511,7 @@ class EvaluationView(EvaluationMixin, TemplateView):
                     request=request,
                 )
             except DomainError as error:
-                add_service_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Evaluatie vastgelegd; de andere partij bevestigt."))
                 return redirect("placements:agreement-detail", pk=self.object.agreement_id)

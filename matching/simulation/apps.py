@@ -8,10 +8,13 @@ class SimulationConfig(AppConfig):
     verbose_name = _("Wat-als-simulatie")
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, states
         from accounts.models import Role
 
         from . import permissions  # noqa: F401 - registers the policies
+        from .models import RunStatus
+
+        states.expose(RunStatus)
 
         # Corporations and care providers see the scenarios the chair shares with the board.
         navigation.register(

@@ -35,19 +35,19 @@ import datetime as dt
 import hashlib
 import math
 import random
-import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 import orjson
 
 from housing import capacity
 from matching import engine, engine_input
 from matching.engine_input import DwellingFacts
+
+from . import weekly
 
 PLACEMENT_WINDOW_DAYS = 365
 MAX_HORIZON_WEEKS = 156
@@ -64,9 +64,17 @@ class Policy(StrEnum):
     OPTIMISER = "optimiser"  # the board's optimiser, with the limits
     PRIORITY = "priority"  # priority order as practised today: no limits
     PRIORITY_WITHIN_LIMITS = "priority_within_limits"  # priority order, with the limits
+    LOOKAHEAD = "lookahead"  # the optimiser, keeping a buurt's last slot for who fits only there
 
 
-LIMITED_POLICIES = (Policy.OPTIMISER, Policy.PRIORITY_WITHIN_LIMITS)
+LIMITED_POLICIES = (Policy.OPTIMISER, Policy.PRIORITY_WITHIN_LIMITS, Policy.LOOKAHEAD)
+
+# Departures of vulnerable households per year (% of them) when the region has no history of
+# ended agreements: about the yearly turnover of Dutch corporation homes (8-10%).
+DEFAULT_DEPARTURE_RATE = 10.0
+# An arrival drawn as urgent stays urgent this long (a typical urgency statement's validity).
+URGENT_WEEKS = 26
+MIN_SEEDS, MAX_SEEDS = 5, 20
 
 
 class ParamsError(ValueError):
@@ -98,6 +106,9 @@ class Params:
     clients_per_week: float = 1.0
     dwellings_per_week: float = 2.0
     offer_weeks: int = 4
+    departure_rate: float = DEFAULT_DEPARTURE_RATE  # % of vulnerable households leaving a year
+    urgent_share: float = 0.0  # % of arrivals with an urgency statement
+    seeds: int = MIN_SEEDS  # the task runs seed, seed + 1, ... seed + seeds - 1
 
     def __post_init__(self) -> None:
         def check(ok: bool, name: str, message: str) -> None:
@@ -127,6 +138,18 @@ class Params:
                 f"Kies 0 tot {MAX_FLOW_PER_WEEK:g} per week.",
             )
         check(1 <= self.offer_weeks <= 52, "offer_weeks", "Kies 1 tot 52 weken.")
+        for name in ("departure_rate", "urgent_share"):
+            check(0 <= getattr(self, name) <= 100, name, "Kies 0 tot 100%.")
+        check(
+            MIN_SEEDS <= self.seeds <= MAX_SEEDS,
+            "seeds",
+            f"Kies {MIN_SEEDS} tot {MAX_SEEDS} startgetallen.",
+        )
+        check(
+            self.seed + self.seeds <= 2**31,
+            "seed",
+            "Kies een kleiner startgetal (de reeks startgetallen loopt erboven door).",
+        )
 
     @property
     def limited(self) -> bool:
@@ -151,6 +174,9 @@ class Params:
                 ("clients_per_week", float),
                 ("dwellings_per_week", float),
                 ("offer_weeks", int),
+                ("departure_rate", float),
+                ("urgent_share", float),
+                ("seeds", int),
             ):
                 if data.get(name) is not None:
                     values[name] = cast(data[name])
@@ -218,9 +244,16 @@ class Snapshot:
     profiles: tuple[dict[str, Any], ...]  # minimised profiles to draw arrivals' needs from
 
     def digest(self) -> str:
-        """A checksum of the snapshot: two runs with the same digest started from the same data."""
-        data = orjson.dumps(asdict(self), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-        return hashlib.sha256(data).hexdigest()
+        """A checksum of the snapshot: two runs with the same digest started from the same data.
+        Computed once per snapshot (a run of several seeds and policies reuses it)."""
+        cached = self.__dict__.get("_digest")
+        if cached is None:
+            # orjson writes the dataclasses itself (fields in order, dict keys sorted), many
+            # times faster than `asdict` first on a regional snapshot.
+            data = orjson.dumps(self, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+            cached = hashlib.sha256(data).hexdigest()
+            object.__setattr__(self, "_digest", cached)
+        return str(cached)
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -235,13 +268,16 @@ class Placement:
     stairwell_id: int | None
     score: float
     wait_weeks: float
-    share_before: float | None
+    urgent: bool
+    households_before: int | None  # the neighbourhood's vulnerable households (None: unknown)
+    allowance: int | None  # households its tipping point allows (None: no indicators)
+    share_before: float | None  # for display only
     share_after: float | None
     tipping_point: float
     neighbourhood_room: int | None  # the week's room for this neighbourhood (None: no limit)
     stairwell_before: int
     stairwell_room: int | None  # None: no stairwell limit this week
-    past_tipping: bool  # already past its tipping point before this placement
+    past_tipping: bool  # the placement takes the neighbourhood past its tipping point
     occupied_stairwell: bool  # the stairwell already had a vulnerable household
 
 
@@ -251,6 +287,7 @@ class WeekResult:
     date: dt.date
     arrivals: int
     vacancies: int
+    departures: int
     placed: int
     placed_past_tipping: int
     placed_in_occupied_stairwell: int
@@ -305,12 +342,21 @@ def poisson(rng: random.Random, mean: float) -> int:
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100); None for no values."""
+    """The q-th percentile (0..100) with linear interpolation between the closest ranks (the
+    usual definition, as numpy's default and Excel's PERCENTILE.INC); None for no values."""
     if not values:
         return None
     ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
+    position = (len(ordered) - 1) * q / 100
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def weekly_probability(rate_per_year: float) -> float:
+    """A yearly rate (% of households) as the chance one household leaves in a given week."""
+    yearly = min(1.0, max(0.0, rate_per_year / 100))
+    return 1.0 if yearly >= 1 else 1.0 - (1.0 - yearly) ** (1 / 52)
 
 
 def _rng(seed: int, week: int, stream: str) -> random.Random:
@@ -319,26 +365,50 @@ def _rng(seed: int, week: int, stream: str) -> random.Random:
 
 @dataclass
 class _Neighbourhood:
+    """A neighbourhood's vulnerable households, as whole numbers (see `housing.capacity`)."""
+
     facts: NeighbourhoodFacts
     tipping_point: float
-    added: int = 0  # vulnerable households placed by the simulation
+    base: int = 0  # households the LVB share stands for (held fixed over the horizon)
+    present: int = 0  # households the board placed that still live there
+    added: int = 0  # placements by the simulation (gross)
     dates: list[dt.date] = field(default_factory=list)  # placements, for the 12-month window
+    _allowance: int | None = None
+    _scores: dict[int, capacity.CapacityResult] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        f = self.facts
+        if self.known:
+            self.base = capacity.households_from_share(f.lvb_share, f.homes)  # type: ignore[arg-type]
+            self._allowance = capacity.tipping_allowance(
+                homes=f.homes or 0, tipping_point=self.tipping_point
+            )
+        self.present = len(f.placements)
+
+    @property
+    def known(self) -> bool:
+        return self.facts.lvb_share is not None and bool(self.facts.homes)
+
+    @property
+    def households(self) -> int:
+        return self.base + self.present
+
+    def allowance(self) -> int | None:
+        return self._allowance
 
     def share(self) -> float | None:
-        f = self.facts
-        if f.lvb_share is None or not f.homes:
+        if not self.known:
             return None
-        return f.lvb_share + 100.0 * (len(f.placements) + self.added) / f.homes
+        return capacity.share_percent(homes=self.facts.homes or 0, households=self.households)
 
+    # `housing.capacity.is_past_tipping` and `tipping_room` with the allowance computed once.
     def past(self) -> bool:
-        share = self.share()
-        return share is not None and share > self.tipping_point + 1e-9
+        return self._allowance is not None and self.households > self._allowance
 
     def tipping_room(self) -> int | None:
-        share = self.share()
-        if share is None or not self.facts.homes:
+        if self._allowance is None:
             return None
-        return max(0, math.floor((self.tipping_point - share) * self.facts.homes / 100 + 1e-9))
+        return max(0, self._allowance - self.households)
 
     def capacity(self, day: dt.date) -> capacity.CapacityResult:
         f = self.facts
@@ -346,7 +416,12 @@ class _Neighbourhood:
             return capacity.UNKNOWN_RESULT
         since = day - dt.timedelta(days=PLACEMENT_WINDOW_DAYS)
         recent = sum(1 for d in (*f.placements, *self.dates) if since < d <= day)
-        return capacity.score(replace(f.inputs, placements_12m=recent), dict(f.weights))
+        # The score depends on the 12-month count only: score each count once.
+        if recent not in self._scores:
+            self._scores[recent] = capacity.score(
+                replace(f.inputs, placements_12m=recent), dict(f.weights)
+            )
+        return self._scores[recent]
 
 
 @dataclass
@@ -355,18 +430,31 @@ class _Waiting:
     since: dt.date
 
 
+@dataclass(frozen=True)
+class _Resident:
+    """A vulnerable household that may leave: counted in a neighbourhood, a stairwell, or
+    both (the simulation's own placements, whose dwelling then comes free again)."""
+
+    neighbourhood_id: int | None
+    stairwell_id: int | None
+    dwelling_pk: int | None
+
+
 def simulate(
     snapshot: Snapshot,
     params: Params,
     *,
     on_week: Callable[[int, int], bool] | None = None,
     on_instance: Callable[[int, engine.Instance, list[engine.Assignment]], None] | None = None,
+    incremental: bool = True,
 ) -> Result:
-    """Run the scenario on the snapshot; never touches a database.
+    """Run the scenario on the snapshot for `params.seed`; never touches a database.
 
     `on_week(done, total)` is called after every week; returning False cancels the run
     (raises :class:`Cancelled`). `on_instance(week, instance, placements)` sees each week's
     instance as built with the scenario's groups (tests compare policies on it).
+    `incremental=False` rebuilds every week's instance from scratch (the reference the
+    incremental builder is tested against; same results, slower).
     """
     started = time.perf_counter()
     hood = {
@@ -384,6 +472,17 @@ def simulate(
     offered: dict[str, tuple[DwellingFacts, int]] = {d.key: (d, 1) for d in snapshot.offered}
     occupied: set[int] = set()  # dwellings the simulation let to a vulnerable household
     stock = sorted(snapshot.stock, key=lambda d: d.pk)
+    # Who may leave, in a fixed order: the board's placements per neighbourhood, the
+    # stairwells' vulnerable households, then the simulation's own placements as they come.
+    residents: list[_Resident] = [
+        _Resident(nid, None, None) for nid, h in sorted(hood.items()) for _ in range(h.present)
+    ] + [
+        _Resident(None, sid, None)
+        for sid, count in sorted(stairwells.items())
+        for _ in range(count)
+    ]
+    leave_p = weekly_probability(params.departure_rate)
+    builder = weekly.WeeklyInstances() if incremental else None
     past_start = {nid: h.past() for nid, h in hood.items()}
     share_start = {nid: h.share() for nid, h in hood.items()}
     placements: list[Placement] = []
@@ -394,10 +493,27 @@ def simulate(
     for week in range(1, params.horizon_weeks + 1):
         day = snapshot.start + dt.timedelta(weeks=week - 1)
         stops = {c: until for c, until in stops.items() if until >= day}
+        departures = 0
+        if leave_p > 0 and residents:
+            rng = _rng(params.seed, week, "departures")
+            staying = []
+            for r in residents:
+                if rng.random() >= leave_p:
+                    staying.append(r)
+                    continue
+                departures += 1
+                if r.neighbourhood_id is not None:
+                    hood[r.neighbourhood_id].present -= 1
+                if r.stairwell_id is not None:
+                    stairwells[r.stairwell_id] -= 1
+                if r.dwelling_pk is not None:
+                    occupied.discard(r.dwelling_pk)
+            residents = staying
         vacancies = _vacancies(params, week, day, stock, offered, occupied)
         arrivals = _arrivals(snapshot, params, week, day, waiting)
 
-        clients = [engine_input.engine_client(w.item, today=day) for w in waiting.values()]
+        refs = list(waiting)
+        dates = [engine_input.client_dates(w.item["profile"], today=day) for w in waiting.values()]
         facts = [f for f, _since in offered.values()]
         capacity_today = {
             nid: hood[nid].capacity(day) for nid in dict.fromkeys(f.neighbourhood_id for f in facts)
@@ -416,27 +532,55 @@ def simulate(
         groups = engine_input.board_groups(
             facts, room=room, stairwell_room=stair_room, neighbourhood_codes=codes
         )
-        chosen = _choose(params, clients, dwellings, groups, day, week, on_instance)
+        instance: engine.Instance | None = None
+        if refs and dwellings:
+            if builder is not None:
+
+                def make_client(ref: str, day: dt.date = day) -> engine.Client:
+                    return engine_input.engine_client(waiting[ref].item, today=day)
+
+                instance = builder.instance(
+                    refs,
+                    [(since, until, urgent) for since, _from, until, urgent in dates],
+                    make_client,
+                    dwellings,
+                    groups,
+                    today=day,
+                )
+            else:
+                clients = [engine_input.engine_client(w.item, today=day) for w in waiting.values()]
+                doc, _rejections = engine_input.build(clients, dwellings, groups, today=day)
+                instance = engine.parse_instance(doc)
+        chosen = _choose(params, instance, week, on_instance)
 
         by_key = {f.key: f for f in facts}
+        urgent = {ref for ref, d in zip(refs, dates, strict=True) if d[3]}
         placed_past = placed_occupied = 0
         score_total = 0.0
         for a in chosen:
             f = by_key[a.dwelling]
             h = hood[f.neighbourhood_id]
-            share_before, past = h.share(), h.past()
+            share_before, households_before = h.share(), h.households
+            # `capacity.placement_past_tipping`, with the allowance computed once.
+            allowance = h.allowance()
+            past = allowance is not None and households_before + 1 > allowance
             before = stairwells.get(f.stairwell_id, 0) if f.stairwell_id else 0
+            occupied_stairwell = capacity.placement_into_occupied_stairwell(
+                vulnerable_before=before
+            )
             h.added += 1
+            h.present += 1
             h.dates.append(day)
             if f.stairwell_id:
                 stairwells[f.stairwell_id] = before + 1
+            residents.append(_Resident(f.neighbourhood_id, f.stairwell_id, f.pk))
             w = waiting.pop(a.client)
             wait = (day - w.since).days / 7
             housed_waits.append(wait)
             del offered[a.dwelling]
             occupied.add(f.pk)
             placed_past += past
-            placed_occupied += before > 0
+            placed_occupied += occupied_stairwell
             score_total += a.score
             placements.append(
                 Placement(
@@ -447,6 +591,9 @@ def simulate(
                     stairwell_id=f.stairwell_id,
                     score=a.score,
                     wait_weeks=round(wait, 2),
+                    urgent=a.client in urgent,
+                    households_before=households_before if h.known else None,
+                    allowance=h.allowance(),
                     share_before=share_before,
                     share_after=h.share(),
                     tipping_point=h.tipping_point,
@@ -454,7 +601,7 @@ def simulate(
                     stairwell_before=before,
                     stairwell_room=stair_room.get(f.stairwell_id) if f.stairwell_id else None,
                     past_tipping=past,
-                    occupied_stairwell=before > 0,
+                    occupied_stairwell=occupied_stairwell,
                 )
             )
         # Unused for too long: the corporation lets it to a regular tenant.
@@ -470,6 +617,7 @@ def simulate(
                 date=day,
                 arrivals=arrivals,
                 vacancies=vacancies,
+                departures=departures,
                 placed=len(chosen),
                 placed_past_tipping=placed_past,
                 placed_in_occupied_stairwell=placed_occupied,
@@ -479,7 +627,7 @@ def simulate(
                 housed_total=len(placements),
                 neighbourhoods_past_tipping=sum(h.past() for h in hood.values()),
                 score_total=round(score_total, 2),
-                wait_median=round(statistics.median(waits_now), 1) if waits_now else None,
+                wait_median=_round(percentile(waits_now, 50)),
             )
         )
         if on_week is not None and not on_week(week, params.horizon_weeks):
@@ -502,21 +650,24 @@ def simulate(
     still = [(day - w.since).days / 7 for w in waiting.values()]
     summary = {
         "housed": len(placements),
+        "housed_urgent": sum(p.urgent for p in placements),
         "placed_past_tipping": sum(p.past_tipping for p in placements),
         "placed_in_occupied_stairwell": sum(p.occupied_stairwell for p in placements),
         "past_tipping_start": sum(past_start.values()),
         "past_tipping_end": sum(h.past() for h in hood.values()),
         "neighbourhoods": len(hood),
-        "wait_median": _round(statistics.median(housed_waits)) if housed_waits else None,
+        "wait_median": _round(percentile(housed_waits, 50)),
         "wait_p90": _round(percentile(housed_waits, 90)),
         "still_waiting": len(still),
-        "still_waiting_median": _round(statistics.median(still)) if still else None,
+        "still_waiting_median": _round(percentile(still, 50)),
+        "still_waiting_p90": _round(percentile(still, 90)),
         "still_waiting_max": _round(max(still)) if still else None,
         "still_waiting_buckets": _buckets(still),
         "waiting_start": len(snapshot.waiting),
         "offered_start": len(snapshot.offered),
         "arrivals": sum(w.arrivals for w in weeks),
         "vacancies": sum(w.vacancies for w in weeks),
+        "departures": sum(w.departures for w in weeks),
         "let_regular": sum(w.let_regular for w in weeks),
         "score_total": round(sum(p.score for p in placements), 2),
     }
@@ -551,7 +702,7 @@ def _buckets(waits: Sequence[float]) -> dict[str, int]:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return None if value is None else round(value, 2)
 
 
 def _vacancies(
@@ -581,17 +732,21 @@ def _arrivals(
     day: dt.date,
     waiting: dict[str, _Waiting],
 ) -> int:
-    """New clients, each with the needs of a randomly drawn real (shared) profile."""
+    """New clients, each with the needs of a randomly drawn real (shared) profile; a share of
+    them (`urgent_share`) with an urgency statement valid for `URGENT_WEEKS`."""
     count = poisson(_rng(params.seed, week, "arrival-count"), params.clients_per_week)
     pool = snapshot.profiles or tuple(item["profile"] for item in snapshot.waiting)
     if not pool:
         return 0
     rng = _rng(params.seed, week, "arrivals")
+    urgency = _rng(params.seed, week, "urgency")
+    until = (day + dt.timedelta(weeks=URGENT_WEEKS)).isoformat()
     for k in range(count):
         profile = dict(rng.choice(pool))
         profile["reference"] = f"N{week:03d}-{k + 1:02d}"
         profile["ready_since"] = day.isoformat()
         profile["earliest_move_date"] = None
+        profile["urgent_until"] = until if urgency.random() < params.urgent_share / 100 else None
         waiting[profile["reference"]] = _Waiting({"profile": profile}, day)
     return count
 
@@ -624,34 +779,18 @@ def _limits(
 
 def _choose(
     params: Params,
-    clients: list[engine.Client],
-    dwellings: list[engine.Dwelling],
-    groups: list[engine.Group],
-    day: dt.date,
+    instance: engine.Instance | None,
     week: int,
     on_instance: Callable[[int, engine.Instance, list[engine.Assignment]], None] | None,
 ) -> list[engine.Assignment]:
-    if not clients or not dwellings:
+    if instance is None:
         return []
-    doc, _rejections = engine_input.build(clients, dwellings, groups, today=day)
-    instance = engine.parse_instance(doc)
     if params.policy == Policy.OPTIMISER:
         chosen = engine.solve(instance, n_alternatives=0).assignments
+    elif params.policy == Policy.LOOKAHEAD:
+        chosen = engine.solve(weekly.hold_back_last_slots(instance), n_alternatives=0).assignments
     else:
-        chosen = _greedy_assignments(instance)
+        chosen = weekly.greedy_assignments(instance)
     if on_instance is not None:
         on_instance(week, instance, chosen)
     return chosen
-
-
-def _greedy_assignments(instance: engine.Instance) -> list[engine.Assignment]:
-    """Priority order: each client in turn takes its best remaining dwelling."""
-    picked = np.flatnonzero(engine.greedy(instance))
-    return [
-        engine.Assignment(
-            instance.client_ids[int(instance.cand_client[k])],
-            instance.dwelling_ids[int(instance.cand_dwelling[k])],
-            float(instance.cand_score[k]),
-        )
-        for k in picked.tolist()
-    ]

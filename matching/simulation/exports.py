@@ -39,10 +39,20 @@ def workbook(runs: Sequence[SimulationRun], *, threshold: int) -> bytes:
     for row in selectors.summary_rows(runs):
         line: list[Any] = [str(row["label"])]
         line += row["values"]
-        line += [d for _v, d, _g in row["cells"][1:]]
+        line += [c["low"] for c in row["cells"]] + [c["high"] for c in row["cells"]]
+        line += [c["diff"] for c in row["cells"][1:]]
+        line += [c["beyond"] for c in row["cells"][1:]]
         summary.append(line)
+    low_header = [_("laagste %(name)s") % {"name": n} for n in names]
+    high_header = [_("hoogste %(name)s") % {"name": n} for n in names]
     diff_header = [_("verschil %(name)s") % {"name": n} for n in names[1:]]
-    _sheet(wb, _("Samenvatting"), [_("Uitkomst"), *names, *diff_header], summary)
+    beyond_header = [_("buiten de spreiding %(name)s") % {"name": n} for n in names[1:]]
+    _sheet(
+        wb,
+        _("Samenvatting"),
+        [_("Uitkomst"), *names, *low_header, *high_header, *diff_header, *beyond_header],
+        summary,
+    )
 
     weekly = []
     for run in runs:

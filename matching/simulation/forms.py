@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Scenario
 
-_LIMIT_LINE = re.compile(r"^\s*(BU\d{8})\s*[=:]?\s*(\d+(?:[.,]\d+)?)\s*%?\s*$", re.IGNORECASE)
+_LIMIT_LINE = re.compile(
+    r"^\s*(BU\d{4}[0-9A-Z]{4})\s*[=:]?\s*(\d+(?:[.,]\d+)?)\s*%?\s*$", re.IGNORECASE
+)
 
 
 class ScenarioForm(forms.ModelForm):
@@ -27,7 +29,8 @@ class ScenarioForm(forms.ModelForm):
         fields = [
             "name", "description", "policy", "limit_mode", "tipping_point",
             "neighbourhood_limits", "stairwell_rule", "stairwell_max", "complexes_stopped",
-            "horizon_weeks", "seed", "clients_per_week", "dwellings_per_week", "offer_weeks",
+            "horizon_weeks", "seed", "seeds", "clients_per_week", "dwellings_per_week",
+            "offer_weeks", "departure_rate", "urgent_share",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
@@ -41,6 +44,21 @@ class ScenarioForm(forms.ModelForm):
                 "voorrang (zoals nu)’ kent geen grenzen."
             ),
             "seed": _("Zelfde scenario en startgetal geven altijd dezelfde uitkomst."),
+            "seeds": _(
+                "Het scenario wordt doorgerekend met dit aantal startgetallen (vanaf het "
+                "startgetal); de uitkomsten tonen gemiddelde en bereik, zodat u ziet wat toeval "
+                "is. Minimaal 5."
+            ),
+            "departure_rate": _(
+                "Deel van de geplaatste kwetsbare huishoudens dat per jaar vertrekt; dat maakt "
+                "de plek in portiek en buurt weer vrij. Voorgevuld met de beëindigde "
+                "plaatsingen van de laatste 12 maanden, anders 10% (ongeveer de jaarlijkse "
+                "mutatiegraad van corporatiewoningen)."
+            ),
+            "urgent_share": _(
+                "Deel van de nieuwe cliënten met een urgentieverklaring (26 weken geldig); "
+                "voorgevuld met het aandeel onder de nu wachtende cliënten."
+            ),
             "clients_per_week": _("Voorgevuld met de laatste 12 maanden van de regio."),
             "dwellings_per_week": _("Voorgevuld met de laatste 12 maanden van de regio."),
             "offer_weeks": _(
@@ -50,7 +68,7 @@ class ScenarioForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.neighbourhood_limits and not self.is_bound:
+        if self.instance.pk and not self.is_bound:  # (an empty dict showed as "{}")
             self.initial["neighbourhood_limits"] = "\n".join(
                 f"{code} = {value:g}" for code, value in self.instance.neighbourhood_limits.items()
             )

@@ -16,7 +16,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .core import MAX_FLOW_PER_WEEK, MAX_HORIZON_WEEKS, LimitMode, Params, Policy
+from .core import (
+    DEFAULT_DEPARTURE_RATE,
+    MAX_FLOW_PER_WEEK,
+    MAX_HORIZON_WEEKS,
+    MAX_SEEDS,
+    MIN_SEEDS,
+    LimitMode,
+    Params,
+    Policy,
+)
 
 
 class LimitModeChoice(models.TextChoices):
@@ -31,6 +40,10 @@ class PolicyChoice(models.TextChoices):
     PRIORITY_WITHIN_LIMITS = (
         Policy.PRIORITY_WITHIN_LIMITS.value,
         _("volgorde van voorrang binnen de grenzen"),
+    )
+    LOOKAHEAD = (
+        Policy.LOOKAHEAD.value,
+        _("vooruitkijken: laatste plek in een buurt voor wie alleen daar past"),
     )
 
 
@@ -70,6 +83,16 @@ class Scenario(models.Model):
     offer_weeks = models.PositiveSmallIntegerField(
         _("weken aangeboden voor reguliere verhuur"), default=4
     )
+    departure_rate = models.DecimalField(
+        _("vertrek kwetsbare huishoudens (% per jaar)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_DEPARTURE_RATE,
+    )
+    urgent_share = models.DecimalField(
+        _("aandeel urgente nieuwe cliënten (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    seeds = models.PositiveSmallIntegerField(_("aantal startgetallen"), default=MIN_SEEDS)
     shared_with_board = models.BooleanField(_("gedeeld met de tafel"), default=False)
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -110,6 +133,15 @@ class Scenario(models.Model):
                 condition=Q(limit_mode__in=LimitModeChoice.values), name="scenario_limit_mode_valid"
             ),
             models.CheckConstraint(
+                condition=Q(departure_rate__gte=0, departure_rate__lte=100)
+                & Q(urgent_share__gte=0, urgent_share__lte=100),
+                name="scenario_rates_pct",
+            ),
+            models.CheckConstraint(
+                condition=Q(seeds__gte=MIN_SEEDS, seeds__lte=MAX_SEEDS),
+                name="scenario_seeds_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(policy__in=PolicyChoice.values), name="scenario_policy_valid"
             ),
         ]
@@ -135,6 +167,9 @@ class Scenario(models.Model):
             "clients_per_week": float(self.clients_per_week),
             "dwellings_per_week": float(self.dwellings_per_week),
             "offer_weeks": self.offer_weeks,
+            "departure_rate": float(self.departure_rate),
+            "urgent_share": float(self.urgent_share),
+            "seeds": self.seeds,
         }
 
 
@@ -226,6 +261,7 @@ class SimulationWeek(models.Model):
     placed_in_occupied_stairwell = models.PositiveIntegerField(
         _("geplaatst in portiek met kwetsbaar huishouden"), default=0
     )
+    departures = models.PositiveIntegerField(_("vertrokken kwetsbare huishoudens"), default=0)
     let_regular = models.PositiveIntegerField(_("regulier verhuurd"), default=0)
     waiting = models.PositiveIntegerField(_("wachtend"), default=0)
     offered = models.PositiveIntegerField(_("aangeboden"), default=0)

@@ -14,7 +14,7 @@ from accounts import access
 from accounts.models import User
 from matching.board.models import Board
 
-from . import snapshot
+from . import seeds, snapshot
 from .models import RunStatus, Scenario, SimulationRun, SimulationWeek
 
 
@@ -72,6 +72,7 @@ class Metric:
 
 METRICS: tuple[Metric, ...] = (
     Metric("housed", _("Gehuisvest"), "higher"),
+    Metric("housed_urgent", _("Waarvan urgent"), ""),
     Metric("placed_past_tipping", _("Plaatsingen in buurten voorbij het kantelpunt"), "lower"),
     Metric(
         "placed_in_occupied_stairwell",
@@ -84,10 +85,12 @@ METRICS: tuple[Metric, ...] = (
     Metric("wait_p90", _("Wachttijd gehuisveste cliënten, 90e percentiel"), "lower", "weken"),
     Metric("still_waiting", _("Nog wachtend aan het eind"), "lower"),
     Metric("still_waiting_median", _("Wachttijd van wie nog wacht, mediaan"), "lower", "weken"),
+    Metric("still_waiting_p90", _("Wachttijd van wie nog wacht, 90e percentiel"), "lower", "weken"),
     Metric("still_waiting_max", _("Wachttijd van wie nog wacht, langste"), "lower", "weken"),
     Metric("waiting_start", _("Wachtend bij de start"), ""),
     Metric("arrivals", _("Nieuwe cliënten"), ""),
     Metric("vacancies", _("Vrijgekomen woningen"), ""),
+    Metric("departures", _("Vertrokken kwetsbare huishoudens"), ""),
     Metric("let_regular", _("Woningen regulier verhuurd (niet gebruikt)"), ""),
 )
 
@@ -102,29 +105,52 @@ WAIT_BUCKET_LABELS = {
 def _diff(value: Any, base: Any) -> float | None:
     if value is None or base is None:
         return None
-    return round(float(value) - float(base), 1)
+    return round(float(value) - float(base), 2)
+
+
+def _spread(run: SimulationRun, key: str) -> dict[str, Any] | None:
+    """The figure's mean and range over the run's seeds (None for runs from before seeds)."""
+    spread = (run.summary.get("spread") or {}).get(key)
+    return spread if spread and spread.get("min") is not None else None
 
 
 def summary_rows(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
-    """One row per metric: the value per run and its difference with the first run; `good`
-    says per difference whether it moved the better way (for a badge colour)."""
+    """One row per metric: per run its mean over the seeds with the range (lowest and highest
+    seed), and for every run after the first the difference of the means and how much of it
+    lies beyond the seed-to-seed spread (`seeds.beyond_spread`: the gap between the two
+    ranges; 0 means the ranges overlap, so the difference may be noise). `good` says whether
+    a difference moved the better way (for a badge colour)."""
     rows = []
     for m in METRICS:
         values = [r.summary.get(m.key) for r in runs]
-        diffs = [None, *[_diff(v, values[0]) for v in values[1:]]]
-        good: list[bool | None] = []
-        for d in diffs:
-            if d is None or d == 0 or not m.better:
-                good.append(None)
-            else:
-                good.append((d > 0) == (m.better == "higher"))
+        spreads = [_spread(r, m.key) for r in runs]
+        cells = []
+        for i, (value, spread) in enumerate(zip(values, spreads, strict=True)):
+            diff = None if i == 0 else _diff(value, values[0])
+            beyond = None
+            if i and spread is not None and spreads[0] is not None:
+                beyond = seeds.beyond_spread(spreads[0], spread)
+            good: bool | None = None
+            if diff is not None and diff != 0 and m.better:
+                good = (diff > 0) == (m.better == "higher")
+            cells.append(
+                {
+                    "value": value,
+                    "low": spread["min"] if spread else None,
+                    "high": spread["max"] if spread else None,
+                    "diff": diff,
+                    "beyond": beyond,
+                    "noise": beyond == 0 and diff not in (None, 0),
+                    "good": good,
+                }
+            )
         rows.append(
             {
                 "key": m.key,
                 "label": m.label,
                 "unit": m.unit,
                 "values": values,
-                "cells": list(zip(values, diffs, good, strict=True)),
+                "cells": cells,
             }
         )
     return rows
@@ -181,6 +207,9 @@ def parameter_rows(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
         ("clients_per_week", _("Nieuwe cliënten per week")),
         ("dwellings_per_week", _("Vrijkomende woningen per week")),
         ("offer_weeks", _("Weken aangeboden")),
+        ("departure_rate", _("Vertrek kwetsbare huishoudens (% per jaar)")),
+        ("urgent_share", _("Aandeel urgente nieuwe cliënten (%)")),
+        ("seeds", _("Aantal startgetallen")),
     )
     choices = {"policy": dict(PolicyChoice.choices), "limit_mode": dict(LimitModeChoice.choices)}
     rows = []

@@ -23,12 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access, small_numbers
-from accounts.access import log
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts.errors import DomainError, Forbidden
+from accounts.models import User
 from matching.board.models import Board
 
-from . import core, snapshot
+from . import core, seeds, snapshot
 from .models import ACTIVE_RUN_STATUSES, RunStatus, Scenario, SimulationRun, SimulationWeek
 from .permissions import PURPOSE
 
@@ -62,8 +61,17 @@ SCENARIO_FIELDS = (
     "clients_per_week",
     "dwellings_per_week",
     "offer_weeks",
+    "departure_rate",
+    "urgent_share",
+    "seeds",
 )
-DECIMAL_FIELDS = ("tipping_point", "clients_per_week", "dwellings_per_week")
+DECIMAL_FIELDS = (
+    "tipping_point",
+    "clients_per_week",
+    "dwellings_per_week",
+    "departure_rate",
+    "urgent_share",
+)
 # A running run whose worker has not reported for this long is taken as gone.
 # A running run's worker writes its heartbeat every HEARTBEAT_SECONDS (a thread, so a long
 # week or snapshot does not look dead); without one for STALE_AFTER it is taken over (at
@@ -78,13 +86,6 @@ MAX_ATTEMPTS = 3
 def small_number_threshold() -> int:
     """The one small-number rule's threshold (accounts.small_numbers, also the live capacity)."""
     return small_numbers.threshold()
-
-
-def _require(actor: User, action: str, target: Any) -> str:
-    decision = access.decide(actor, action, target)
-    if not decision or (target.pk is not None and not access.visible(actor, target)):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
-    return decision.rule
 
 
 def _clean(data: dict[str, Any], *, base: Scenario) -> dict[str, Any]:
@@ -116,20 +117,20 @@ def scenario_create(
     """A new scenario for the board. Flows not given are prefilled from the region's own last
     12 months (see `snapshot.flows`)."""
     if not access.visible(actor, board):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+        raise Forbidden(rule="not-visible", hidden=True)
     scenario = Scenario(board=board, created_by=actor)
-    rule = _require(actor, "create", scenario)
+    rule = access.authorize(actor, "create", scenario)
     prefill = snapshot.flows(board)
-    for name in ("clients_per_week", "dwellings_per_week"):
+    for name in ("clients_per_week", "dwellings_per_week", "departure_rate", "urgent_share"):
         if data.get(name) in (None, ""):
             data = {**data, name: prefill[name]}
     for name, value in _clean(data, base=scenario).items():
         setattr(scenario, name, value)
     with transaction.atomic():
         scenario.save()
-        log.record(
+        access.audit(
+            "simulation.scenario.created",
             actor=actor,
-            action=AccessAction.CREATE,
             target=scenario,
             rule=rule,
             purpose=PURPOSE,
@@ -142,15 +143,15 @@ def scenario_update(
     *, actor: User, scenario: Scenario, data: dict[str, Any], request: HttpRequest | None = None
 ) -> Scenario:
     """Change a scenario's rules or flows; earlier runs keep the values they ran with."""
-    rule = _require(actor, "change", scenario)
+    rule = access.authorize(actor, "change", scenario)
     values = _clean(data, base=scenario)
     with transaction.atomic():
         for name, value in values.items():
             setattr(scenario, name, value)
         scenario.save()
-        log.record(
+        access.audit(
+            "simulation.scenario.changed",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=scenario,
             rule=rule,
             purpose=PURPOSE,
@@ -161,15 +162,15 @@ def scenario_update(
 
 def scenario_delete(*, actor: User, scenario: Scenario, request: HttpRequest | None = None) -> None:
     """Remove a scenario with its runs (only its own rows; nothing live)."""
-    rule = _require(actor, "delete", scenario)
+    rule = access.authorize(actor, "delete", scenario)
     with transaction.atomic():
         if scenario.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
             raise DomainError(
                 _("Stop eerst de lopende berekening."), code="run_active", conflict=True
             )
-        log.record(
+        access.audit(
+            "simulation.scenario.deleted",
             actor=actor,
-            action=AccessAction.DELETE,
             target=scenario,
             rule=rule,
             purpose=PURPOSE,
@@ -183,18 +184,18 @@ def scenario_share(
 ) -> Scenario:
     """The chair shares a scenario's results with the board's corporations and care
     providers (or takes them back)."""
-    rule = _require(actor, "share", scenario)
+    rule = access.authorize(actor, "share", scenario)
     with transaction.atomic():
         scenario.shared_with_board = shared
         scenario.shared_by = actor if shared else None
         scenario.shared_at = timezone.now() if shared else None
         scenario.save(update_fields=["shared_with_board", "shared_by", "shared_at", "updated_at"])
-        log.record(
+        access.audit(
+            "simulation.scenario.shared" if shared else "simulation.scenario.unshared",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=scenario,
             rule=rule,
-            purpose=f"{PURPOSE}: {'gedeeld' if shared else 'niet meer gedeeld'}",
+            purpose=PURPOSE,
             request=request,
         )
     return scenario
@@ -206,22 +207,22 @@ def simulation_start(
     """Queue a run of the scenario (one at a time per scenario); the task runs after commit."""
     from . import tasks
 
-    rule = _require(actor, "run", scenario)
+    rule = access.authorize(actor, "run", scenario)
     params = scenario.params()
     try:
         with transaction.atomic():
             run = SimulationRun.objects.create(
                 scenario=scenario,
                 parameters=params.to_dict(),
-                total_weeks=params.horizon_weeks,
+                total_weeks=params.horizon_weeks * params.seeds,
                 requested_by=actor,
             )
-            log.record(
+            access.audit(
+                "simulation.scenario.run_started",
                 actor=actor,
-                action=AccessAction.CHANGE,
                 target=scenario,
                 rule=rule,
-                purpose=f"{PURPOSE}: doorrekenen",
+                purpose=PURPOSE,
                 request=request,
             )
             tasks.queue_run(run.pk)  # a broker that is down fails the run with a message
@@ -237,7 +238,7 @@ def simulation_cancel(
 ) -> SimulationRun:
     """Stop the scenario's active run: at once when it has not started (or its worker is
     gone), otherwise after the week it is busy with."""
-    rule = _require(actor, "cancel", scenario)
+    rule = access.authorize(actor, "cancel", scenario)
     with transaction.atomic():
         run = (
             SimulationRun.objects.select_for_update()
@@ -254,12 +255,12 @@ def simulation_cancel(
             run.finished_at = now
         run.cancel_requested = True
         run.save(update_fields=["status", "finished_at", "cancel_requested"])
-        log.record(
+        access.audit(
+            "simulation.scenario.run_cancelled",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=scenario,
             rule=rule,
-            purpose=f"{PURPOSE}: stoppen",
+            purpose=PURPOSE,
             request=request,
         )
     return run
@@ -379,8 +380,9 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
         # Progress is for the page only: a busy database skips one report rather than failing
         # the run (the next week reports again and reads the cancel flag again).
         try:
+            # (A run queued before runs counted every seed's weeks has a smaller total.)
             SimulationRun.objects.filter(pk=run_id, attempt=attempt).update(
-                weeks_done=done, heartbeat_at=timezone.now()
+                weeks_done=min(done, run.total_weeks), heartbeat_at=timezone.now()
             )
             return not SimulationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
         except OperationalError:
@@ -391,7 +393,7 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
         try:
             params = core.Params.from_dict(run.parameters)
             snap = snapshot.take(run.scenario.board)
-            result = core.simulate(snap, params, on_week=on_week)
+            result = seeds.simulate_seeds(snap, params, on_week=on_week)
         except core.Cancelled:
             return _finish(run, status=RunStatus.CANCELLED, started=started)
         except SoftTimeLimitExceeded:
@@ -429,7 +431,7 @@ def _store_outcome(
     *,
     status: str,
     started: float,
-    result: core.Result | None = None,
+    result: seeds.SeedsResult | None = None,
     snap: core.Snapshot | None = None,
     error: str = "",
 ) -> SimulationRun:
@@ -443,9 +445,9 @@ def _store_outcome(
         run.duration_ms = int((time.perf_counter() - started) * 1000)
         run.error = error[:300]
         if result is not None and snap is not None:
-            run.weeks_done = len(result.weeks)
+            run.weeks_done = run.total_weeks
             run.snapshot_date = snap.start
-            run.snapshot_digest = result.snapshot_digest
+            run.snapshot_digest = result.first.snapshot_digest
             run.snapshot_stats = {
                 "waiting": len(snap.waiting),
                 "offered": len(snap.offered),
@@ -455,7 +457,7 @@ def _store_outcome(
             }
             run.summary = result.summary
             run.neighbourhoods = suppress_neighbourhoods(
-                result.neighbourhoods, threshold=small_number_threshold()
+                result.first.neighbourhoods, threshold=small_number_threshold()
             )
             SimulationWeek.objects.bulk_create(
                 SimulationWeek(
@@ -464,6 +466,7 @@ def _store_outcome(
                     date=w.date,
                     arrivals=w.arrivals,
                     vacancies=w.vacancies,
+                    departures=w.departures,
                     placed=w.placed,
                     placed_past_tipping=w.placed_past_tipping,
                     placed_in_occupied_stairwell=w.placed_in_occupied_stairwell,
@@ -475,7 +478,7 @@ def _store_outcome(
                     score_total=w.score_total,
                     wait_median=w.wait_median,
                 )
-                for w in result.weeks
+                for w in result.first.weeks
             )
         run.save()
     return run
@@ -522,7 +525,7 @@ def results_export(
     runs = []
     rules = []
     for scenario in scenarios:
-        rules.append(_require(actor, "export", scenario))
+        rules.append(access.authorize(actor, "export", scenario))
         run = selectors.latest_result(scenario)
         if run is None:
             raise DomainError(
@@ -534,9 +537,9 @@ def results_export(
     data = exports.workbook(runs, threshold=small_number_threshold())
     with transaction.atomic():
         for scenario, rule in zip(scenarios, rules, strict=True):
-            log.record(
+            access.audit(
+                "simulation.scenario.exported",
                 actor=actor,
-                action=AccessAction.EXPORT,
                 target=scenario,
                 rule=rule,
                 purpose=PURPOSE,

@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from cases import selectors as case_selectors
 from housing import selectors as housing_selectors
+from matching import engine_input
 from matching.board import pool
 from matching.board.models import Board
 
-from .core import NeighbourhoodFacts, Snapshot, StairwellFacts
+from .core import DEFAULT_DEPARTURE_RATE, NeighbourhoodFacts, Snapshot, StairwellFacts
 
 # The profile fields `matching.engine_input.engine_client` reads; nothing else is copied.
 PROFILE_FIELDS = (
@@ -34,6 +35,7 @@ PROFILE_FIELDS = (
     "excluded_neighbourhoods",
     "support_team_district",
     "earliest_move_date",
+    "urgent_until",
 )
 
 # Flows used when the region has no history to prefill them from.
@@ -119,10 +121,18 @@ def take(board: Board, *, today: dt.date | None = None) -> Snapshot:
 
 
 def flows(board: Board) -> dict[str, Any]:
-    """New clients and vacancies per week over the region's last 12 months, where the data
-    exist; otherwise the editable defaults. `source` says which."""
+    """New clients and vacancies per week over the region's last 12 months, the yearly
+    departure rate of placed households (ended placements over placements housed in those
+    months) and the share of waiting clients with a valid urgency statement, where the data
+    exist; otherwise the editable defaults. `*_source` says which."""
+    from matching.placements import selectors as placement_selectors
+
     since = timezone.now() - dt.timedelta(days=365)
+    today = timezone.localdate()
     members = member_ids(board)
+    ended, housed = placement_selectors.departure_counts(board_id=board.pk, since=since)
+    waiting = case_selectors.board_clients(region_id=board.region_id, care_provider_ids=members)
+    urgent = sum(1 for c in waiting if engine_input.is_urgent(c["profile"], today=today))
     clients = case_selectors.ready_count_since(
         region_id=board.region_id, care_provider_ids=members, since=since
     )
@@ -136,4 +146,12 @@ def flows(board: Board) -> dict[str, Any]:
         "dwellings_source": "history" if dwellings else "default",
         "clients_12m": clients,
         "dwellings_12m": dwellings,
+        "departure_rate": round(100 * ended / housed, 2) if ended else DEFAULT_DEPARTURE_RATE,
+        "departure_source": "history" if ended else "default",
+        "departures_12m": ended,
+        "housed_12m": housed,
+        "urgent_share": round(100 * urgent / len(waiting), 2) if waiting else 0.0,
+        "urgent_source": "history" if waiting else "default",
+        "urgent_waiting": urgent,
+        "waiting_now": len(waiting),
     }

@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts import access
 from accounts.access.views import ProtectedView
-from accounts.errors import DomainError
+from accounts.errors import DomainError, add_to_form
 from matching.board import selectors as board_selectors
 from matching.board.models import Board
 
@@ -31,12 +31,6 @@ from .permissions import PURPOSE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COMPARED = 4
-
-
-def _fail(request: HttpRequest, error: DomainError) -> None:
-    if error.code == "forbidden":
-        raise PermissionDenied(error.message)
-    messages.error(request, error.message)
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -98,6 +92,8 @@ class ScenarioCreateView(ProtectedView, FormView):
         return {
             "clients_per_week": flows["clients_per_week"],
             "dwellings_per_week": flows["dwellings_per_week"],
+            "departure_rate": flows["departure_rate"],
+            "urgent_share": flows["urgent_share"],
         }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -113,7 +109,7 @@ class ScenarioCreateView(ProtectedView, FormView):
         except DomainError as error:
             if error.code == "forbidden":
                 raise PermissionDenied(error.message) from error
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Scenario aangemaakt. Reken het door."))
         return redirect("simulation:scenario-detail", pk=scenario.pk)
@@ -177,7 +173,7 @@ class ScenarioUpdateView(ScenarioMixin, FormView):
         except DomainError as error:
             if error.code == "forbidden":
                 raise PermissionDenied(error.message) from error
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Scenario opgeslagen."))
         return redirect("simulation:scenario-detail", pk=scenario.pk)
@@ -191,7 +187,7 @@ class ScenarioDeleteView(ScenarioMixin, View):
         try:
             services.scenario_delete(actor=self.actor, scenario=self.object, request=request)
         except DomainError as error:
-            _fail(request, error)
+            messages.error(request, error.message)
             return redirect("simulation:scenario-detail", pk=self.object.pk)
         messages.success(request, _("Scenario verwijderd."))
         return redirect("simulation:scenario-list", board=board_id)
@@ -204,7 +200,7 @@ class RunStartView(ScenarioMixin, View):
         try:
             services.simulation_start(actor=self.actor, scenario=self.object, request=request)
         except DomainError as error:
-            _fail(request, error)
+            messages.error(request, error.message)
         return redirect("simulation:scenario-detail", pk=self.object.pk)
 
 
@@ -216,7 +212,7 @@ class RunCancelView(ScenarioMixin, View):
             services.simulation_cancel(actor=self.actor, scenario=self.object, request=request)
             messages.info(request, _("De berekening wordt gestopt."))
         except DomainError as error:
-            _fail(request, error)
+            messages.error(request, error.message)
         return redirect("simulation:scenario-detail", pk=self.object.pk)
 
 
@@ -253,7 +249,7 @@ class ShareView(ScenarioMixin, View):
                 _("Gedeeld met de tafel.") if shared else _("Niet meer gedeeld met de tafel."),
             )
         except DomainError as error:
-            _fail(request, error)
+            messages.error(request, error.message)
         return redirect("simulation:scenario-detail", pk=self.object.pk)
 
 
@@ -266,7 +262,7 @@ class ExportView(ScenarioMixin, View):
                 actor=self.actor, scenarios=[self.object], request=request
             )
         except DomainError as error:
-            _fail(request, error)
+            messages.error(request, error.message)
             return redirect("simulation:scenario-detail", pk=self.object.pk)
         return _xlsx(data, f"scenario-{self.object.pk}.xlsx")
 
@@ -327,6 +323,6 @@ class CompareExportView(CompareMixin, View):
         try:
             data = services.results_export(actor=self.actor, scenarios=scenarios, request=request)
         except DomainError as error:
-            _fail(request, error)
+            messages.error(request, error.message)
             return redirect(back)
         return _xlsx(data, f"scenario-vergelijking-{self.object.pk}.xlsx")

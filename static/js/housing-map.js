@@ -18,14 +18,20 @@
     if (p.score === null) {
       target.appendChild(el("p", "Geen indicatoren bekend."));
     } else {
-      target.appendChild(el("p", "Score " + p.score + " · " + p.class_label + " · ruimte: " + p.headroom + " plaatsing(en) · jaar " + p.year));
+      const room = p.headroom === null ? "ruimte onbekend (aantal woningen ontbreekt)" : "ruimte: " + p.headroom + " plaatsing(en)";
+      target.appendChild(el("p", "Score " + p.score + " · " + p.class_label + " · " + room + " · jaar " + p.year));
+      if (!p.complete) {
+        target.appendChild(el("p", "Onvolledig: de score berust op " + p.inputs_known + " van de " + p.inputs_total + " gegevens. Ontbreekt: " + p.missing.join(", ") + ".", "incomplete"));
+      }
       const table = el("table", null, "table breakdown");
       const body = el("tbody");
       p.breakdown.forEach(function (c) {
         const row = el("tr");
         row.appendChild(el("td", c.label));
         row.appendChild(el("td", c.value));
-        const pts = el("td", (c.points > 0 && c.key !== "base" ? "+" : "") + c.points, "num " + (c.points < 0 ? "minus" : (c.key !== "base" && c.points > 0 ? "plus" : "")));
+        if (c.missing) row.className = "missing";
+        const text = c.missing ? "–" : (c.points > 0 && c.key !== "base" ? "+" : "") + c.points;
+        const pts = el("td", text, "num " + (c.points < 0 ? "minus" : (c.key !== "base" && c.points > 0 ? "plus" : "")));
         row.appendChild(pts);
         body.appendChild(row);
       });
@@ -51,24 +57,38 @@
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
         const areas = { type: "FeatureCollection", features: data.features.filter(function (f) { return f.properties.kind === "neighbourhood"; }) };
-        const homes = data.features.filter(function (f) { return f.properties.kind === "dwelling"; });
+        const offered = data.features.filter(function (f) { return f.properties.kind === "offered"; });
         const layer = L.geoJSON(areas, {
           style: function (f) {
-            return { color: "#333", weight: 1, fillColor: COLOURS[f.properties.class] || COLOURS.unknown, fillOpacity: 0.7 };
+            // An incomplete score (inputs missing) gets a dashed, heavier outline.
+            const incomplete = f.properties.score !== null && !f.properties.complete;
+            return {
+              color: incomplete ? "#5a2d82" : "#333",
+              weight: incomplete ? 2.5 : 1,
+              dashArray: incomplete ? "6 4" : null,
+              fillColor: COLOURS[f.properties.class] || COLOURS.unknown,
+              fillOpacity: 0.7,
+            };
           },
           onEachFeature: function (f, lyr) {
-            lyr.bindTooltip(f.properties.name + " – " + (f.properties.score === null ? "onbekend" : f.properties.score));
+            const p = f.properties;
+            const suffix = p.score !== null && !p.complete ? " (onvolledig " + p.inputs_known + "/" + p.inputs_total + ")" : "";
+            lyr.bindTooltip(p.name + " – " + (p.score === null ? "onbekend" : p.score) + suffix);
             lyr.on("click", function () { showDetails(details, f.properties); });
           },
         }).addTo(map);
-        homes.forEach(function (f) {
+        // One marker per neighbourhood with the number of offered dwellings (the data is
+        // aggregated per buurt); its popup links to the dwelling list of that buurt.
+        offered.forEach(function (f) {
           const c = f.geometry.coordinates;
-          const marker = L.circleMarker([c[1], c[0]], { radius: 5, color: "#fff", weight: 1.5, fillColor: "#0b5e7a", fillOpacity: 1 });
+          const n = f.properties.count;
+          const marker = L.circleMarker([c[1], c[0]], { radius: Math.min(6 + Math.sqrt(n) * 2, 22), color: "#fff", weight: 1.5, fillColor: "#0b5e7a", fillOpacity: 0.9 });
+          marker.bindTooltip(String(n), { permanent: true, direction: "center", className: "offered-count" });
           const box = el("div");
-          const a = el("a", f.properties.address);
+          box.appendChild(el("div", n + (n === 1 ? " aangeboden woning in " : " aangeboden woningen in ") + f.properties.name));
+          const a = el("a", "Bekijk de woningen");
           a.href = f.properties.url;
           box.appendChild(a);
-          box.appendChild(el("div", f.properties.corporation + " · " + f.properties.rooms + " kamers · € " + f.properties.rent));
           marker.bindPopup(box);
           marker.addTo(map);
         });

@@ -21,3 +21,21 @@
   // Keep the focused row across a live refresh.
   document.addEventListener("htmx:afterSwap", () => { if (current >= 0) { const links = rows(); if (links[current]) links[current].closest("[data-row]").classList.add("is-current"); } });
 })();
+
+// Live refresh: send the version the screen shows; the server answers 204 when nothing changed
+// (htmx then swaps nothing) or only the changed rows (out-of-band), and its ETag is the new one.
+(function () {
+  function agenda() { return document.getElementById("agenda"); }
+  document.addEventListener("htmx:configRequest", (event) => {
+    const node = agenda();
+    if (node && event.detail.elt === node && node.dataset.version) {
+      event.detail.headers["If-None-Match"] = node.dataset.version;
+    }
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    const etag = xhr && xhr.getResponseHeader("ETag");
+    const node = agenda();
+    if (etag && node && event.detail.successful) node.dataset.version = etag;
+  });
+})();

@@ -38,7 +38,7 @@ def _as(role: str, sql: str) -> None:
 def test_the_app_role_inserts_and_reads_the_access_log(app_role):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f'SET LOCAL ROLE "{app_role}"')
-        log.record(actor=None, action=AccessAction.VIEW, target="test.object", object_id="1")
+        log._record(actor=None, action=AccessAction.VIEW, target="test.object", object_id="1")
         assert AccessLogEntry.objects.filter(object_type="test.object").count() == 1
 
 
@@ -53,7 +53,7 @@ def test_the_app_role_inserts_and_reads_the_access_log(app_role):
     ],
 )
 def test_the_app_role_cannot_rewrite_or_empty_the_access_log(app_role, sql):
-    log.record(actor=None, action=AccessAction.VIEW, target="test.object", object_id="1")
+    log._record(actor=None, action=AccessAction.VIEW, target="test.object", object_id="1")
     with pytest.raises(DatabaseError) as refused:
         _as(app_role, sql)
     assert "permission denied" in str(refused.value) or "must be owner" in str(refused.value)

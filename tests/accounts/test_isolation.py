@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.access import log
-from accounts.models import AccessAction, AccessLogEntry, AccessResult, OrganisationKind, Role
+from accounts.models import AccessLogEntry, AccessResult, OrganisationKind, Role
 from tests.accounts.factories import KIND_FOR_ROLE, OrganisationFactory, RegionFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def other_organisation(region):
     organisation = OrganisationFactory(kind=OrganisationKind.CARE_PROVIDER, region=region)
     admin = member(Role.ORG_ADMIN, organisation)
     coordinator = member(Role.CARE_COORDINATOR, organisation)
-    entry = log.record(actor=admin, action=AccessAction.VIEW, target="test.object", object_id="1")
+    entry = log.audit("test.object.viewed", actor=admin, target="test.object", object_id="1")
     return organisation, coordinator.memberships.get(), entry
 
 

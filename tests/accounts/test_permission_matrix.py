@@ -134,7 +134,6 @@ def test_every_accounts_url_is_in_the_matrix():
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_role_url_method(name, role, login, region):
     from accounts.access import log
-    from accounts.models import AccessAction
 
     kind = {
         Role.CARE_COORDINATOR: OrganisationKind.CARE_PROVIDER,
@@ -144,8 +143,8 @@ def test_role_url_method(name, role, login, region):
     user = member(role, org)
     colleague_role = Role.ORG_ADMIN if role != Role.ORG_ADMIN else Role.ANALYST
     colleague = member(colleague_role, org).memberships.get()
-    entry = log.record(
-        actor=colleague.user, action=AccessAction.VIEW, target="test.object", object_id="1"
+    entry = log.audit(
+        "test.object.viewed", actor=colleague.user, target="test.object", object_id="1"
     )
     from accounts import tokens
     from accounts.models import RoleGrant

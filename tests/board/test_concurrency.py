@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
-from accounts.errors import DomainError
 from matching.board import services
 from matching.board.models import GenerationRun, Proposal, ProposalStatus
 from tests.accounts.factories import member
+from tests.races import race, split
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(*calls):
-    """Run the calls at the same moment in threads; return (successes, domain errors)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except DomainError as error:
-            results.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    ok = [r for r in results if not isinstance(r, Exception)]
-    errors = [r for r in results if isinstance(r, DomainError)]
-    return ok, errors
+    """Run the calls at the same moment in threads; (successes, domain errors)."""
+    return split(race(*calls))
 
 
 def test_two_consultants_deciding_on_one_dwelling_at_once(proposed):
@@ -51,7 +29,7 @@ def test_two_consultants_deciding_on_one_dwelling_at_once(proposed):
         ),
     )
     assert len(ok) == 1 and len(errors) == 1
-    assert "al vastgelegd" in errors[0].message
+    assert getattr(errors[0], "code", None) == "already_decided"
     assert p.events.filter(kind__in=["approved", "declined"]).count() == 1
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
+from accounts.errors import Forbidden
 from matching.board import selectors, services
 from matching.board.models import Proposal, ProposalStatus
 
@@ -26,12 +28,14 @@ def test_approval_and_acceptance_make_the_proposal_agreed_with_a_timeline(propos
 
 def test_a_decline_needs_a_reason_from_the_list_and_other_needs_text(proposed):
     p = _p(proposed, proposed.corp_a)
-    with pytest.raises(services.DomainError, match="reden"):
+    with pytest.raises(services.DomainError) as no_reason:
         services.proposal_decide(actor=proposed.consultant_a, proposal=p, decision="declined")
-    with pytest.raises(services.DomainError, match="toelichting"):
+    assert (no_reason.value.code, no_reason.value.field) == ("reason_required", "reason")
+    with pytest.raises(services.DomainError) as no_text:
         services.proposal_decide(
             actor=proposed.consultant_a, proposal=p, decision="declined", reason="other"
         )
+    assert (no_text.value.code, no_text.value.field) == ("text_required", "text")
     p = services.proposal_decide(
         actor=proposed.consultant_a, proposal=p, decision="declined", reason="other", text="Sloop"
     )
@@ -44,23 +48,24 @@ def test_a_second_decision_on_the_same_proposal_gets_a_clear_message(proposed):
         "housing_consultant", proposed.corp_a
     )
     services.proposal_decide(actor=proposed.consultant_a, proposal=p, decision="approved")
-    with pytest.raises(services.DomainError, match="al vastgelegd") as error:
+    with pytest.raises(services.DomainError) as error:
         services.proposal_decide(
             actor=colleague, proposal=p, decision="declined", reason="other", text="x"
         )
-    assert error.value.conflict
+    assert (error.value.code, error.value.conflict) == ("already_decided", True)
 
 
 def test_another_corporation_cannot_decide(proposed):
     p = _p(proposed, proposed.corp_a)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(Forbidden):
         services.proposal_decide(actor=proposed.consultant_b, proposal=p, decision="approved")
 
 
 def test_another_care_provider_cannot_answer_for_the_client(proposed):
     p = _p(proposed, proposed.corp_a)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(Forbidden) as refused:
         services.proposal_respond(actor=proposed.other_coordinator, proposal=p, decision="accepted")
+    assert refused.value.code == "forbidden"  # on the agenda, but not theirs to answer
 
 
 def test_the_database_refuses_a_second_active_proposal_for_one_client(proposed):
@@ -143,9 +148,10 @@ def test_an_override_waits_for_a_second_municipality_user(full_neighbourhood):
         reason="Netwerk van de cliënt woont om de hoek.",
     )  # fmt: skip
     assert p.status == ProposalStatus.AWAITING_CONFIRMATION and p.override_kind == "headroom"
-    with pytest.raises(services.DomainError, match="Vier ogen"):
+    with pytest.raises(services.DomainError) as own:
         services.proposal_override_confirm(actor=world.chair, proposal=p)
-    with pytest.raises(services.DomainError):
+    assert own.value.code == "four_eyes"
+    with pytest.raises(Forbidden):
         services.proposal_override_confirm(actor=world.consultant_a, proposal=p)
     p = services.proposal_override_confirm(actor=world.second_chair, proposal=p)
     assert p.status == ProposalStatus.OPEN and p.override_confirmed_by == world.second_chair
@@ -158,8 +164,9 @@ def test_a_second_user_can_refuse_an_override_which_frees_client_and_dwelling(fu
         actor=world.chair, meeting=world.meeting, client_id=client.pk, dwelling_id=dwelling.pk,
         reason="Netwerk van de cliënt woont om de hoek.",
     )  # fmt: skip
-    with pytest.raises(services.DomainError, match="Vier ogen"):
+    with pytest.raises(services.DomainError) as own:
         services.proposal_override_reject(actor=world.chair, proposal=p, reason="Toch niet.")
+    assert own.value.code == "four_eyes"
     with pytest.raises(services.DomainError) as missing_reason:
         services.proposal_override_reject(actor=world.second_chair, proposal=p, reason=" ")
     assert missing_reason.value.field == "reason"
@@ -179,7 +186,7 @@ def test_a_second_user_can_refuse_an_override_which_frees_client_and_dwelling(fu
 
 def test_an_override_needs_a_written_reason(full_neighbourhood):
     world, client, dwelling = full_neighbourhood
-    with pytest.raises(services.DomainError, match="reden"):
+    with pytest.raises(services.DomainError) as error:
         services.proposal_override_request(
             actor=world.chair,
             meeting=world.meeting,
@@ -187,6 +194,7 @@ def test_an_override_needs_a_written_reason(full_neighbourhood):
             dwelling_id=dwelling.pk,
             reason="",
         )
+    assert (error.value.code, error.value.field) == ("reason_required", "reason")
 
 
 def test_the_database_refuses_self_confirmation(full_neighbourhood):
@@ -203,11 +211,12 @@ def test_an_override_is_refused_when_no_limit_is_exceeded(world):
     client = world.add_client()
     dwelling = world.add_dwelling(net_rent="2000.00")
     services.proposals_generate(meeting=world.meeting, actor=world.chair)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(services.DomainError) as error:
         services.proposal_override_request(
             actor=world.chair, meeting=world.meeting, client_id=client.pk, dwelling_id=dwelling.pk,
             reason="Dit is een lange reden.",
         )  # fmt: skip
+    assert error.value.code in ("no_override_needed", "hard_rule")
 
 
 def test_a_client_leaving_the_board_withdraws_the_open_proposal(
@@ -229,12 +238,42 @@ def test_the_chair_closes_a_meeting_once_and_it_is_not_recalculated_after(world)
 
     meeting = services.meeting_close(actor=world.chair, meeting=world.meeting)
     assert meeting.status == MeetingStatus.CLOSED and meeting.closed_at is not None
-    with pytest.raises(services.DomainError, match="afgerond"):
+    with pytest.raises(services.DomainError) as twice:
         services.meeting_close(actor=world.chair, meeting=meeting)
-    with pytest.raises(services.DomainError, match="afgerond"):
+    assert twice.value.code == "meeting_closed"
+    with pytest.raises(services.DomainError) as again:
         services.proposals_generate(meeting=meeting, actor=world.chair)
+    assert again.value.code == "meeting_closed"
+
+
+def test_no_override_on_a_closed_meeting_whose_minutes_are_final(full_neighbourhood):
+    # Was: generation refused a closed meeting, the override did not.
+    world, client, dwelling = full_neighbourhood
+    services.meeting_close(actor=world.chair, meeting=world.meeting)
+    with pytest.raises(services.DomainError) as error:
+        services.proposal_override_request(
+            actor=world.chair, meeting=world.meeting, client_id=client.pk, dwelling_id=dwelling.pk,
+            reason="Netwerk van de cliënt woont om de hoek.",
+        )  # fmt: skip
+    assert (error.value.code, error.value.conflict) == ("meeting_closed", True)
+    assert not Proposal.objects.filter(meeting=world.meeting, client=client).exists()
+
+
+def test_the_meeting_page_offers_no_override_once_the_meeting_is_closed(full_neighbourhood, login):
+    world, _client, _dwelling = full_neighbourhood
+    url = reverse("matching:meeting-detail", args=[world.meeting.pk])
+    page = login(world.chair).get(url)
+    assert page.status_code == 200 and page.context["can_override"]
+    assert reverse("matching:meeting-override", args=[world.meeting.pk]).encode() in page.content
+    services.meeting_close(actor=world.chair, meeting=world.meeting)
+    closed = login(world.chair).get(url)
+    assert not closed.context["can_override"] and not closed.context["can_generate"]
+    assert (
+        reverse("matching:meeting-override", args=[world.meeting.pk]).encode() not in closed.content
+    )
 
 
 def test_only_the_chair_closes_a_meeting(world):
-    with pytest.raises(services.DomainError, match="toestemming"):
+    with pytest.raises(Forbidden) as refused:
         services.meeting_close(actor=world.consultant_a, meeting=world.meeting)
+    assert refused.value.code in ("forbidden", "not_found")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.errors import Forbidden
 from matching.board import services
 from matching.board.models import GenerationRun, Proposal, ProposalStatus
 from matching.board.tasks import generate_proposals
@@ -109,8 +110,9 @@ def test_a_stopped_complex_and_a_full_stairwell_get_no_proposal(world):
 
 
 def test_only_the_chair_may_generate(proposed):
-    with pytest.raises(services.DomainError):
+    with pytest.raises(Forbidden) as refused:
         services.proposals_generate(meeting=proposed.meeting, actor=proposed.consultant_a)
+    assert refused.value.code == "forbidden"
 
 
 def test_a_dwelling_no_client_fits_is_explained_in_dutch_per_rule():

@@ -15,7 +15,8 @@ SHARED_KEYS = {
     "reference", "status", "ready_since", "target_group", "household", "income_bracket", "max_rent",
     "rent_limits_year", "accessibility", "preferred_municipalities", "preferred_districts",
     "excluded_neighbourhoods", "support_hours_per_week", "support_team_district", "agreement_type",
-    "earliest_move_date", "pets", "pets_description", "note_for_corporation",
+    "earliest_move_date", "pets", "pets_description", "note_for_corporation", "urgent_until",
+    "urgency_decided_by",
 }  # fmt: skip
 
 

@@ -152,7 +152,7 @@ def test_a_new_consent_replaces_the_one_in_force(coordinator):
 def test_consent_dates_are_checked(coordinator, given_offset, valid_offset, field):
     client = make_client(coordinator)
     today = timezone.localdate()
-    with pytest.raises(services.ProfileInvalid) as refused:
+    with pytest.raises(services.FieldErrors) as refused:
         services.consent_record(
             actor=coordinator,
             client=client,

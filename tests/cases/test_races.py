@@ -22,8 +22,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _pause_in_log(monkeypatch, pause: Pause) -> None:
     real = services._log
 
-    def log(**kwargs):
-        real(**kwargs)
+    def log(*args, **kwargs):
+        real(*args, **kwargs)
         pause.hold()
 
     monkeypatch.setattr(services, "_log", log)

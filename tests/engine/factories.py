@@ -60,3 +60,42 @@ def instance_doc(
         "candidates": [{"client": c, "dwelling": d, "score": s} for c, d, s in candidates],
         "groups": [{"id": g, "cap": cap, "dwellings": ds} for g, cap, ds in groups],
     }
+
+
+def crossing_grid_doc(
+    n_clients: int, n_dwellings: int, *, seed: int, per_client: int = 12, side: int = 10
+) -> dict[str, Any]:
+    """A hard crossing instance, made in milliseconds: dwellings on a grid, each in a row, a
+    column and a diagonal group with tight caps (the three families cross), random scores. Its LP relaxation is fractional, so the MIP really has to work."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    dwellings = [f"d{i}" for i in range(n_dwellings)]
+    cands = []
+    for c in range(n_clients):
+        for d in sorted(rng.choice(n_dwellings, size=min(per_client, n_dwellings), replace=False)):
+            cands.append(
+                {
+                    "client": f"c{c}",
+                    "dwelling": dwellings[d],
+                    "score": float(rng.integers(100, 10_000)) / 100,
+                }
+            )
+    row_of = np.arange(n_dwellings) % side
+    col_of = (np.arange(n_dwellings) // side) % side
+    diag_of = (row_of + col_of) % side
+    groups = []
+    for kind, of in (("row", row_of), ("col", col_of), ("diag", diag_of)):
+        for k in range(side):
+            members = np.flatnonzero(of == k)
+            cap = int(members.size * rng.uniform(0.2, 0.4))
+            groups.append(
+                {"id": f"{kind}:{k}", "cap": cap, "dwellings": [dwellings[d] for d in members]}
+            )
+    return {
+        "format": "woonbrug-matching/1",
+        "clients": [{"id": f"c{c}"} for c in range(n_clients)],
+        "dwellings": [{"id": d} for d in dwellings],
+        "candidates": cands,
+        "groups": groups,
+    }

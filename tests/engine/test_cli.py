@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from matching.engine.__main__ import main
 
-from .factories import instance_doc
+from .factories import crossing_grid_doc, instance_doc
 
 GOOD = instance_doc(
     [("c1", "d1", 73.5), ("c2", "d1", 61.0), ("c2", "d3", 40.25)],
@@ -185,3 +186,59 @@ def test_overlapping_groups_are_solved_through_the_cli(tmp_path, capsys):
     solution = json.loads(capsys.readouterr().out)
     assert solution["laminar"] is False and solution["optimal"] is True
     assert solution["objective"] == 18.0
+
+
+def test_the_time_limit_bounds_the_whole_run_within_ten_percent(tmp_path):
+    """A crossing instance whose proof takes longer than the budget (seconds, under load)."""
+    instance = write(tmp_path, "hard.json", crossing_grid_doc(300, 200, seed=1, side=6))
+    started = time.perf_counter()
+    code, out, err = run_cli("solve", instance, "--time-limit", "4")
+    wall = time.perf_counter() - started  # start-up and reading included
+    assert code == 0, err
+    assert wall <= 4.4
+    solution = json.loads(out)
+    assert solution["bound"] >= solution["objective"]
+    if not solution["optimal"]:  # a fast machine may finish the proof within the budget
+        assert solution["status"].startswith("time limit") and solution["gap"] > 0
+    code, _out, err = run_cli("check", instance, write(tmp_path, "s.json", out))
+    assert code == 0, err
+
+
+def test_a_crossing_solution_says_it_is_proven_optimal_and_gives_the_bound(tmp_path, capsys):
+    instance = write(tmp_path, "grid.json", crossing_grid_doc(200, 120, seed=3, side=6))
+    assert main(["solve", instance, "--time-limit", "60"]) == 0
+    solution = json.loads(capsys.readouterr().out)
+    assert solution["status"] == "optimal" and solution["optimal"] is True
+    assert solution["bound"] == solution["objective"] and solution["gap"] == 0.0
+    assert solution["method"] == "lp+mip" and solution["mip_status"] == "Optimal"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["solve", "i.json", "--time-limit", "0"],
+        ["solve", "i.json", "--time-limit", "nan"],
+        ["solve", "i.json", "--time-limt", "3"],
+        ["solve"],
+        ["check", "i.json"],
+        ["frobnicate", "i.json"],
+    ],
+)
+def test_unusual_command_lines_still_get_one_line_and_status_2(tmp_path, capsys, args):
+    write(tmp_path, "i.json", GOOD)
+    with pytest.raises(SystemExit) as exc:
+        main([str(tmp_path / a) if a == "i.json" else a for a in args])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_main_called_in_process_counts_the_budget_from_the_call(tmp_path, capsys, monkeypatch):
+    """A long-running process (a test run, a worker) calling main must not lose its budget
+    to the time it has been running."""
+    import matching.engine.__main__ as cli
+
+    monkeypatch.setattr(cli, "seconds_since_process_start", lambda: 10_000.0)
+    instance = write(tmp_path, "grid.json", crossing_grid_doc(200, 120, seed=3, side=6))
+    assert main(["solve", instance, "--time-limit", "60"]) == 0
+    assert json.loads(capsys.readouterr().out)["optimal"] is True

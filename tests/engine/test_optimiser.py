@@ -15,8 +15,9 @@ from scipy.sparse import csr_matrix
 from benchmarks.generate import generate
 from matching.engine import check_solution, greedy, parse_instance, solve
 from matching.engine.groups import analyse_groups
+from matching.engine.mip import solve_overlapping
 
-from .factories import instance_doc
+from .factories import crossing_grid_doc, instance_doc
 
 
 def brute_force(doc) -> float:
@@ -240,3 +241,116 @@ def test_an_instance_without_candidates_solves_to_nothing():
     doc = instance_doc([], clients=["c1"], dwellings=["d1"])
     solution = solve(parse_instance(doc))
     assert solution.assignments == [] and solution.objective == 0.0 and solution.optimal
+
+
+# Crossing instances whose LP relaxation is fractional: the MIP (after reduced-cost fixing)
+# has to do real work on them. (clients, dwellings, grid side, seed)
+HARD_CROSSING = [(150, 100, 5, 3), (200, 120, 6, 3), (200, 120, 6, 4), (240, 160, 6, 1)]
+
+
+@pytest.mark.parametrize(("n_clients", "n_dwellings", "side", "seed"), HARD_CROSSING)
+def test_crossing_groups_are_proven_optimal_and_equal_an_independent_milp(
+    n_clients, n_dwellings, side, seed
+):
+    instance = parse_instance(crossing_grid_doc(n_clients, n_dwellings, seed=seed, side=side))
+    solution = solve(instance, time_limit=60)
+    details = solution.to_dict()
+    assert solution.optimal and details["status"] == "optimal"
+    assert details["mip_status"] == "Optimal"  # the MIP ran: the LP alone did not settle it
+    assert details["mip_columns"] < instance.n_candidates  # reduced-cost fixing left some out
+    assert solution.bound == solution.objective and solution.gap == 0.0
+    assert solution.objective == pytest.approx(milp_optimum(instance), rel=1e-12)
+    assert check_solution(instance, details) == []
+
+
+def test_the_lp_bound_is_a_true_upper_bound():
+    instance = parse_instance(crossing_grid_doc(200, 120, seed=4, side=6))
+    solution = solve(instance, time_limit=60)
+    assert solution.to_dict()["lp_bound"] >= milp_optimum(instance) - 1e-6
+
+
+def test_a_budget_too_small_for_a_proof_returns_the_best_found_with_a_proven_gap():
+    instance = parse_instance(crossing_grid_doc(300, 200, seed=1, side=6))
+    solution = solve(instance, time_limit=0.3)
+    details = solution.to_dict()
+    optimum = milp_optimum(instance)
+    assert not solution.optimal and details["status"].startswith("time limit")
+    assert solution.objective <= optimum + 1e-9 <= solution.bound + 2e-9
+    assert solution.gap == pytest.approx((solution.bound - solution.objective) / solution.bound)
+    assert check_solution(instance, details) == []
+
+
+def test_a_budget_too_small_for_the_lp_still_gives_a_feasible_answer_and_a_valid_bound():
+    instance = parse_instance(crossing_grid_doc(300, 200, seed=1, side=6))
+    result = solve_overlapping(instance, analyse_groups(instance), time_limit=1e-4)
+    scale = 10.0**result.decimals
+    assert not result.optimal
+    assert result.bound / scale >= milp_optimum(instance) - 1e-6
+    picked = np.flatnonzero(result.chosen)
+    doc = {
+        "format": "woonbrug-matching/1",
+        "assignments": [
+            {
+                "client": instance.client_ids[instance.cand_client[k]],
+                "dwelling": instance.dwelling_ids[instance.cand_dwelling[k]],
+            }
+            for k in picked.tolist()
+        ],
+        "objective": float(instance.cand_score[picked].sum()),
+    }
+    assert check_solution(instance, doc) == []
+
+
+def test_a_proven_crossing_optimum_is_the_same_assignment_every_time():
+    doc = crossing_grid_doc(200, 120, seed=2, side=6)
+    first = solve(parse_instance(doc), time_limit=60).to_dict()
+    again = solve(parse_instance(doc), time_limit=60).to_dict()
+    assert first["optimal"] and first["mip_status"] == "Optimal"
+    assert first["assignments"] == again["assignments"]
+
+
+def test_the_candidate_order_in_the_file_does_not_change_a_crossing_answer():
+    doc = crossing_grid_doc(200, 120, seed=3, side=6)
+    shuffled = dict(
+        doc, candidates=random.Random(5).sample(doc["candidates"], len(doc["candidates"]))
+    )
+    a = solve(parse_instance(doc), time_limit=60).to_dict()["assignments"]
+    b = solve(parse_instance(shuffled), time_limit=60).to_dict()["assignments"]
+    assert sorted((x["client"], x["dwelling"]) for x in a) == sorted(
+        (x["client"], x["dwelling"]) for x in b
+    )
+
+
+def test_pairs_in_a_closed_group_are_left_out_without_changing_the_optimum():
+    doc = instance_doc(
+        [("c1", "d1", 90.0), ("c1", "d2", 10.0), ("c2", "d2", 20.0), ("c2", "d3", 15.0)],
+        [("closed", 0, ["d1"]), ("A", 1, ["d2", "d3"]), ("B", 1, ["d1", "d2"])],
+    )
+    instance = parse_instance(doc)
+    structure = analyse_groups(instance)
+    assert structure.usable(instance.cand_dwelling, instance.n_dwellings).tolist() == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    solution = solve(instance, time_limit=5)
+    assert solution.optimal and solution.objective == pytest.approx(brute_force(doc))
+
+
+def test_highs_loads_next_to_or_tools_in_one_process():
+    """The highspy wheel and OR-Tools both ship libhighs.so.1 and cannot share a process;
+    the engine's HiGHS (scipy's, linked statically) must work after OR-Tools is loaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import ortools.graph.python.min_cost_flow\n"
+        "from matching.engine.mip import load_highs\n"
+        "h = load_highs()._Highs()\n"
+        "print(h.version())\n"
+    )
+    proc = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -64,7 +65,7 @@ def test_reimporting_a_year_updates_it_in_place(world):
         ("BU00010101;2025;1000;30;10;10;5;3", "leefbaarometer_klasse"),  # class outside 1–9
         ("BU00010101;2025;1000;30;0;10;5;3", "leefbaarometer_klasse"),
         ("BU00010101;2025;1000;30;5;-1;5;3", "aandeel_lvb"),
-        ("BU99999999;2025;1000;30;5;10;5;3", "buurtcode"),  # unknown neighbourhood
+        ("BU00019999;2025;1000;30;5;10;5;3", "buurtcode"),  # no boundaries yet
         ("BU00010101;2025;veel;30;5;10;5;3", "woningen"),
     ],
 )
@@ -90,32 +91,28 @@ def test_a_duplicate_row_is_an_error(world):
     assert "regel 2" in report.errors[0].message
 
 
-def test_unknown_and_missing_columns_are_reported_on_the_header_line(world):
+def test_unknown_columns_are_information_and_missing_indicators_are_allowed(world):
     header = "buurtcode;jaar;woningen;aandeel_corporatie;leefbaarometer_klasse;aandeel_lvb;aandeel_bijstand;kleur\n"
     report = importing.validate(
         "indicators", "i.csv", csv_bytes("x", header=header), organisation=world.municipality_org
     )
-    assert messages(report) == {(1, "kleur"), (1, "aandeel_psychisch")}
+    assert messages(report) == {(2, "buurtcode")}
+    assert any("kleur" in note for note in report.notes)
 
 
-def test_an_xlsx_with_a_missing_column_names_it_and_writes_nothing(world):
-    header = [
-        "buurtcode",
-        "jaar",
-        "woningen",
-        "aandeel_corporatie",
-        "leefbaarometer_klasse",
-        "aandeel_lvb",
-        "aandeel_bijstand",
-    ]
-    content = xlsx_bytes(header, ["BU00010101", 2023, 1000, 30, 5, 10, 5])
+def test_an_xlsx_without_some_indicators_is_merged_keeping_the_others(world):
+    before = world.neighbourhood.indicators.get(year=2024)
+    header = ["buurtcode", "jaar", "woningen", "aandeel_corporatie"]
+    content = xlsx_bytes(header, ["BU00010101", 2024, 1000, "30,5"])
     report = importing.validate_and_write(
         "indicators", "i.xlsx", content, organisation=world.municipality_org
     )
-    assert [(e.line, e.field, e.message) for e in report.errors] == [
-        (1, "aandeel_psychisch", "verplichte kolom ontbreekt")
-    ]
-    assert not NeighbourhoodIndicator.objects.filter(year=2023).exists()
+    assert report.ok, report.errors
+    after = world.neighbourhood.indicators.get(year=2024)
+    assert (after.homes, after.corporation_share) == (1000, Decimal("30.5"))
+    assert after.psychiatric_share == before.psychiatric_share
+    assert after.lvb_share == before.lvb_share
+    assert after.sources["homes"] == "i.xlsx"
 
 
 def test_a_valid_xlsx_is_imported(world):
@@ -245,6 +242,7 @@ def test_the_command_prints_errors_and_writes_nothing(world, tmp_path):
             "indicators",
             str(path),
             organisation=world.municipality_org.slug,
+            user=world.analyst.email,
             stderr=err,
         )
     assert "regel 2, leefbaarometer_klasse" in err.getvalue()
@@ -255,6 +253,7 @@ def test_the_command_prints_errors_and_writes_nothing(world, tmp_path):
         "indicators",
         str(path),
         organisation=world.municipality_org.slug,
+        user=world.analyst.email,
         stdout=out,
     )
     assert world.neighbourhood.indicators.filter(year=2023).exists()

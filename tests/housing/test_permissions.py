@@ -50,7 +50,9 @@ MATRIX = {
     ("map-data", "GET"): PAGE,
     ("weights", "GET"): _row(200, 200, 200, 200, 403, 404),
     ("weights", "POST"): _row(403, 403, 400, 400, 403, 404),  # empty form: allowed roles get 400
+    ("indicator-entry", "POST"): _row(403, 403, 403, 400, 403, 404),  # empty form: analyst 400
     ("import-list", "GET"): _row(200, 200, 403, 200, 403, 200),
+    ("import-template", "GET"): _row(200, 200, 403, 200, 403, 200),
     ("import-list", "POST"): _row(400, 400, 403, 400, 403, 400),
     ("import-detail", "GET"): _row(404, 404, 404, 200, 404, 404),
     ("import-apply", "POST"): _row(404, 404, 404, 302, 404, 404),
@@ -68,6 +70,8 @@ def url_for(name: str, w) -> str:
         "stairwell-limit": {"pk": w.stairwell.pk},
         "stairwell-count": {"pk": w.stairwell.pk},
         "neighbourhood-detail": {"code": w.neighbourhood.code},
+        "indicator-entry": {"code": w.neighbourhood.code},
+        "import-template": {"kind": "indicators"},
         "weights": {"code": w.municipality.code},
         "import-detail": {"pk": w.batch.pk},
         "import-apply": {"pk": w.batch.pk},

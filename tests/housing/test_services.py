@@ -6,10 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accounts.errors import DomainError
+from accounts.access import SYSTEM
+from accounts.errors import DomainError, Forbidden
 from accounts.models import AccessLogEntry
 from housing import selectors, services
 from housing.models import CapacityWeightsChange, DwellingStatus
@@ -41,8 +41,37 @@ def test_a_withdrawn_dwelling_can_be_reopened_as_draft(world):
 
 
 def test_services_refuse_an_actor_the_layer_refuses(world):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden) as error:
         services.dwelling_withdraw(actor=world.consultant_b, dwelling=world.offered)
+    assert (error.value.code, error.value.hidden) == ("forbidden", False)
+    world.offered.refresh_from_db()
+    assert world.offered.status == DwellingStatus.OFFERED
+
+
+def test_services_hide_what_lies_outside_the_actors_scope(world):
+    # Was: housing's check skipped visibility, so only the rule was asked.
+    with pytest.raises(Forbidden) as error:
+        services.dwelling_withdraw(actor=world.consultant_b, dwelling=world.draft)
+    assert (error.value.code, error.value.hidden) == ("not_found", True)
+    with pytest.raises(Forbidden) as error:
+        services.stairwell_record_count(
+            actor=world.outsider, stairwell=world.stairwell, current_vulnerable=3
+        )
+    assert error.value.hidden
+
+
+def test_services_refuse_a_missing_actor(world):
+    # Was: actor=None passed every check ("the system"); the system now says so explicitly.
+    with pytest.raises(Forbidden):
+        services.dwelling_offer(actor=None, dwelling=world.draft)  # type: ignore[arg-type]
+    world.draft.refresh_from_db()
+    assert world.draft.status == DwellingStatus.DRAFT
+
+
+def test_the_system_actor_passes_and_is_logged_as_the_system(world):
+    services.dwelling_offer(actor=SYSTEM, dwelling=world.draft)
+    entry = AccessLogEntry.objects.get(event="housing.dwelling.offered")
+    assert (entry.user_id, entry.channel, entry.rule) == (None, "system", "system:system")
 
 
 def test_a_state_change_writes_an_access_log_row(world):
@@ -80,7 +109,7 @@ def test_the_board_chair_stops_and_lifts_a_complex_with_reason_and_who(world):
     )
     assert (stop.decided_by, stop.reason) == (world.chair, "overlast")
     assert world.complex.pk in selectors.stopped_complex_ids()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.complex_stop(
             actor=world.consultant_a, complex=world.complex, reason="x", until=timezone.localdate()
         )
@@ -150,7 +179,7 @@ def test_weights_changes_are_kept_with_who_and_what(world):
 
 
 def test_other_parties_cannot_change_the_weights(world):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.capacity_weights_update(
             actor=world.consultant_a, municipality=world.municipality, values={}
         )

@@ -84,13 +84,33 @@ def test_the_map_page_has_no_inline_script_or_style(world, login):
     assert "style=" not in html
 
 
-def test_the_map_data_carries_class_breakdown_and_offered_dwellings(world, login):
+def test_the_map_data_carries_class_breakdown_and_offered_dwellings_per_buurt(world, login):
     data = login(world.analyst).get(reverse("housing:map-data")).json()
     areas = [f for f in data["features"] if f["properties"]["kind"] == "neighbourhood"]
-    homes = [f for f in data["features"] if f["properties"]["kind"] == "dwelling"]
+    offered = [f for f in data["features"] if f["properties"]["kind"] == "offered"]
     assert areas[0]["properties"]["class"] == "green"
     assert areas[0]["properties"]["breakdown"][0]["key"] == "base"
-    assert {h["properties"]["id"] for h in homes} == {world.offered.pk, world.offered_b.pk}
+    assert [(o["properties"]["code"], o["properties"]["count"]) for o in offered] == [
+        ("BU00010101", 2)
+    ]
+
+
+def test_the_map_links_a_buurt_to_its_offered_dwellings(world, login):
+    client = login(world.consultant_a)
+    data = client.get(reverse("housing:map-data")).json()
+    (offered,) = [f for f in data["features"] if f["properties"]["kind"] == "offered"]
+    listed = client.get(offered["properties"]["url"]).context["dwellings"]
+    assert {d.reference for d in listed} == {"A-2", "B-1"}
+
+
+def test_the_map_data_does_not_grow_with_the_number_of_dwellings(world, login):
+    client = login(world.analyst)
+    before = client.get(reverse("housing:map-data")).content
+    DwellingFactory.create_batch(
+        200, corporation=world.corp_a, neighbourhood=world.neighbourhood, status="offered"
+    )
+    after = client.get(reverse("housing:map-data")).content
+    assert len(after) - len(before) < 10  # only the count's digits change
 
 
 def _many(world, n=30):

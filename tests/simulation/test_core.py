@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from matching import engine
-from matching.simulation import core
+from matching.simulation import core, seeds
 from matching.simulation.core import LimitMode, Params, Policy
 
 from . import synthetic
@@ -245,11 +245,13 @@ def test_params_survive_a_round_trip_through_json_data():
     assert Params.from_dict(params.to_dict()) == params
 
 
-def test_percentiles_use_the_nearest_rank():
+def test_percentiles_interpolate_between_the_closest_ranks():
+    values = [float(i) for i in range(1, 11)]
     assert core.percentile([], 90) is None
     assert core.percentile([5.0], 90) == 5.0
-    assert core.percentile([float(i) for i in range(1, 11)], 90) == 9.0
-    assert core.percentile([float(i) for i in range(1, 11)], 50) == 5.0
+    assert core.percentile(values, 90) == pytest.approx(float(np.percentile(values, 90)))
+    assert core.percentile(values, 50) == 5.5
+    assert core.percentile([3.0, 1.0, 2.0, 10.0], 90) == pytest.approx(7.9)
 
 
 def test_the_core_imports_no_django():
@@ -270,3 +272,103 @@ def test_a_demo_sized_year_runs_well_under_ten_seconds():
         Params(clients_per_week=1.1, dwellings_per_week=4.2, tipping_point=30, stairwell_rule=True),
     )
     assert result.seconds < 10
+
+
+# --- Departures, urgency, the one counting rule, seeds (issue 22) ---------------------------
+
+
+def test_without_departures_nothing_leaves_and_counts_only_rise(snap):
+    result = run(snap, tipping_point=30, stairwell_rule=True, departure_rate=0, seed=3)
+    assert result.summary["departures"] == 0
+    assert all(w.departures == 0 for w in result.weeks)
+
+
+def test_departures_free_stairwells_and_neighbourhood_room(snap):
+    """With departures the limited board houses more: freed slots are used again."""
+    still = run(snap, tipping_point=30, stairwell_rule=True, departure_rate=0, seed=3)
+    moving = run(snap, tipping_point=30, stairwell_rule=True, departure_rate=60, seed=3)
+    assert moving.summary["departures"] > 10
+    assert moving.summary["housed"] > still.summary["housed"]
+    # A stairwell that was full at the start takes a placement after its household left.
+    full = {s.id for s in snap.stairwells if s.vulnerable >= 1}
+    assert any(p.stairwell_id in full for p in moving.placements)
+    assert not any(p.stairwell_id in full for p in still.placements)
+
+
+def test_a_departure_rate_is_a_weekly_chance_that_compounds_to_the_yearly_rate():
+    p = core.weekly_probability(10.0)
+    assert 1 - (1 - p) ** 52 == pytest.approx(0.10)
+    assert core.weekly_probability(0) == 0
+
+
+def test_urgent_arrivals_are_served_first_in_priority_order(snap):
+    result = run(snap, policy=Policy.PRIORITY, urgent_share=30, seed=4, clients_per_week=4)
+    urgent = [p for p in result.placements if p.urgent]
+    others = [p for p in result.placements if not p.urgent]
+    assert urgent and others
+    assert result.summary["housed_urgent"] == len(urgent)
+    # Urgent clients wait less than the others, though they arrived later than the backlog.
+    assert core.percentile([p.wait_weeks for p in urgent], 50) < core.percentile(
+        [p.wait_weeks for p in others], 50
+    )
+
+
+def test_every_placement_is_counted_past_the_tipping_point_by_the_limits_rule(snap):
+    """The result's count is the housing.capacity rule on integers: a placement is past the
+    tipping point exactly when the neighbourhood holds more households than it allows."""
+    from housing import capacity
+
+    result = run(snap, policy=Policy.PRIORITY, tipping_point=30, seed=6)
+    homes = {n.id: n.homes for n in snap.neighbourhoods}
+    counted = 0
+    for p in result.placements:
+        if p.households_before is None:
+            assert not p.past_tipping
+            continue
+        expected = capacity.placement_past_tipping(
+            homes=homes[p.neighbourhood_id],
+            households_before=p.households_before,
+            tipping_point=p.tipping_point,
+        )
+        assert p.past_tipping == expected
+        assert p.allowance == capacity.tipping_allowance(
+            homes=homes[p.neighbourhood_id], tipping_point=p.tipping_point
+        )
+        counted += expected
+    assert counted == result.summary["placed_past_tipping"] > 0
+    # Under the limits no placement is past the tipping point, by the same rule.
+    limited = run(snap, policy=Policy.OPTIMISER, tipping_point=30, seed=6)
+    assert limited.summary["placed_past_tipping"] == 0
+
+
+def test_a_scenario_runs_several_seeds_with_mean_and_range(snap):
+    params = Params(**FLOWS, tipping_point=30, seeds=5, seed=10, horizon_weeks=20)
+    many = seeds.simulate_seeds(snap, params)
+    assert many.summary["seeds"] == [10, 11, 12, 13, 14]
+    housed = [r.summary["housed"] for r in many.runs]
+    spread = many.summary["spread"]["housed"]
+    assert spread["values"] == housed
+    assert spread["min"] == min(housed) and spread["max"] == max(housed)
+    assert many.summary["housed"] == pytest.approx(sum(housed) / 5, abs=0.01)
+    assert many.runs[0].summary == core.simulate(snap, params).summary
+
+
+def test_the_difference_beyond_the_spread_is_the_gap_between_the_ranges():
+    assert seeds.beyond_spread({"min": 10, "max": 14}, {"min": 17, "max": 20}) == 3
+    assert seeds.beyond_spread({"min": 10, "max": 14}, {"min": 4, "max": 8}) == -2
+    assert seeds.beyond_spread({"min": 10, "max": 14}, {"min": 13, "max": 20}) == 0
+    assert seeds.beyond_spread({}, {"min": 1, "max": 2}) is None
+
+
+def test_fewer_than_five_seeds_is_refused():
+    with pytest.raises(core.ParamsError) as error:
+        Params(seeds=3)
+    assert error.value.field == "seeds"
+
+
+def test_the_look_ahead_policy_respects_the_limits(snap):
+    result = run(snap, policy=Policy.LOOKAHEAD, tipping_point=30, stairwell_rule=True, seed=2)
+    assert result.placements
+    for p in result.placements:
+        assert not p.past_tipping
+        assert not p.occupied_stairwell

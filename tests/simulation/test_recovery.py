@@ -33,7 +33,7 @@ def test_a_run_whose_worker_stopped_beating_is_taken_over(sim_world, make_scenar
     services.simulation_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.attempt == 2
-    assert SimulationWeek.objects.filter(run=run).count() == run.total_weeks
+    assert SimulationWeek.objects.filter(run=run).count() == run.parameters["horizon_weeks"]
 
 
 def test_a_duplicate_delivery_while_the_run_beats_writes_nothing(sim_world, make_scenario):

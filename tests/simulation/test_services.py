@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 
-from accounts.errors import DomainError
+from accounts.errors import DomainError, Forbidden
 from accounts.models import AccessLogEntry
 from matching.simulation import services, snapshot
 from matching.simulation.models import RunStatus, Scenario, SimulationRun, SimulationWeek
@@ -50,8 +50,13 @@ def test_a_run_stores_its_weeks_summary_and_snapshot_facts(sim_world, make_scena
     scenario = make_scenario()
     run = scenario.runs.get()
     assert run.status == RunStatus.DONE
-    assert run.weeks_done == run.total_weeks == 12
+    # Five seeds of 12 weeks in the task; the week rows are the first seed's.
+    assert run.weeks_done == run.total_weeks == 12 * 5
     assert SimulationWeek.objects.filter(run=run).count() == 12
+    assert run.summary["seeds"] == [run.parameters["seed"] + k for k in range(5)]
+    spread = run.summary["spread"]["housed"]
+    assert spread["min"] <= run.summary["housed"] <= spread["max"]
+    assert len(spread["values"]) == 5
     assert run.summary["waiting_start"] == 5
     assert run.snapshot_stats["offered"] == 9
     assert len(run.snapshot_digest) == 64
@@ -212,7 +217,7 @@ def test_bad_values_are_refused_with_their_field(sim_world, data, field):
 
 @pytest.mark.parametrize("role", ["consultant_a", "coordinator", "org_admin", "other_chair"])
 def test_only_the_municipality_creates_scenarios(sim_world, role):
-    with pytest.raises(DomainError):
+    with pytest.raises(Forbidden):
         services.scenario_create(
             actor=sim_world.user(role), board=sim_world.board, data={"name": "Nee"}
         )
@@ -221,8 +226,9 @@ def test_only_the_municipality_creates_scenarios(sim_world, role):
 
 def test_only_the_chair_shares(sim_world, make_scenario):
     scenario = make_scenario(run=False)
-    with pytest.raises(DomainError):
+    with pytest.raises(Forbidden) as refused:
         services.scenario_share(actor=sim_world.analyst, scenario=scenario, shared=True)
+    assert refused.value.code == "forbidden"
     services.scenario_share(actor=sim_world.chair, scenario=scenario, shared=True)
     scenario.refresh_from_db()
     assert scenario.shared_with_board and scenario.shared_by == sim_world.chair
@@ -253,8 +259,9 @@ def test_an_export_is_logged_and_is_a_workbook(sim_world, make_scenario):
 
 
 def test_an_export_without_results_is_refused(sim_world, make_scenario):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.results_export(actor=sim_world.chair, scenarios=[make_scenario(run=False)])
+    assert refused.value.code == "no_results"
 
 
 def test_a_busy_database_skips_a_progress_report_but_not_the_run(

@@ -26,6 +26,9 @@ def form(**values):
         "clients_per_week": "2",
         "dwellings_per_week": "3",
         "offer_weeks": "4",
+        "seeds": "5",
+        "departure_rate": "10",
+        "urgent_share": "0",
     }
     data.update(values)
     return {k: v for k, v in data.items() if v is not None}
@@ -58,6 +61,14 @@ def test_the_chair_makes_two_scenarios_runs_both_and_compares_them(
     page = compare.content.decode()
     assert "Plaatsingen in buurten voorbij het kantelpunt" in page
     assert "verschil" in page
+    # Every figure with its range over the seeds, and what of a difference is beyond it.
+    housed = next(r for r in compare.context["rows"] if r["key"] == "housed")
+    first, second = housed["cells"]
+    assert first["low"] <= first["value"] <= first["high"]
+    assert second["beyond"] is not None and second["diff"] is not None
+    assert (second["beyond"] == 0) == (
+        second["low"] <= first["high"] and first["low"] <= second["high"]
+    )
     # The first made is the baseline, whatever order the boxes were ticked in.
     assert compare.context["runs"][0].scenario_id == ids[0]
     data = json.loads(json.dumps(compare.context["chart"]))  # what json_script will carry
@@ -78,6 +89,10 @@ def test_the_create_form_is_prefilled_with_the_regions_flows(sim_world, login):
     initial = response.context["form"].initial
     assert initial["clients_per_week"] == round(len(sim_world.clients) / 52, 2)
     assert "uitstroomklaar" in response.content.decode()
+    # No ended placements yet: the documented default departure rate; nobody urgent.
+    assert initial["departure_rate"] == 10.0
+    assert initial["urgent_share"] == 0.0
+    assert "departure_rate" in response.context["form"].fields
 
 
 def test_bad_input_is_shown_next_to_its_field(sim_world, login):

@@ -31,8 +31,9 @@ class Command(BaseCommand):
                 for f in model._meta.concrete_fields
                 if isinstance(f, EncryptedTextField | EncryptedDateField)
             ]
-            columns = [f.column for f in fields]
+            columns = [str(f.column) for f in fields]
             table = connection.ops.quote_name(model._meta.db_table)
+            assert model._meta.pk is not None and model._meta.pk.column is not None
             pk = connection.ops.quote_name(model._meta.pk.column)
             done = 0
             last = None

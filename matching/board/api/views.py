@@ -1,37 +1,21 @@
-"""Board API: the same permission layer and services as the pages."""
+"""Board API: the same permission layer and services as the pages; services' domain errors
+propagate to the project's exception handler (accounts.api.exceptions)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access.drf import ProtectedViewSetMixin
+from accounts.access.drf import ProtectedViewSetMixin, actor
 from accounts.api.schema import action_schema
-from accounts.errors import DomainError
 
 from .. import selectors, services
 from ..models import Board, Meeting, Proposal
 from . import serializers
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_detail = "Conflict."
-    default_code = "conflict"
-
-
-def raise_for(error: DomainError) -> None:
-    if error.code == "forbidden":
-        raise exceptions.PermissionDenied(error.message) from error
-    if error.conflict:
-        raise Conflict(error.message, code=error.code) from error
-    raise exceptions.ValidationError(
-        {error.field or "non_field_errors": [error.message]}
-    ) from error
 
 
 class BoardViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -58,10 +42,7 @@ class MeetingViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
-        try:
-            run = services.proposals_generate(meeting=meeting, actor=request.user, request=request)
-        except DomainError as error:
-            raise_for(error)
+        run = services.proposals_generate(meeting=meeting, actor=actor(request), request=request)
         return Response({"run": run.pk, "duration_ms": run.duration_ms, **run.stats})
 
 
@@ -88,7 +69,7 @@ class ProposalViewSet(
         return qs.filter(meeting_id=meeting) if meeting and meeting.isdigit() else qs
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["names"] = getattr(self, "_names", {})
         return context
 
@@ -96,27 +77,24 @@ class ProposalViewSet(
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = list(page if page is not None else self.get_queryset())
         self._names = selectors.for_reader(
-            user=request.user, proposals=rows, request=request, purpose="plaatsingstafel"
+            user=actor(request), proposals=rows, request=request, purpose="plaatsingstafel"
         )
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         proposal = self.get_object()
-        self._names = selectors.for_reader(user=request.user, proposals=[proposal])
+        self._names = selectors.for_reader(user=actor(request), proposals=[proposal])
         return Response(self.get_serializer(proposal).data)
 
     def _decision(self, request: Request, service: Any) -> Response:
         proposal = self.get_object()
         data = serializers.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            proposal = service(
-                actor=request.user, proposal=proposal, request=request, **data.validated_data
-            )
-        except DomainError as error:
-            raise_for(error)
-        self._names = selectors.for_reader(user=request.user, proposals=[proposal])
+        proposal = service(
+            actor=actor(request), proposal=proposal, request=request, **data.validated_data
+        )
+        self._names = selectors.for_reader(user=actor(request), proposals=[proposal])
         return Response(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )
@@ -144,15 +122,12 @@ class ProposalViewSet(
     def reject_override(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user refuses an override (four eyes; reason required)."""
         proposal = self.get_object()
-        try:
-            proposal = services.proposal_override_reject(
-                actor=request.user,
-                proposal=proposal,
-                reason=str(request.data.get("reason", "")),
-                request=request,
-            )
-        except DomainError as error:
-            raise_for(error)
+        proposal = services.proposal_override_reject(
+            actor=actor(request),
+            proposal=proposal,
+            reason=str(request.data.get("reason", "") if isinstance(request.data, dict) else ""),
+            request=request,
+        )
         return Response(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )
@@ -162,12 +137,9 @@ class ProposalViewSet(
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user confirms an override (four eyes)."""
         proposal = self.get_object()
-        try:
-            proposal = services.proposal_override_confirm(
-                actor=request.user, proposal=proposal, request=request
-            )
-        except DomainError as error:
-            raise_for(error)
+        proposal = services.proposal_override_confirm(
+            actor=actor(request), proposal=proposal, request=request
+        )
         return Response(
             serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
         )

@@ -30,11 +30,18 @@ from .meetings import (
     meetings_due_for_generation,
     week_label,
 )
+from .minutes import (
+    minutes_context_for,
+    minutes_pdf_render,
+    minutes_pdf_stored,
+    minutes_pdf_version,
+)
 from .overrides import (
     proposal_override_confirm,
     proposal_override_reject,
     proposal_override_request,
 )
+from .runs import run_archive_stored
 
 __all__ = [
     "CLIENT_ACCEPT_REASONS",
@@ -48,6 +55,10 @@ __all__ = [
     "meeting_create_next",
     "meeting_for_week",
     "meetings_due_for_generation",
+    "minutes_context_for",
+    "minutes_pdf_render",
+    "minutes_pdf_stored",
+    "minutes_pdf_version",
     "proposal_decide",
     "proposal_override_confirm",
     "proposal_override_reject",
@@ -55,5 +66,6 @@ __all__ = [
     "proposal_release_after_placement",
     "proposal_respond",
     "proposals_generate",
+    "run_archive_stored",
     "week_label",
 ]

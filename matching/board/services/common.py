@@ -1,14 +1,10 @@
-"""Shared pieces of the board's services: settings, timeline events, the permission check, row locks."""
+"""Shared pieces of the board's services: settings, timeline events, row locks, who to notify."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.utils.translation import gettext as _
 
-from accounts import access
-from accounts.errors import DomainError
+from accounts.access import Actor, user_or_none
 from accounts.models import OrganisationKind, Role, User
 
 from ..models import (
@@ -22,17 +18,10 @@ def _cfg(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def _event(proposal: Proposal, *, actor: User | None, kind: str, message: str) -> ProposalEvent:
+def _event(proposal: Proposal, *, actor: Actor, kind: str, message: str) -> ProposalEvent:
     return ProposalEvent.objects.create(
-        proposal=proposal, actor=actor, kind=kind, message=message[:500]
+        proposal=proposal, actor=user_or_none(actor), kind=kind, message=message[:500]
     )
-
-
-def _require(actor: User, action: str, target: Any, *, purpose: str) -> str:
-    decision = access.decide(actor, action, target)
-    if not decision or (not isinstance(target, type) and not access.visible(actor, target)):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
-    return decision.rule
 
 
 def _locked(proposal: Proposal) -> Proposal:

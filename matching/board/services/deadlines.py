@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import SystemActor
 from accounts.models import OrganisationKind, Role, User
 from accounts.services import notify
 
@@ -19,6 +20,9 @@ from ..models import (
 )
 from .common import _cfg, _event, _locked
 from .meetings import week_label
+
+# The schedule (beat) acting on proposals nobody decided in time.
+DEADLINES = SystemActor("board.deadlines")
 
 
 def _chairs(board: Board) -> list[User]:
@@ -76,7 +80,7 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
                     "Verlopen: geen besluit binnen %(days)s dagen na de termijn; cliënt en woning gaan terug naar de tafel."
                 ) % {"days": expire_after.days}
                 locked.save()
-                _event(locked, actor=None, kind="expired", message=locked.close_reason)
+                _event(locked, actor=DEADLINES, kind="expired", message=locked.close_reason)
                 counts["expired"] += 1
                 continue
             if locked.stalled_at is None:
@@ -84,7 +88,7 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
                 locked.save(update_fields=["stalled_at", "updated_at"])
                 _event(
                     locked,
-                    actor=None,
+                    actor=DEADLINES,
                     kind="stalled",
                     message=_("Termijn verstreken zonder besluit: vastgelopen."),
                 )

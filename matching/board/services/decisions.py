@@ -11,17 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import log
+from accounts import access
+from accounts.access import Actor
 from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts.models import User
 
+from .. import rules
 from ..models import (
     ClientDecision,
     ConsultantDecision,
     Proposal,
     ProposalStatus,
 )
-from .common import _event, _locked, _require
+from .common import _event, _locked
 
 # Reasons per role. "other" needs a written explanation. Never grounds the law forbids:
 # the board does not become a blacklist (no criminal-record or "known trouble" reasons).
@@ -71,16 +73,6 @@ def _maybe_agree(proposal: Proposal, actor: User) -> None:
         )
 
 
-def _already_decided(proposal: Proposal, who: str, by: User | None, at: Any) -> DomainError:
-    when = timezone.localtime(at).strftime("%d-%m-%Y %H:%M") if at else ""
-    return DomainError(
-        _("%(who)s is al vastgelegd door %(by)s op %(when)s. Ververs de pagina.")
-        % {"who": who, "by": by or _("iemand anders"), "when": when},
-        code="already_decided",
-        conflict=True,
-    )
-
-
 @dataclass(frozen=True)
 class _Party:
     """One side of a proposal that answers it: the corporation or the client."""
@@ -91,7 +83,6 @@ class _Party:
     yes_reason: str  # stored as the reason of a positive answer
     ended_status: str
     reasons: dict[str, Any]
-    already: Any  # "<who>'s answer is already recorded"
     yes_kind: str
     yes_text: Any
     no_kind: str
@@ -105,7 +96,6 @@ CORPORATION = _Party(
     yes_reason="",
     ended_status=ProposalStatus.DECLINED,
     reasons=CONSULTANT_DECLINE_REASONS,
-    already=gettext_lazy("Het besluit van de corporatie"),
     yes_kind="approved",
     yes_text=gettext_lazy("Akkoord van de corporatie"),
     no_kind="declined",
@@ -118,7 +108,6 @@ CLIENT = _Party(
     yes_reason="accepted",
     ended_status=ProposalStatus.REFUSED,
     reasons=CLIENT_REFUSAL_REASONS,
-    already=gettext_lazy("Het antwoord van de cliënt"),
     yes_kind="accepted",
     yes_text=gettext_lazy("Aanvaard door de cliënt"),
     no_kind="refused",
@@ -144,17 +133,8 @@ def _answer(
         reason, text = party.yes_reason, (text or "").strip()[:500]
     with transaction.atomic():
         p = _locked(proposal)
-        if getattr(p, f"{party.prefix}_decision"):
-            raise _already_decided(
-                p, party.already, getattr(p, f"{party.prefix}_by"), getattr(p, f"{party.prefix}_at")
-            )
-        if p.status != ProposalStatus.OPEN:
-            raise DomainError(
-                _("Dit voorstel is %(status)s; er valt niets meer te besluiten.")
-                % {"status": p.get_status_display()},
-                code="not_open",
-                conflict=True,
-            )
+        if refusal := rules.answer(p, side=party.prefix):
+            raise refusal
         now = timezone.now()
         for field, value in (
             ("decision", decision), ("by", actor), ("at", now), ("reason", reason), ("text", text)
@@ -169,12 +149,12 @@ def _answer(
             _event(p, actor=actor, kind=party.yes_kind, message=f"{party.yes_text}. {text}".strip())
             _maybe_agree(p, actor)
         p.save()
-        log.record(
+        access.audit(
+            f"matching.proposal.{decision}",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=p,
             rule=rule,
-            purpose=f"{p.meeting.purpose}: {decision}",
+            purpose=p.meeting.purpose,
             request=request,
             organisation_id=getattr(p, party.organisation_field),
         )
@@ -198,7 +178,7 @@ def proposal_decide(
     """
     if decision not in ConsultantDecision.values:
         raise DomainError(_("Onbekend besluit."), field="decision", code="invalid")
-    rule = _require(actor, "decide", proposal, purpose=proposal.meeting.purpose)
+    rule = access.authorize(actor, "decide", proposal)
     return _answer(
         CORPORATION, actor=actor, proposal=proposal, decision=decision, reason=reason,
         text=text, rule=rule, request=request,
@@ -217,16 +197,14 @@ def proposal_respond(
     """The care coordinator records the client's acceptance or refusal (with a reason)."""
     if decision not in ClientDecision.values:
         raise DomainError(_("Onbekend besluit."), field="decision", code="invalid")
-    rule = _require(actor, "respond", proposal, purpose=proposal.meeting.purpose)
+    rule = access.authorize(actor, "respond", proposal)
     return _answer(
         CLIENT, actor=actor, proposal=proposal, decision=decision, reason=reason,
         text=text, rule=rule, request=request,
     )  # fmt: skip
 
 
-def proposal_release_after_placement(
-    *, proposal: Proposal, actor: User | None, reason: str
-) -> Proposal:
+def proposal_release_after_placement(*, proposal: Proposal, actor: Actor, reason: str) -> Proposal:
     """An agreed proposal whose placement lapsed before anyone moved in: it is withdrawn, so
     client and dwelling are free for the board again. The placements app authorised it."""
     with transaction.atomic():

@@ -10,12 +10,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import log
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts import access
+from accounts.access import Actor, user_or_none
+from accounts.models import AccessAction
 from housing import selectors as housing_selectors
 
 from .. import pool as board_pool
+from .. import rules
 from ..models import (
     GenerationRun,
     Meeting,
@@ -23,13 +24,13 @@ from ..models import (
     Proposal,
     ProposalStatus,
 )
-from .common import _event, _require
+from .common import _event
 
 
 def proposals_generate(
     *,
     meeting: Meeting,
-    actor: User | None = None,
+    actor: Actor,
     key: str = "",
     request: HttpRequest | None = None,
 ) -> GenerationRun:
@@ -41,13 +42,11 @@ def proposals_generate(
     automatic run) it runs once however often the task is delivered: the run row's unique key
     and the meeting row lock make a concurrent or repeated call return the first run.
     """
-    rule = "system"
-    if actor is not None:
-        rule = _require(actor, "generate", meeting, purpose=meeting.purpose)
+    rule = access.authorize(actor, "generate", meeting)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
-        if meeting.status == MeetingStatus.CLOSED:
-            raise DomainError(_("Dit overleg is afgerond."), code="meeting_closed", conflict=True)
+        if refusal := rules.meeting_open(meeting):
+            raise refusal
         if key:
             existing = GenerationRun.objects.filter(key=key).first()
             if existing is not None:
@@ -76,7 +75,7 @@ def proposals_generate(
         run = GenerationRun.objects.create(
             meeting=meeting,
             key=key,
-            triggered_by=actor,
+            triggered_by=user_or_none(actor),
             started_at=now,
             duration_ms=outcome.duration_ms,
             instance=outcome.instance,
@@ -95,10 +94,11 @@ def proposals_generate(
         meeting.status = MeetingStatus.PROPOSED
         meeting.generated_at = now
         meeting.save(update_fields=["status", "generated_at"])
-        if actor is not None:
-            log.record(
-                actor=actor,
+        if not access.is_system(actor):  # a person's run; the automatic one is the schedule's
+            access.audit(
+                "matching.meeting.generated",
                 action=AccessAction.CREATE,
+                actor=actor,
                 target=meeting,
                 rule=rule,
                 purpose=meeting.purpose,
@@ -113,15 +113,15 @@ def _store_proposals(
     pool: board_pool.Pool,
     outcome: board_pool.Outcome,
     untouched: dict[int, Proposal],
-    actor: User | None,
+    actor: Actor,
 ) -> None:
     clients = {c.id: (item, c) for item, c in zip(pool.clients, pool.engine_clients, strict=True)}
     dwellings = {board_pool.dwelling_key(d.pk): d for d in pool.dwellings}
     engine_dwellings = {d.id: d for d in pool.engine_dwellings}
     chosen = {}
-    for a in outcome.solution.assignments:
-        item, _c = clients[a.client]
-        chosen[item["id"]] = a
+    for assignment in outcome.solution.assignments:
+        item, _c = clients[assignment.client]
+        chosen[item["id"]] = assignment
     # Untouched proposals that the new run does not repeat are superseded.
     for client_id, p in untouched.items():
         a = chosen.get(client_id)

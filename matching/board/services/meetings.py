@@ -10,16 +10,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import log
+from accounts import access
 from accounts.errors import DomainError
-from accounts.models import AccessAction, Region, User
+from accounts.models import Region, User
 
 from ..models import (
     Board,
     Meeting,
     MeetingStatus,
 )
-from .common import _cfg, _require
+from .common import _cfg
 
 
 def week_label(day: dt.date) -> str:
@@ -85,7 +85,7 @@ def meeting_close(*, actor: User, meeting: Meeting, request: HttpRequest | None 
 
     Open proposals keep running on their own deadlines; closing decides nothing for them.
     """
-    rule = _require(actor, "generate", meeting, purpose=meeting.purpose)
+    rule = access.authorize(actor, "generate", meeting)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status == MeetingStatus.CLOSED:
@@ -95,12 +95,12 @@ def meeting_close(*, actor: User, meeting: Meeting, request: HttpRequest | None 
         meeting.status = MeetingStatus.CLOSED
         meeting.closed_at = timezone.now()
         meeting.save(update_fields=["status", "closed_at"])
-        log.record(
+        access.audit(
+            "matching.meeting.closed",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=meeting,
             rule=rule,
-            purpose=f"{meeting.purpose}: closed",
+            purpose=meeting.purpose,
             request=request,
         )
     return meeting

@@ -10,20 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import log
+from accounts import access
 from accounts.errors import DomainError
 from accounts.models import AccessAction, User
 from accounts.services import notify
 from housing import selectors as housing_selectors
 
 from .. import pool as board_pool
+from .. import rules
 from ..models import (
     Meeting,
     OverrideKind,
     Proposal,
     ProposalStatus,
 )
-from .common import _event, _locked, _municipality_users, _require
+from .common import _event, _locked, _municipality_users
 from .generation import _capacity
 
 
@@ -42,7 +43,7 @@ def proposal_override_request(
     Only those two limits can be overridden: the other hard rules (rent, size, access,
     exclusions) still apply, and a full stairwell is not overridable here.
     """
-    rule = _require(actor, "override", meeting, purpose=meeting.purpose)
+    rule = access.authorize(actor, "override", meeting)
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise DomainError(
@@ -52,6 +53,9 @@ def proposal_override_request(
         )
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+        # Was missing: an override on a closed meeting, whose minutes are final.
+        if refusal := rules.meeting_open(meeting):
+            raise refusal
         held_clients, held_dwellings = board_pool.held(meeting)
         if client_id in held_clients:
             raise DomainError(
@@ -148,12 +152,13 @@ def proposal_override_request(
             kind="override_requested",
             message=f"{_('Overschrijding gevraagd')} ({OverrideKind(kind).label}): {reason}",
         )
-        log.record(
-            actor=actor,
+        access.audit(
+            "matching.proposal.override_requested",
             action=AccessAction.CREATE,
+            actor=actor,
             target=proposal,
             rule=rule,
-            purpose=f"{meeting.purpose}: override",
+            purpose=meeting.purpose,
             request=request,
         )
         for user in _municipality_users(meeting.board, exclude=actor):
@@ -172,14 +177,8 @@ def proposal_override_request(
 def _awaiting_second_pair_of_eyes(proposal: Proposal, actor: User) -> Proposal:
     """Lock an override that waits for its second municipality user, who is not the requester."""
     p = _locked(proposal)
-    if p.status != ProposalStatus.AWAITING_CONFIRMATION:
-        raise DomainError(
-            _("Dit voorstel wacht niet op bevestiging."), code="not_awaiting", conflict=True
-        )
-    if p.override_requested_by_id == actor.pk:
-        raise DomainError(
-            _("Vier ogen: iemand anders dan de aanvrager moet beslissen."), code="four_eyes"
-        )
+    if refusal := rules.override_decision(p, actor_id=actor.pk):
+        raise refusal
     return p
 
 
@@ -187,7 +186,7 @@ def proposal_override_confirm(
     *, actor: User, proposal: Proposal, request: HttpRequest | None = None
 ) -> Proposal:
     """A second municipality user confirms the chair's override; the proposal opens."""
-    rule = _require(actor, "confirm", proposal, purpose=proposal.meeting.purpose)
+    rule = access.authorize(actor, "confirm", proposal)
     with transaction.atomic():
         p = _awaiting_second_pair_of_eyes(proposal, actor)
         p.status = ProposalStatus.OPEN
@@ -200,12 +199,12 @@ def proposal_override_confirm(
             kind="override_confirmed",
             message=_("Overschrijding bevestigd (vier ogen)."),
         )
-        log.record(
+        access.audit(
+            "matching.proposal.override_confirmed",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=p,
             rule=rule,
-            purpose=f"{p.meeting.purpose}: override confirmed",
+            purpose=p.meeting.purpose,
             request=request,
         )
     return p
@@ -216,7 +215,7 @@ def proposal_override_reject(
 ) -> Proposal:
     """The second municipality user refuses the chair's override: the proposal is withdrawn,
     and its client and dwelling return to the pool. Four eyes: not by the requester."""
-    rule = _require(actor, "confirm", proposal, purpose=proposal.meeting.purpose)
+    rule = access.authorize(actor, "confirm", proposal)
     reason = reason.strip()
     if not reason:
         raise DomainError(
@@ -236,12 +235,12 @@ def proposal_override_reject(
             message=_("Overschrijding niet bevestigd (vier ogen): %(reason)s")
             % {"reason": reason[:300]},
         )
-        log.record(
+        access.audit(
+            "matching.proposal.override_rejected",
             actor=actor,
-            action=AccessAction.CHANGE,
             target=p,
             rule=rule,
-            purpose=f"{p.meeting.purpose}: override rejected",
+            purpose=p.meeting.purpose,
             request=request,
         )
         if p.override_requested_by is not None:

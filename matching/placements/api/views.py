@@ -1,7 +1,8 @@
 """Placements API: the same permission layer, selectors and services as the pages.
 
-Errors use the project's standard shape: field messages 400 (`TermsInvalid` gives one per
-field), a step the state does not allow 409, a rule that refuses 403, outsiders 404.
+Services' domain errors propagate to the project's exception handler (accounts.api.exceptions):
+field messages 400 (`FieldErrors` gives one per field), a step the state does not allow 409, a
+rule that refuses 403, outsiders 404.
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import log
+from accounts import access
 from accounts.access.drf import ProtectedViewSetMixin, actor
 from accounts.api.schema import action_schema
-from accounts.errors import DomainError
-from accounts.models import AccessAction
 from matching.board.models import Proposal
 
 from .. import documents, selectors, services
@@ -29,29 +28,10 @@ from . import serializers
 STEP = serializers.StepInputSerializer
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Conflict."
-    default_code = "conflict"
-
-
-def raise_for(error: DomainError) -> None:
-    """A refused service call as an API error."""
-    if isinstance(error, services.TermsInvalid):
-        raise exceptions.ValidationError(error.errors) from error
-    if error.code == "forbidden":
-        raise exceptions.PermissionDenied(error.message) from error
-    if error.conflict:
-        raise Conflict(error.message, code=error.code) from error
-    raise exceptions.ValidationError(
-        {error.field or "non_field_errors": [error.message]}
-    ) from error
-
-
 def _log_search(request: Request, model: Any, count: int, purpose: str) -> None:
-    log.record(
+    access.audit(
+        f"{model._meta.label_lower}.listed",
         actor=actor(request),
-        action=AccessAction.SEARCH,
         target=model,
         object_id=f"{count} getoond",
         rule=f"{model._meta.label_lower}.list",
@@ -117,15 +97,12 @@ class PlacementViewSet(
             raise exceptions.ValidationError(
                 {"proposal": ["Geen voorstel met akkoord zonder plaatsing van uw organisatie."]}
             )
-        try:
-            placement = services.placement_create(
-                actor=actor(request),
-                proposal=found,
-                kind=data.validated_data.get("kind") or "",
-                request=request,
-            )
-        except DomainError as error:
-            raise_for(error)
+        placement = services.placement_create(
+            actor=actor(request),
+            proposal=found,
+            kind=data.validated_data.get("kind") or "",
+            request=request,
+        )
         placement = selectors.placement_detail_queryset().get(pk=placement.pk)
         self.action = "retrieve"
         return Response(self._respond([placement], many=False), status=status.HTTP_201_CREATED)
@@ -140,12 +117,9 @@ class PlacementViewSet(
         placement = self.get_object()
         data = serializers.WelcomeTalkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.welcome_talk_record(
-                actor=actor(request), placement=placement, request=request, **data.validated_data
-            )
-        except DomainError as error:
-            raise_for(error)
+        services.welcome_talk_record(
+            actor=actor(request), placement=placement, request=request, **data.validated_data
+        )
         placement = selectors.placement_detail_queryset().get(pk=placement.pk)
         self.action = "retrieve"
         return Response(self._respond([placement], many=False))
@@ -227,28 +201,22 @@ class AgreementViewSet(
         agreement = self.get_object()
         data = serializers.TermsInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            services.agreement_update_terms(
-                actor=actor(request), agreement=agreement, data=data.validated_data, request=request
-            )
-        except DomainError as error:
-            raise_for(error)
+        services.agreement_update_terms(
+            actor=actor(request), agreement=agreement, data=data.validated_data, request=request
+        )
         return Response(self._data(self._fresh(agreement.pk)))
 
     def _step(self, request: Request, name: str) -> Response:
         agreement = self.get_object()
         data = serializers.StepInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.agreement_step(
-                actor=actor(request),
-                agreement=agreement,
-                action=name,
-                data=data.validated_data,
-                request=request,
-            )
-        except DomainError as error:
-            raise_for(error)
+        services.agreement_step(
+            actor=actor(request),
+            agreement=agreement,
+            action=name,
+            data=data.validated_data,
+            request=request,
+        )
         return Response(self._data(self._fresh(agreement.pk)))
 
     @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
@@ -314,12 +282,9 @@ class AgreementViewSet(
         agreement = self.get_object()
         data = serializers.SignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.agreement_sign(
-                actor=actor(request), agreement=agreement, request=request, **data.validated_data
-            )
-        except DomainError as error:
-            raise_for(error)
+        services.agreement_sign(
+            actor=actor(request), agreement=agreement, request=request, **data.validated_data
+        )
         return Response(self._data(self._fresh(agreement.pk)))
 
     @action(detail=True, methods=["get"])
@@ -382,15 +347,12 @@ class EvaluationViewSet(
         evaluation = self.get_object()
         data = serializers.EvaluationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            evaluation = services.evaluation_record(
-                actor=actor(request),
-                evaluation=evaluation,
-                data=data.validated_data,
-                request=request,
-            )
-        except DomainError as error:
-            raise_for(error)
+        evaluation = services.evaluation_record(
+            actor=actor(request),
+            evaluation=evaluation,
+            data=data.validated_data,
+            request=request,
+        )
         return Response(self.get_serializer(evaluation).data)
 
     @action_schema(request=None, response=serializers.EvaluationSerializer)
@@ -398,10 +360,7 @@ class EvaluationViewSet(
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """The other party confirms the recorded outcome."""
         evaluation = self.get_object()
-        try:
-            evaluation = services.evaluation_confirm(
-                actor=actor(request), evaluation=evaluation, request=request
-            )
-        except DomainError as error:
-            raise_for(error)
+        evaluation = services.evaluation_confirm(
+            actor=actor(request), evaluation=evaluation, request=request
+        )
         return Response(self.get_serializer(evaluation).data)

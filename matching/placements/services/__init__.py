@@ -3,7 +3,7 @@
 Keyword-only, typed, atomic, audited. Every function a person triggers takes `actor=`,
 checks the permission layer itself (views and the API both call these), locks the row it
 changes, records a timeline step (`AgreementTransition`) and the access-log row in the same
-transaction, and raises `DomainError` (or `TermsInvalid`, one message per field) when the
+transaction, and raises `DomainError` (or `FieldErrors`, one message per field) when the
 step is refused, so nothing changes.
 
 What a placement does to the other apps, always through their services:
@@ -17,6 +17,8 @@ What a placement does to the other apps, always through their services:
 The package is split by subject; import from here.
 """
 
+from accounts.errors import FieldErrors
+
 from .agreements import (
     agreement_cancel,
     agreement_issue,
@@ -24,7 +26,7 @@ from .agreements import (
     agreement_sign,
     agreement_update_terms,
 )
-from .common import REMINDER_DAYS, TermsInvalid, add_months, parties_of, purpose_of
+from .common import REMINDER_DAYS, add_months, parties_of, purpose_of
 from .decisions import (
     agreement_end,
     agreement_extend,
@@ -43,7 +45,7 @@ __all__ = [
     "EVALUATION_FIELDS",
     "REMINDER_DAYS",
     "TERM_FIELDS",
-    "TermsInvalid",
+    "FieldErrors",
     "add_months",
     "agreement_cancel",
     "agreement_end",

@@ -12,14 +12,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts import access
+from accounts.errors import DomainError, FieldErrors
+from accounts.models import User
 from cases import services as case_services
 from housing import services as housing_services
 from housing.models import DwellingStatus
 from matching.board import services as board_services
 
-from .. import machine
+from .. import machine, rules
 from ..models import (
     Agreement,
     AgreementKind,
@@ -32,13 +33,12 @@ from ..models import (
     Signature,
 )
 from .common import (
-    TermsInvalid,
+    PLACEMENTS,
     _begin,
     _cancel_open_evaluations,
     _fmt,
     _locked,
     _log,
-    _require,
     _step,
     parties_of,
     purpose_of,
@@ -54,22 +54,16 @@ def agreement_update_terms(
     request: HttpRequest | None = None,
 ) -> Agreement:
     """Change the terms of a draft agreement (only the keys given)."""
-    rule = _require(actor, "change", agreement)
+    rule = access.authorize(actor, "change", agreement)
     cleaned = _clean_terms(data)
     with transaction.atomic():
         locked = _locked(agreement)
-        if locked.state != AgreementState.DRAFT:
-            raise DomainError(
-                _(
-                    "Alleen een concept kan worden gewijzigd; zet de afspraak eerst terug naar concept."
-                ),
-                code="not_draft",
-                conflict=True,
-            )
+        if refusal := rules.agreement_terms_change(locked):
+            raise refusal
         values = {**_terms_of(locked), **cleaned}
         errors = validate_terms(locked.kind, values, complete=False)
         if errors:
-            raise TermsInvalid(errors)
+            raise FieldErrors(errors)
         changed = [f for f in cleaned if getattr(locked, f) != values[f]]
         for field in changed:
             setattr(locked, field, values[field])
@@ -84,12 +78,11 @@ def agreement_update_terms(
             )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "terms_changed",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="voorwaarden",
         )
     return locked
 
@@ -102,7 +95,7 @@ def agreement_issue(
         rule, locked = _begin(actor, agreement, "issue", "")
         errors = validate_terms(locked.kind, _terms_of(locked), complete=True)
         if errors:
-            raise TermsInvalid(errors)
+            raise FieldErrors(errors)
         locked.issued_at = timezone.now()
         _step(locked, action="issue", to_state=AgreementState.SIGNING, actor=actor)
         locked.state = AgreementState.SIGNING
@@ -110,12 +103,11 @@ def agreement_issue(
         _issue_document(locked, actor=actor)
         _log(
             actor,
-            AccessAction.CHANGE,
+            "issued",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="issue",
         )
     return locked
 
@@ -131,12 +123,11 @@ def agreement_revise(
         locked.save()
         _log(
             actor,
-            AccessAction.CHANGE,
+            "revised",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="revise",
         )
     return locked
 
@@ -175,7 +166,7 @@ def agreement_cancel(
         dwelling = locked.dwelling
         if dwelling.status == DwellingStatus.RESERVED:
             housing_services.dwelling_release(
-                actor=None,
+                actor=PLACEMENTS,
                 dwelling=dwelling,
                 note=_("Plaatsing %(id)s vervallen") % {"id": placement.pk},
             )
@@ -193,12 +184,11 @@ def agreement_cancel(
         )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "cancelled",
             locked,
             placement,
             rule=rule,
             request=request,
-            detail="cancel",
         )
     return locked
 
@@ -304,12 +294,11 @@ def agreement_sign(
             _activate(locked, actor=actor, signed_on=signed_on, rule=rule, request=request)
         _log(
             actor,
-            AccessAction.CHANGE,
+            "signed",
             locked,
             placement,
             rule=rule,
             request=request,
-            detail=f"sign {party}",
         )
     return locked
 
@@ -366,7 +355,7 @@ def _activate(
         "kind": agreement.get_kind_display(),
     }
     housing_services.dwelling_let(
-        actor=None, dwelling=agreement.dwelling, to_outflow=True, at=let_at, note=note
+        actor=PLACEMENTS, dwelling=agreement.dwelling, to_outflow=True, at=let_at, note=note
     )
     if agreement.dwelling.stairwell_id:
         housing_services.stairwell_add_vulnerable(

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.access import log
+from accounts.access import Actor
 from accounts.errors import DomainError
 from accounts.models import Membership, Role, User
 
@@ -28,6 +27,10 @@ from ..models import (
 )
 from ..permissions import CONSULTANT, COORDINATOR
 
+# The placements app acting on the housing stock (reserving, releasing, letting the dwelling)
+# once the person's own step has passed its guard.
+PLACEMENTS = access.SystemActor("placements")
+
 # Evaluations and agreement ends due within this many days (or overdue) are reminded.
 REMINDER_DAYS = 28
 
@@ -36,15 +39,6 @@ FLIP_LEASE_MIN_MONTHS = 12
 
 
 TRIPARTITE_MONTHS = 24
-
-
-class TermsInvalid(DomainError):
-    """Input that cannot be saved, with one or more messages per field."""
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        first_field, messages = next(iter(errors.items()))
-        super().__init__(messages[0], field=first_field, code="invalid")
-        self.errors = {k: list(v) for k, v in errors.items()}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -63,14 +57,7 @@ def purpose_of(placement: Placement) -> str:
     return f"plaatsing {placement.client_reference}"
 
 
-def _require(actor: User, action: str, target: Any) -> str:
-    decision = access.decide(actor, action, target)
-    if not decision or (not isinstance(target, type) and not access.visible(actor, target)):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
-    return decision.rule
-
-
-def _acting_org(actor: User, placement: Placement) -> int:
+def _acting_org(actor: Actor, placement: Placement) -> int:
     if placement.care_provider_id in access.organisation_ids_of(actor, Role.CARE_COORDINATOR):
         return placement.care_provider_id
     return placement.corporation_id
@@ -87,21 +74,25 @@ def parties_of(actor: User, placement: Placement) -> set[str]:
 
 
 def _log(
-    actor: User,
-    action: str,
-    target: Any,
+    actor: Actor,
+    what: str,
+    target: Agreement | Evaluation | Placement,
     placement: Placement,
     *,
     rule: str,
     request: HttpRequest | None,
-    detail: str = "",
 ) -> None:
-    log.record(
+    """The access-log row of a placement step: event `placements.<object>.<what>` (for example
+    `placements.agreement.extended`), the placement's pseudonym as the purpose, on behalf of
+    the side the actor acts for."""
+    policy = access.policy_for(type(target))
+    object_type = policy.type_label() if policy else type(target)._meta.label_lower
+    access.audit(
+        f"{object_type}.{what}",
         actor=actor,
-        action=action,
         target=target,
         rule=rule,
-        purpose=f"{purpose_of(placement)}: {detail}" if detail else purpose_of(placement),
+        purpose=purpose_of(placement),
         request=request,
         organisation_id=_acting_org(actor, placement),
     )
@@ -141,7 +132,7 @@ def _locked(agreement: Agreement) -> Agreement:
 def _begin(actor: User, agreement: Agreement, action: str, reason: str) -> tuple[str, Agreement]:
     """Check the rule, lock the row and check the table; the caller holds the transaction."""
     transition = machine.TRANSITIONS[action]
-    rule = _require(actor, action, agreement)
+    rule = access.authorize(actor, action, agreement)
     locked = _locked(agreement)
     if locked.kind not in transition.kinds or locked.state not in transition.sources:
         possible = ", ".join(

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts.errors import DomainError, FieldErrors
+from accounts.models import User
 from accounts.services import notify
 
 from ..models import (
@@ -29,7 +29,6 @@ from ..models import (
 )
 from .agreements import agreement_cancel, agreement_issue, agreement_revise, agreement_sign
 from .common import (
-    TermsInvalid,
     _begin,
     _cancel_open_evaluations,
     _cited,
@@ -77,7 +76,7 @@ def agreement_extend(
             elif end_date is not None and evaluation_on > end_date:
                 errors["evaluation_on"] = [_("De evaluatiedatum ligt na de nieuwe einddatum.")]
         if errors:
-            raise TermsInvalid(errors)
+            raise FieldErrors(errors)
         assert end_date is not None and evaluation_on is not None
         previous_end = locked.end_date
         _step(
@@ -115,12 +114,11 @@ def agreement_extend(
         )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "extended",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="extend",
         )
     return locked
 
@@ -174,7 +172,7 @@ def _flip_or_convert(
         assert evaluation.held_on is not None
         lease_start = lease_start or max(today, evaluation.held_on)
         if lease_start < evaluation.held_on or lease_start <= locked.lease_start:
-            raise TermsInvalid(
+            raise FieldErrors(
                 {
                     "lease_start": [
                         _("Het nieuwe huurcontract gaat in op of na de evaluatie (%(date)s).")
@@ -200,12 +198,11 @@ def _flip_or_convert(
         _successor(locked, actor=actor, lease_start=lease_start, evaluation=evaluation)
         _log(
             actor,
-            AccessAction.CHANGE,
+            "flipped" if action == "flip" else "converted",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail=action,
         )
     return locked
 
@@ -271,7 +268,7 @@ def agreement_end(
         rule, locked = _begin(actor, agreement, "end", reason)
         evaluation = _cited(locked, evaluation_id, "held") if evaluation_id else None
         if ended_on <= locked.lease_start:
-            raise TermsInvalid(
+            raise FieldErrors(
                 {
                     "ended_on": [
                         _("De einddatum ligt vóór of op de ingangsdatum (%(date)s).")
@@ -302,12 +299,11 @@ def agreement_end(
         )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "ended",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="end",
         )
     return locked
 
@@ -327,7 +323,7 @@ def triangle_care_stop(
     with transaction.atomic():
         rule, locked = _begin(actor, agreement, "care_stop", reason)
         if stopped_on > today or stopped_on < locked.lease_start:
-            raise TermsInvalid(
+            raise FieldErrors(
                 {"stopped_on": [_("De datum ligt in de toekomst of vóór de ingangsdatum.")]}
             )
         _step(
@@ -359,12 +355,11 @@ def triangle_care_stop(
             )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "care_stopped",
             locked,
             placement,
             rule=rule,
             request=request,
-            detail="care_stop",
         )
     return locked
 
@@ -383,12 +378,11 @@ def triangle_care_resume(
         locked.save()
         _log(
             actor,
-            AccessAction.CHANGE,
+            "care_resumed",
             locked,
             locked.placement,
             rule=rule,
             request=request,
-            detail="care_resume",
         )
     return locked
 

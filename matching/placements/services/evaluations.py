@@ -10,11 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from accounts.models import AccessAction, User
+from accounts import access
+from accounts.errors import FieldErrors
+from accounts.models import User
 
+from .. import rules
 from ..models import (
-    RUNNING_STATES,
     Evaluation,
     Independence,
     Judgement,
@@ -22,7 +23,7 @@ from ..models import (
     Party,
     RentPayment,
 )
-from .common import TermsInvalid, _fmt, _log, _require, _step, parties_of
+from .common import _fmt, _log, _step, parties_of
 
 EVALUATION_FIELDS = (
     "held_on",
@@ -45,7 +46,7 @@ def evaluation_record(
 ) -> Evaluation:
     """Record how it went (structured, with an overall judgement). The other party confirms;
     until then the party that recorded it may correct it."""
-    rule = _require(actor, "record", evaluation)
+    rule = access.authorize(actor, "record", evaluation)
     unknown = set(data) - set(EVALUATION_FIELDS)
     if unknown:
         raise ValueError(f"Unknown evaluation fields: {sorted(unknown)}")
@@ -58,25 +59,9 @@ def evaluation_record(
         )
         agreement = ev.agreement
         placement = agreement.placement
-        if ev.cancelled or agreement.state not in RUNNING_STATES:
-            raise DomainError(
-                _("Deze evaluatie vervalt: de afspraak loopt niet (meer)."),
-                code="not_running",
-                conflict=True,
-            )
-        if ev.is_confirmed:
-            raise DomainError(
-                _("Deze evaluatie is al bevestigd door beide partijen en ligt vast."),
-                code="confirmed",
-                conflict=True,
-            )
         sides = parties_of(actor, placement)
-        if ev.recorded_party and ev.recorded_party not in sides:
-            raise DomainError(
-                _("De andere partij heeft deze evaluatie vastgelegd: bevestig haar, of overleg."),
-                code="recorded_by_other",
-                conflict=True,
-            )
+        if refusal := rules.evaluation_record(ev, sides=sides):
+            raise refusal
         values = {f: data.get(f, getattr(ev, f)) for f in EVALUATION_FIELDS}
         errors: dict[str, list[str]] = {}
         held_on = values["held_on"]
@@ -103,7 +88,7 @@ def evaluation_record(
         if values["care_continuing"] is None:
             errors["care_continuing"] = [_("Geef aan of de begeleiding doorloopt.")]
         if errors:
-            raise TermsInvalid(errors)
+            raise FieldErrors(errors)
         for field in EVALUATION_FIELDS:
             setattr(ev, field, values[field])
         ev.notes = (ev.notes or "").strip()[:4000]
@@ -128,12 +113,11 @@ def evaluation_record(
         )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "recorded",
             ev,
             placement,
             rule=rule,
             request=request,
-            detail="evaluation",
         )
     return ev
 
@@ -142,7 +126,7 @@ def evaluation_confirm(
     *, actor: User, evaluation: Evaluation, request: HttpRequest | None = None
 ) -> Evaluation:
     """The other party confirms the recorded evaluation (corporation and care provider both)."""
-    rule = _require(actor, "confirm", evaluation)
+    rule = access.authorize(actor, "confirm", evaluation)
     with transaction.atomic():
         ev = (
             Evaluation.objects.select_for_update(of=("self",))
@@ -150,22 +134,10 @@ def evaluation_confirm(
             .get(pk=evaluation.pk)
         )
         placement = ev.agreement.placement
-        if not ev.is_held:
-            raise DomainError(
-                _("Er is nog geen uitkomst vastgelegd om te bevestigen."),
-                code="not_held",
-                conflict=True,
-            )
-        if ev.is_confirmed:
-            raise DomainError(_("Deze evaluatie is al bevestigd."), code="confirmed", conflict=True)
-        others = parties_of(actor, placement) - {ev.recorded_party}
-        if not others or ev.recorded_by_id == actor.pk:
-            raise DomainError(
-                _(
-                    "Vier ogen: de andere partij (corporatie of zorgaanbieder) bevestigt de evaluatie."
-                ),
-                code="four_eyes",
-            )
+        sides = parties_of(actor, placement)
+        if refusal := rules.evaluation_confirm(ev, sides=sides, actor_id=actor.pk):
+            raise refusal
+        others = sides - {ev.recorded_party}
         ev.confirmed_by = actor
         ev.confirmed_at = timezone.now()
         ev.save(update_fields=["confirmed_by", "confirmed_at"])
@@ -179,6 +151,11 @@ def evaluation_confirm(
             evaluation=ev,
         )
         _log(
-            actor, AccessAction.CHANGE, ev, placement, rule=rule, request=request, detail="confirm"
+            actor,
+            "confirmed",
+            ev,
+            placement,
+            rule=rule,
+            request=request,
         )
     return ev

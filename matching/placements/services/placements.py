@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.errors import DomainError
-from accounts.models import AccessAction, Role, User
+from accounts.errors import DomainError, FieldErrors
+from accounts.models import Role, User
 from cases import services as case_services
 from housing import services as housing_services
 from housing.models import DwellingStatus
@@ -27,7 +27,7 @@ from ..models import (
     PlacementStatus,
     WelcomeTalk,
 )
-from .common import TermsInvalid, _log, _require, _step
+from .common import PLACEMENTS, _log, _step
 from .terms import default_terms
 
 
@@ -36,7 +36,7 @@ def placement_create(
 ) -> Placement:
     """Turn an agreed proposal into a placement with a draft agreement of `kind` (default:
     the client's preference). The dwelling is reserved and the client matched."""
-    rule = _require(actor, "create", Placement)
+    rule = access.authorize(actor, "create", Placement)
     if not access.visible(actor, proposal) or not (
         proposal.care_provider_id in access.organisation_ids_of(actor, Role.CARE_COORDINATOR)
         or proposal.corporation_id in access.organisation_ids_of(actor, Role.HOUSING_CONSULTANT)
@@ -101,7 +101,7 @@ def placement_create(
                 created_by=actor,
             )
             housing_services.dwelling_reserve(
-                actor=None,
+                actor=PLACEMENTS,
                 dwelling=dwelling,
                 note=_("Gereserveerd voor plaatsing %(id)s (%(by)s)")
                 % {"id": placement.pk, "by": actor.full_name},
@@ -140,7 +140,14 @@ def placement_create(
                 reason=_("Plaatsing gemaakt uit voorstel %(week)s")
                 % {"week": p.meeting.week_label},
             )
-            _log(actor, AccessAction.CREATE, placement, placement, rule=rule, request=request)
+            _log(
+                actor,
+                "created",
+                placement,
+                placement,
+                rule=rule,
+                request=request,
+            )
     except IntegrityError:
         raise DomainError(
             _("Cliënt of woning heeft intussen al een plaatsing of afspraak."),
@@ -161,7 +168,7 @@ def welcome_talk_record(
     request: HttpRequest | None = None,
 ) -> WelcomeTalk:
     """Record (or correct) the welcome talk. The first one starts the client's follow-up."""
-    rule = _require(actor, "welcome", placement)
+    rule = access.authorize(actor, "welcome", placement)
     errors: dict[str, list[str]] = {}
     participants = (participants or "").strip()
     if held_on is None:
@@ -175,7 +182,7 @@ def welcome_talk_record(
     if not participants:
         errors["participants"] = [_("Noem wie er bij het gesprek waren.")]
     if errors:
-        raise TermsInvalid(errors)
+        raise FieldErrors(errors)
     assert held_on is not None
     with transaction.atomic():
         locked = Placement.objects.select_for_update().select_related("client").get(pk=placement.pk)
@@ -204,11 +211,10 @@ def welcome_talk_record(
             )
         _log(
             actor,
-            AccessAction.CHANGE,
+            "welcome_recorded",
             locked,
             locked,
             rule=rule,
             request=request,
-            detail="welkomstgesprek",
         )
     return talk

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.errors import FieldErrors
 from accounts.models import User
 from matching.board.models import Proposal
 
@@ -21,7 +22,7 @@ from ..models import (
     Condition,
     Evaluation,
 )
-from .common import FLIP_LEASE_MIN_MONTHS, TRIPARTITE_MONTHS, TermsInvalid, _fmt, add_months
+from .common import FLIP_LEASE_MIN_MONTHS, TRIPARTITE_MONTHS, _fmt, add_months
 
 TERM_FIELDS = (
     "lease_start",
@@ -137,7 +138,7 @@ def _clean_terms(data: Mapping[str, Any]) -> dict[str, Any]:
         try:
             cleaned["support_hours_per_week"] = Decimal(str(cleaned["support_hours_per_week"]))
         except InvalidOperation:
-            raise TermsInvalid({"support_hours_per_week": [_("Vul een getal in.")]}) from None
+            raise FieldErrors({"support_hours_per_week": [_("Vul een getal in.")]}) from None
     elif "support_hours_per_week" in cleaned:
         cleaned["support_hours_per_week"] = None
     if "conditions" in cleaned:

@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from matching.board.models import Board
-from matching.simulation import core, selectors, snapshot
+from matching.simulation import core, seeds, selectors, snapshot
 
 
 class Command(BaseCommand):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         snap_seconds = time.perf_counter() - started
         results = []
         for name, params in scenarios:
-            result = core.simulate(snap, params)
+            result = seeds.simulate_seeds(snap, params)
             results.append((name, result))
         total = time.perf_counter() - started
         if options["json"]:
@@ -83,7 +83,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is geen geldige JSON: {error}") from None
         if not isinstance(data, dict):
             raise CommandError(f"{path}: verwacht een JSON-object.")
-        for key in ("clients_per_week", "dwellings_per_week"):
+        for key in ("clients_per_week", "dwellings_per_week", "departure_rate", "urgent_share"):
             data.setdefault(key, flows[key])
         try:
             params = core.Params.from_dict(data)
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         return str(data.get("name") or path.stem), params
 
     def _table(
-        self, board: Board, snap: core.Snapshot, results: list[tuple[str, core.Result]]
+        self, board: Board, snap: core.Snapshot, results: list[tuple[str, seeds.SeedsResult]]
     ) -> None:
         self.stdout.write(
             f"{board.name}: momentopname {snap.start:%d-%m-%Y}, {len(snap.waiting)} wachtende "
@@ -116,7 +116,8 @@ class Command(BaseCommand):
                     line += ("—" if diff is None else f"{diff:+g}").rjust(width + 2)
             self.stdout.write(line)
 
-    def _weeks(self, name: str, result: core.Result) -> None:
+    def _weeks(self, name: str, seeds: seeds.SeedsResult) -> None:
+        result = seeds.first
         self.stdout.write("")
         self.stdout.write(f"{name}: per week")
         self.stdout.write(
@@ -130,7 +131,7 @@ class Command(BaseCommand):
             )
 
     def _as_json(
-        self, board: Board, results: list[tuple[str, core.Result]], seconds: float
+        self, board: Board, results: list[tuple[str, seeds.SeedsResult]], seconds: float
     ) -> dict[str, Any]:
         return {
             "board": board.pk,
@@ -138,11 +139,11 @@ class Command(BaseCommand):
             "scenarios": [
                 {
                     "name": name,
-                    "params": r.params.to_dict(),
-                    "snapshot_digest": r.snapshot_digest,
+                    "params": r.first.params.to_dict(),
+                    "snapshot_digest": r.first.snapshot_digest,
                     "seconds": round(r.seconds, 3),
                     "summary": r.summary,
-                    "weeks": [dataclasses.asdict(w) for w in r.weeks],
+                    "weeks": [dataclasses.asdict(w) for w in r.first.weeks],
                 }
                 for name, r in results
             ],
