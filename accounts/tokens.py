@@ -119,8 +119,17 @@ def api_token_list(*, user: User) -> list[ApiToken]:
     """The user's tokens, newest first, each with its `state`."""
     now = timezone.now()
     tokens = list(ApiToken.objects.filter(user=user))
+    labels = {
+        "active": _("actief"),
+        "revoked": _("ingetrokken"),
+        "expired": _("verlopen"),
+        "idle": _("verlopen (niet gebruikt)"),
+    }
     for token in tokens:
-        token.state = token_state(token, now=now)  # type: ignore[attr-defined]
+        state = token_state(token, now=now)
+        token.state = state  # type: ignore[attr-defined]
+        token.is_live = state == "active"  # type: ignore[attr-defined]
+        token.state_label = labels[state]  # type: ignore[attr-defined]
     return tokens
 
 
