@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "matching.board",
     "matching.simulation",
     "matching.placements",
+    "matching.aftercare",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "AgreementTypeEnum": "cases.models.AgreementType",
         "PartyEnum": "matching.placements.models.Party",
         "EvaluationKindEnum": "matching.placements.models.EvaluationKind",
+        # The two parties that raise and answer signals (care provider, corporation).
+        "SignalPartyEnum": "matching.aftercare.models.PARTY_CHOICES",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
@@ -492,4 +495,25 @@ CELERY_BEAT_SCHEDULE["simulation-sweep-stuck-runs"] = {
 CELERY_BEAT_SCHEDULE["placements-send-reminders"] = {
     "task": "matching.placements.tasks.send_reminders",
     "schedule": timedelta(days=1),
+}
+
+# --- Signals after the move (matching.aftercare) --------------------------------------------
+SIGNAL_ACKNOWLEDGE_WORKING_DAYS = ENV.int(
+    "SIGNAL_ACKNOWLEDGE_WORKING_DAYS",
+    2,
+    "Working days the other party has to acknowledge a signal about a placed tenant.",
+)
+SIGNAL_ANSWER_WORKING_DAYS = ENV.int(
+    "SIGNAL_ANSWER_WORKING_DAYS",
+    10,
+    "Working days the other party has to answer a signal with an assessment and an action.",
+)
+SIGNAL_URGENT_WORKING_DAYS = ENV.int(
+    "SIGNAL_URGENT_WORKING_DAYS",
+    1,
+    "Working days to acknowledge and answer an urgent signal.",
+)
+CELERY_BEAT_SCHEDULE["aftercare-check-deadlines"] = {
+    "task": "matching.aftercare.tasks.check_signal_deadlines",
+    "schedule": timedelta(hours=1),
 }

@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("matching.board.api.urls")),
     path("", include("matching.simulation.api.urls")),
     path("", include("matching.placements.api.urls")),
+    path("", include("matching.aftercare.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("matching.board.urls")),
     path("", include("matching.simulation.urls")),
     path("", include("matching.placements.urls")),
+    path("", include("matching.aftercare.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),

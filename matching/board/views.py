@@ -27,7 +27,7 @@ from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
 from accounts.models import AccessAction, Role, User
 
-from . import rules, selectors, services, tasks
+from . import agenda, rules, selectors, services, tasks
 from .models import Board, Meeting, Proposal
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             "can_generate": is_open and access.decide(user, "generate", meeting).allowed,
             "can_override": is_open and access.decide(user, "override", meeting).allowed,
             "run": selectors.latest_run(meeting),
+            "extra_sections": agenda.sections(self.request, meeting),
         }
 
 

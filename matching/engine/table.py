@@ -67,7 +67,7 @@ class DwellingTable:
         )
         by_gm = {
             int(gm[order[s]]): order[s:e]
-            for s, e in zip(list(starts), [*list(starts)[1:], len(ds)], strict=True)
+            for s, e in zip(starts, [*starts[1:], len(ds)][: len(starts)], strict=True)
         }
         return cls(
             dwellings=ds,

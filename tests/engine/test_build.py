@@ -75,3 +75,9 @@ def test_the_board_flow_places_at_most_the_neighbourhood_room():
     doc, _ = build_instance(clients, dwellings, groups, today=TODAY)
     solution = solve(parse_instance(doc))
     assert len(solution.assignments) == 2 and solution.optimal
+
+
+def test_a_week_without_dwellings_builds_an_empty_instance():
+    doc, _ = build_instance([make_client(id="c1")], [], today=TODAY)
+    assert doc["candidates"] == []
+    assert solve(parse_instance(doc)).assignments == []

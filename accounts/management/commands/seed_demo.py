@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "cases.demo",
     "matching.board.demo",
     "matching.placements.demo",
+    "matching.aftercare.demo",
 ]
 
 

@@ -27,6 +27,7 @@ from ..models import (
     Placement,
     PlacementStatus,
 )
+from ..signals import care_stopped
 from .agreements import agreement_cancel, agreement_issue, agreement_revise, agreement_sign
 from .common import (
     _begin,
@@ -361,6 +362,7 @@ def triangle_care_stop(
             rule=rule,
             request=request,
         )
+        care_stopped.send(sender=Agreement, agreement=locked, actor=actor, stopped_on=stopped_on)
     return locked
 
 

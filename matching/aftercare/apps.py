@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AftercareConfig(AppConfig):
+    """Signals after the move (nazorg), a sibling of placements: it reads agreements and
+    placements; neither placements nor the board import it (docs/ARCHITECTURE.md)."""
+
+    name = "matching.aftercare"
+    label = "aftercare"
+    verbose_name = _("Signalen na de verhuizing")
+
+    def ready(self) -> None:
+        from accounts import navigation
+        from accounts.models import Role
+        from matching.board import agenda
+        from matching.placements.signals import care_stopped
+
+        from . import permissions  # noqa: F401 - registers the policies
+        from .receivers import signal_on_care_stop
+        from .views import agenda_section
+
+        navigation.register(
+            _("Signalen"),
+            "aftercare:signal-list",
+            {Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT, Role.BOARD_CHAIR},
+            order=42,
+        )
+        navigation.register(
+            _("Signalen per buurt"), "aftercare:counts", {Role.BOARD_CHAIR, Role.ANALYST}, order=43
+        )
+        agenda.register(agenda_section)
+        care_stopped.connect(signal_on_care_stop, dispatch_uid="aftercare-care-stopped")

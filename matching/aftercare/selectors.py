@@ -1,0 +1,139 @@
+"""Reads of signals, filtered through the permission layer.
+
+Counts per neighbourhood are the only thing the municipality reads without an escalation:
+per month and category, with every count under the small-number threshold suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from accounts import access
+from accounts.models import User
+from matching.board.models import Meeting
+from matching.board.permissions import municipality_region_ids
+
+from .models import Outcome, Signal, SignalCategory, SignalState
+
+
+def signal_list(*, user: User, state: str = "", category: str = "") -> QuerySet[Signal]:
+    qs = access.scope(user, Signal).select_related(
+        "placement", "placement__neighbourhood", "agreement"
+    )
+    if state == "open":
+        qs = qs.exclude(state=SignalState.CLOSED)
+    elif state in SignalState.values:
+        qs = qs.filter(state=state)
+    if category in SignalCategory.values:
+        qs = qs.filter(category=category)
+    return qs.order_by("state", "answer_due", "-id")
+
+
+def signals_of_agreement(*, user: User, agreement: Any) -> list[Signal]:
+    return list(access.scope(user, Signal).filter(agreement=agreement).order_by("raised_at", "id"))
+
+
+def signals_since(*, user: User, agreement: Any, since: dt.date | None) -> list[Signal]:
+    """The signals of an agreement since a date (an evaluation shows those since the last)."""
+    qs = access.scope(user, Signal).filter(agreement=agreement)
+    if since is not None:
+        qs = qs.filter(raised_at__date__gt=since)
+    return list(qs.order_by("raised_at", "id"))
+
+
+def meeting_agenda(*, user: User, meeting: Meeting) -> list[Signal]:
+    """The board's "zorg- en woonoverleg": escalated signals of the region not yet discussed
+    at an earlier meeting, or marked for this one. Only the chair of the region sees them;
+    the agenda shows pseudonyms, category and the reason it was escalated, never the text."""
+    if meeting.board.region_id not in municipality_region_ids(user, "board_chair"):
+        return []
+    return list(
+        access.scope(user, Signal)
+        .filter(placement__board=meeting.board, escalated_at__isnull=False)
+        .exclude(discussed_at_meeting__date__lt=meeting.date)
+        .filter(escalated_at__date__lte=meeting.date)
+        .exclude(state=SignalState.CLOSED, outcome__in=[Outcome.RESOLVED, Outcome.ENDED])
+        .select_related("placement", "placement__neighbourhood")
+        .order_by("escalated_at", "id")
+    )
+
+
+def small_number_threshold() -> int:
+    return int(getattr(settings, "SIMULATION_SMALL_NUMBERS", 5))
+
+
+@dataclass
+class CountRow:
+    neighbourhood: str
+    code: str
+    cells: dict[str, int | None] = field(default_factory=dict)  # category -> count or None
+    total: int | None = 0
+
+    @property
+    def columns(self) -> list[dict[str, Any]]:
+        """One cell per category in the categories' order: 0, a count, or suppressed."""
+        return [
+            {"value": self.cells.get(c, 0), "suppressed": c in self.cells and self.cells[c] is None}
+            for c in SignalCategory.values
+        ]
+
+
+@dataclass
+class MonthCounts:
+    month: dt.date
+    rows: list[CountRow]
+
+
+def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> list[MonthCounts]:
+    """Signals raised per month, neighbourhood and category in the user's region(s).
+
+    Every count under the threshold is shown as suppressed (None); so is a row total under it,
+    and where exactly one cell of a row is suppressed but the total is shown, a second cell is
+    suppressed too (secondary suppression), so no hidden count follows from the others."""
+    regions = municipality_region_ids(user)
+    threshold = small_number_threshold()
+    raw = (
+        Signal.objects.filter(
+            placement__board__region_id__in=regions,
+            raised_at__date__gte=start,
+            raised_at__date__lte=end,
+        )
+        .annotate(month=TruncMonth("raised_at"))
+        .values(
+            "month", "placement__neighbourhood__name", "placement__neighbourhood__code", "category"
+        )
+        .annotate(n=Count("id"))
+    )
+    grouped: dict[dt.date, dict[str, CountRow]] = defaultdict(dict)
+    for r in raw:
+        month = r["month"].date() if isinstance(r["month"], dt.datetime) else r["month"]
+        code = r["placement__neighbourhood__code"]
+        row = grouped[month].setdefault(
+            code, CountRow(neighbourhood=r["placement__neighbourhood__name"], code=code)
+        )
+        row.cells[r["category"]] = int(row.cells.get(r["category"]) or 0) + r["n"]
+    months = []
+    for month in sorted(grouped):
+        rows = []
+        for row in sorted(grouped[month].values(), key=lambda r: r.neighbourhood):
+            raw_counts = {c: int(n or 0) for c, n in row.cells.items()}
+            total = sum(raw_counts.values())
+            cells: dict[str, int | None] = {
+                c: (n if n >= threshold else None) for c, n in raw_counts.items()
+            }
+            hidden = [c for c, v in cells.items() if v is None]
+            shown_total: int | None = total if total >= threshold else None
+            if shown_total is not None and len(hidden) == 1:
+                others = sorted((v, c) for c, v in cells.items() if v is not None)
+                if others:
+                    cells[others[0][1]] = None
+            rows.append(CountRow(row.neighbourhood, row.code, cells, shown_total))
+        months.append(MonthCounts(month, rows))
+    return months

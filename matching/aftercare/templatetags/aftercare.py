@@ -1,0 +1,54 @@
+"""`{% signals_panel agreement %}`: an agreement's signals on the placements pages (its
+timeline, and an evaluation with `since=` the previous one), read through the layer and
+logged. Placements' templates use the tag; placements' code never imports aftercare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from accounts import access
+from matching.placements.services import parties_of
+
+from .. import selectors
+from ..models import Signal
+
+register = template.Library()
+
+
+@register.inclusion_tag("aftercare/_signals_panel.html", takes_context=True)
+def signals_panel(
+    context: dict[str, Any], agreement: Any, evaluation: Any = None
+) -> dict[str, Any]:
+    """All signals of the agreement, or with `evaluation=` those since the evaluation held
+    before it (the first evaluation: since the start)."""
+    request = context["request"]
+    user = request.user
+    if not access.decide(user, "list", Signal):
+        return {"show": False}
+    since = None
+    if evaluation is not None:
+        earlier = agreement.evaluations.filter(held_on__isnull=False).exclude(pk=evaluation.pk)
+        if evaluation.held_on:
+            earlier = earlier.filter(held_on__lt=evaluation.held_on)
+        since = max((e.held_on for e in earlier), default=None) or agreement.lease_start
+    signals = selectors.signals_since(user=user, agreement=agreement, since=since)
+    if signals:
+        access.audit(
+            "aftercare.signal.listed",
+            actor=user,
+            target=Signal,
+            object_id=f"{len(signals)} bij afspraak {agreement.pk}",
+            rule="party-or-chair",
+            purpose=f"nazorg {agreement.placement.client_reference}",
+            request=request,
+        )
+    return {
+        "show": True,
+        "signals": signals,
+        "agreement": agreement,
+        "since": since,
+        "can_raise": bool(parties_of(user, agreement.placement))
+        and agreement.state in ("active", "extended", "care_stopped"),
+    }
