@@ -70,6 +70,59 @@ class InviteMemberForm(forms.Form):
         role_field.choices = [(r.value, r.label) for r in Role if r.value in allowed]
 
 
+class AccessLogFilterForm(forms.Form):
+    """Filters of the access-log page and its exports. Everything optional; invalid input
+    shows at its field and the page lists nothing rather than everything."""
+
+    RESULTS = [("", _("alle")), ("refused", _("alleen geweigerd")), ("success", _("toegestaan"))]
+
+    date_from = forms.DateField(
+        label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    person = forms.TypedChoiceField(label=_("Persoon"), required=False, coerce=int, choices=())
+    client = forms.CharField(
+        label=_("Cliëntnummer"),
+        required=False,
+        max_length=20,
+        help_text=_("Het pseudoniem, bijvoorbeeld WB-2026-00001"),
+    )
+    action = forms.ChoiceField(label=_("Handeling"), required=False, choices=())
+    event = forms.CharField(
+        label=_("Gebeurtenis"),
+        required=False,
+        max_length=100,
+        help_text=_("Eén gebeurtenis of een familie, bijvoorbeeld placements.agreement"),
+    )
+    result = forms.ChoiceField(label=_("Resultaat"), required=False, choices=RESULTS)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        from .models import AccessAction
+
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [("", _("iedereen")), *people]
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("alle")), *AccessAction.choices]
+
+    def clean_client(self) -> str:
+        return self.cleaned_data["client"].strip().upper()
+
+    def clean_event(self) -> str:
+        return self.cleaned_data["event"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
+        return data
+
+
 F = TypeVar("F", bound=forms.Field)
 
 

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import ConstraintMessages
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -90,8 +92,15 @@ class OrganisationKind(models.TextChoices):
     HOUSING_CORPORATION = "housing_corporation", _("woningcorporatie")
 
 
-class Organisation(models.Model):
+class Organisation(ConstraintMessages, models.Model):
     """A municipality, care provider or housing corporation (organisatie)."""
+
+    constraint_messages = {
+        "organisation_unique_name_per_region": (
+            "name",
+            _("Er is in deze regio al een organisatie met deze naam."),
+        ),
+    }
 
     name = models.CharField(_("naam"), max_length=150)
     slug = models.SlugField(unique=True)
@@ -141,8 +150,15 @@ ROLES_NEEDING_SECOND_ADMIN: frozenset[str] = frozenset(
 )
 
 
-class Membership(models.Model):
+class Membership(ConstraintMessages, models.Model):
     """A user's role in an organisation (lidmaatschap). Deactivated, never deleted."""
+
+    constraint_messages = {
+        "membership_unique_role_per_org": (
+            "role",
+            _("Deze persoon heeft deze rol al in deze organisatie."),
+        ),
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -241,12 +257,16 @@ class AccessLogEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.action} {self.object_type}:{self.object_id}"
 
 
-class Notification(models.Model):
+class Notification(ConstraintMessages, models.Model):
     """A message to one person, shown in the app and sent by e-mail (melding).
 
     `dedupe_key` makes sending idempotent: a reminder for one due date, or one week's digest,
     is created once however often the task that sends it runs.
     """
+
+    constraint_messages = {
+        "notification_once_per_key": ("dedupe_key", _("Deze melding is al verstuurd.")),
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

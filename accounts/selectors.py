@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from . import access
-from .models import AccessLogEntry, Membership, Notification, Organisation, Role, User
+from .models import AccessLogEntry, AccessResult, Membership, Notification, Organisation, Role, User
 
 
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
@@ -21,9 +25,47 @@ def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membershi
     )
 
 
-def access_log_list(*, user: User, event: str = "") -> QuerySet[AccessLogEntry]:
-    """The log rows the user may read, optionally of one event or family (see below)."""
-    return with_event(access.scope(user, AccessLogEntry), event)
+def access_log_list(
+    *, user: User, filters: dict[str, Any] | None = None, event: str = ""
+) -> QuerySet[AccessLogEntry]:
+    """The rows the user may read (their own organisations'), narrowed by the page's filters:
+    period (local dates, inclusive), person (user id), client pseudonym (the logged object or
+    the purpose that names it), action, result, and one event or family (see `with_event`)."""
+    entries = with_event(access.scope(user, AccessLogEntry), event)
+    f = filters or {}
+    tz = timezone.get_current_timezone()
+    if f.get("date_from"):
+        start = dt.datetime.combine(f["date_from"], dt.time.min, tzinfo=tz)
+        entries = entries.filter(at__gte=start)
+    if f.get("date_to"):
+        end = dt.datetime.combine(f["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        entries = entries.filter(at__lt=end)
+    if f.get("person"):
+        entries = entries.filter(user_id=f["person"])
+    if f.get("client"):
+        entries = entries.filter(
+            Q(object_id__iexact=f["client"]) | Q(purpose__icontains=f["client"])
+        )
+    if f.get("action"):
+        entries = entries.filter(action=f["action"])
+    if f.get("result") == "refused":
+        entries = entries.filter(result=AccessResult.REFUSED)
+    elif f.get("result") == "success":
+        entries = entries.filter(result=AccessResult.SUCCESS)
+    return entries
+
+
+def access_log_people(*, user: User) -> list[tuple[int, str]]:
+    """(user id, name) of everyone who ever had a membership in the organisations whose log
+    the user reads, for the person filter and the readable names."""
+    org_ids = access.organisation_ids_of(user, Role.ORG_ADMIN)
+    rows = (
+        Membership.objects.filter(organisation_id__in=org_ids)
+        .values_list("user_id", "user__full_name", "user__email")
+        .distinct()
+        .order_by("user__full_name")
+    )
+    return [(uid, name or email) for uid, name, email in rows]
 
 
 def with_event(entries: QuerySet[AccessLogEntry], event: str) -> QuerySet[AccessLogEntry]:

@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,12 +24,30 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
 
-from . import access, grants, second_factor, selectors, services, tokens
+from . import (
+    access,
+    access_log_export,
+    grants,
+    second_factor,
+    selectors,
+    services,
+    tokens,
+    worklist,
+)
+from .access import labels
 from .access.views import ProtectedView, PublicView, public
 from .errors import DomainError, add_to_form
-from .forms import ApiTokenForm, EmailAuthenticationForm, EnrolForm, InviteMemberForm, TokenForm
+from .forms import (
+    AccessLogFilterForm,
+    ApiTokenForm,
+    EmailAuthenticationForm,
+    EnrolForm,
+    InviteMemberForm,
+    TokenForm,
+)
 from .middleware import user_is_verified
 from .models import (
+    AccessAction,
     AccessLogEntry,
     ApiToken,
     Enrolment,
@@ -180,6 +199,11 @@ class HomeView(ProtectedView, TemplateView):
     access_model = Organisation
     access_action = "view"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["work_items"] = worklist.items_for(self.actor)
+        return context
+
 
 class MemberHomeView(ProtectedView, View):
     """Member management of the organisation the user administers."""
@@ -328,23 +352,70 @@ class RoleGrantRefuseView(RoleGrantConfirmView):
 
 
 class AccessLogView(ProtectedView, TemplateView):
+    """Who in the organisation read or changed which data, and why: filters, readable names,
+    and the same rows as CSV or XLSX (`?export=csv|xlsx`, itself written to the log)."""
+
     template_name = "accounts/access_log.html"
     access_model = AccessLogEntry
     access_action = "view"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        event = self.request.GET.get("event", "").strip()[:100]
-        entries = selectors.access_log_list(user=self.actor, event=event)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            entries = entries.filter(object_id__icontains=query) | entries.filter(
-                user_email__icontains=query
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        people = selectors.access_log_people(user=self.actor)
+        form = AccessLogFilterForm(request.GET or None, people=people)
+        valid = form.is_valid() if form.is_bound else True
+        filters = form.cleaned_data if form.is_bound and valid else {}
+        entries = selectors.access_log_list(
+            user=self.actor, filters=filters, event=filters.get("event", "")
+        )
+        if not valid:
+            entries = entries.none()
+        names = dict(people)
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx") and valid:
+            return self.export(export, entries, names)
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        rows = [
+            {"entry": e, "person": names.get(e.user_id or 0, e.user_email), **_labels(e)}
+            for e in page
+        ]
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context = self.get_context_data(form=form, page=page, rows=rows, query=query.urlencode())
+        return self.render_to_response(context, status=200 if valid else 400)
+
+    def export(self, kind: str, entries: Any, names: dict[int, str]) -> HttpResponse:
+        rows = list(entries[: access_log_export.MAX_ROWS])
+        access.log.audit(
+            "accounts.access_log.exported",
+            actor=self.actor,
+            action=AccessAction.EXPORT,
+            target=AccessLogEntry,
+            purpose=f"toegangslog exporteren ({kind}, {len(rows)})",
+            request=self.request,
+        )
+        stamp = timezone.localdate().isoformat()
+        if kind == "csv":
+            response = HttpResponse(
+                access_log_export.as_csv(rows, names), content_type="text/csv; charset=utf-8"
             )
-        context["page"] = Paginator(entries, 50).get_page(self.request.GET.get("page"))
-        context["q"] = query
-        context["event"] = event
-        return context
+        else:
+            response = HttpResponse(
+                access_log_export.as_xlsx(rows, names),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="toegangslog-{stamp}.{kind}"'
+        return response
+
+
+def _labels(entry: AccessLogEntry) -> dict[str, str]:
+    return {
+        "role": labels.role_label(entry.role),
+        "object_type": labels.object_type_label(entry.object_type),
+        "rule": labels.rule_label(entry.rule),
+        "purpose": labels.purpose_label(entry.purpose),
+        "event": labels.event_label(entry.event),
+    }
 
 
 class NotificationListView(ProtectedView, TemplateView):

@@ -7,12 +7,14 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cliënten")
 
     def ready(self) -> None:
-        from accounts import navigation, states
+        from accounts import navigation, states, worklist
         from accounts.models import Role
 
         from . import permissions  # noqa: F401  (registers the client policy)
         from .models import ClientStatus
+        from .worklist import work_items
 
         states.expose(ClientStatus)
 
+        worklist.register(work_items)
         navigation.register(_("Cliënten"), "cases:client-list", {Role.CARE_COORDINATOR}, order=10)

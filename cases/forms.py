@@ -24,7 +24,7 @@ from .models import (
     UrgencyReason,
 )
 
-CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.1"
+CONSENT_TEXT_VERSION = "woonbrug-toestemming-2026.2"  # names target group and care provider
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -64,7 +64,7 @@ class ClientForm(forms.Form):
             "Inclusief een twaalfde van het vakantiegeld. Anderen zien alleen de inkomensgroep en de maximale huur."
         ),
     )
-    step_free = forms.BooleanField(label=_("Drempelvrij"), required=False)
+    step_free = forms.BooleanField(label=_("Traploos bereikbaar"), required=False)
     ground_floor_or_lift = forms.BooleanField(label=_("Begane grond of lift"), required=False)
     wheelchair = forms.BooleanField(label=_("Rolstoeltoegankelijk"), required=False)
     max_floor = forms.IntegerField(

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import ConstraintMessages
+
 from .fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 REFERENCE_REGEX = r"^WB-[0-9]{4}-[0-9]{5}$"
@@ -53,12 +55,23 @@ class AgreementType(models.TextChoices):
     ORDINARY = "ordinary", _("regulier huurcontract")
 
 
-class Client(models.Model):
+class Client(ConstraintMessages, models.Model):
     """An outflowing client (uitstromer), owned by one care provider.
 
     Outside the owning care provider the client is known only by `reference`, a random
     pseudonym (`WB-<year>-<5 digits>`) that is never derived from personal data.
     """
+
+    constraint_messages = {
+        "client_reference_format": (
+            "reference",
+            _("Een cliëntnummer ziet eruit als WB-2026-00001."),
+        ),
+        "client_ready_since_when_ready": (
+            "status",
+            _("Een uitstroomklare cliënt heeft een datum waarop hij uitstroomklaar werd."),
+        ),
+    }
 
     reference = models.CharField(_("referentie"), max_length=13, unique=True, editable=False)
     care_provider = models.ForeignKey(
@@ -175,7 +188,7 @@ class UrgencyDecidedBy(models.TextChoices):
     CORPORATION = "corporation", _("woningcorporatie")
 
 
-class HousingProfile(models.Model):
+class HousingProfile(ConstraintMessages, models.Model):
     """The shared housing profile (woonprofiel): minimised; the board parties may see the
     projection in `selectors.shared_profile_data` once the client has valid consent.
 
@@ -183,6 +196,17 @@ class HousingProfile(models.Model):
     parties see only whether the household is within the affordable-allocation income
     limit and the resulting maximum rent.
     """
+
+    constraint_messages = {
+        "profile_at_least_one_adult": (
+            "adults",
+            _("Een huishouden heeft minstens één volwassene."),
+        ),
+        "profile_support_hours_not_negative": (
+            "support_hours_per_week",
+            _("Het aantal uur begeleiding kan niet negatief zijn."),
+        ),
+    }
 
     client = models.OneToOneField(
         Client, on_delete=models.CASCADE, related_name="profile", primary_key=True
@@ -310,11 +334,28 @@ class ConsentEndReason(models.TextChoices):
     SUPERSEDED = "superseded", _("vervangen door nieuwe toestemming")
 
 
-class Consent(models.Model):
+class Consent(ConstraintMessages, models.Model):
     """Consent (toestemming) to share the housing profile. Valid when not ended and today
     lies between `given_on` and `valid_until`; every read path checks that, so an expired
     consent counts as absent before the nightly task has marked it ended.
     """
+
+    constraint_messages = {
+        "consent_valid_after_given": (
+            "valid_until",
+            _("De einddatum van de toestemming ligt niet vóór de datum waarop die is gegeven."),
+        ),
+        "consent_one_open_per_client": (
+            "client",
+            _(
+                "Deze cliënt heeft al een lopende toestemming; trek die eerst in of laat die verlopen."
+            ),
+        ),
+        "consent_end_reason_with_end": (
+            "end_reason",
+            _("Een beëindigde toestemming heeft een reden van beëindiging, een lopende niet."),
+        ),
+    }
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
     legal_basis = models.CharField(_("grondslag"), max_length=32, choices=LegalBasis.choices)
@@ -394,12 +435,27 @@ class ClientTransition(models.Model):
         return f"{self.from_status or '–'} → {self.to_status}"
 
 
-class RentLimit(models.Model):
+class RentLimit(ConstraintMessages, models.Model):
     """The yearly figures for affordable allocation (passend toewijzen), in euros.
 
     Rent caps are per month (huurgrenzen); income limits per year (inkomensgrenzen passend
     toewijzen, below the state-pension age). Each row names its source.
     """
+
+    constraint_messages = {
+        "rentlimit_caps_ordered": (
+            "capping_limit_low",
+            _(
+                "De huurgrenzen lopen op: kwaliteitskortingsgrens ≤ lage aftoppingsgrens ≤ hoge aftoppingsgrens ≤ liberalisatiegrens."
+            ),
+        ),
+        "rentlimit_income_ordered": (
+            "income_limit_single",
+            _(
+                "De inkomensgrens voor eenpersoonshuishoudens ligt niet boven die voor meerpersoonshuishoudens."
+            ),
+        ),
+    }
 
     year = models.PositiveSmallIntegerField(_("jaar"), unique=True)
     quality_discount_limit = models.DecimalField(

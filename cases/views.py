@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts import access
+from accounts import access, formatting
 from accounts.access.views import ProtectedView
 from accounts.errors import FieldErrors, add_to_form
 from accounts.models import AccessResult, Organisation, Role
@@ -33,7 +33,7 @@ from .forms import (
     TransitionForm,
 )
 from .lifecycle import TRANSITIONS, available_actions
-from .models import Client, ConsentScope
+from .models import Client, ClientStatus, ConsentScope
 from .rent import IncomeBracket
 
 PURPOSE = "cliëntdossier"
@@ -219,6 +219,10 @@ class ClientEditView(ClientObjectView, TemplateView):
             ),
         )
         context.update(client=client, provider=client.care_provider)
+        # Marking ready needs a valid consent; a button that can never succeed is not offered.
+        context["can_mark_ready"] = client.status == ClientStatus.DRAFT and (
+            selectors.client_has_valid_consent(client)
+        )
         return context
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
@@ -382,10 +386,10 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
     """The shared projection as (label, value) rows, for the preview. Built only from
     `selectors.shared_profile_data`, so the preview cannot show more than the board gets."""
     from django.utils.dateparse import parse_date
-    from django.utils.formats import date_format, number_format
+    from django.utils.formats import date_format
 
     from . import geography
-    from .models import AgreementType, ClientStatus, TargetGroup, UrgencyDecidedBy
+    from .models import AgreementType, TargetGroup, UrgencyDecidedBy
 
     def names(kind: str, codes: list[str]) -> str:
         if not codes:
@@ -400,7 +404,7 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
     needs = [
         label
         for key, label in (
-            ("step_free", _("drempelvrij")),
+            ("step_free", _("traploos bereikbaar")),
             ("ground_floor_or_lift", _("begane grond of lift")),
             ("wheelchair", _("rolstoeltoegankelijk")),
         )
@@ -423,9 +427,11 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
         if urgent_until
         else _("geen urgentieverklaring")
     )
+    # The rent limits' own year ("huurgrenzen 2026"), not a stale price level.
     max_rent = (
-        f"€ {number_format(shared['max_rent'], 2)} "
-        + _("(prijspeil %(year)s)") % {"year": shared["rent_limits_year"]}
+        formatting.money(shared["max_rent"])
+        + " "
+        + _("(huurgrenzen %(year)s)") % {"year": shared["rent_limits_year"]}
         if shared["max_rent"]
         else "—"
     )
@@ -440,8 +446,7 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         (
             _("Huishouden"),
-            _("%(a)s volwassene(n), %(c)s kind(eren)")
-            % {"a": household["adults"], "c": household["children"]},
+            formatting.household(household["adults"], household["children"]),
         ),
         (
             _("Inkomensgroep"),
@@ -454,7 +459,7 @@ def shared_rows(shared: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Uitgesloten buurten"), names("bu", shared["excluded_neighbourhoods"])),
         (
             _("Begeleiding"),
-            _("%(h)s uur per week") % {"h": number_format(shared["support_hours_per_week"], 1)}
+            _("%(h)s uur per week") % {"h": formatting.hours(shared["support_hours_per_week"])}
             if shared["support_hours_per_week"]
             else "—",
         ),

@@ -108,6 +108,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.states",
             ],
+            # The formatting layer's filters (money, percent, score, week, ...) everywhere.
+            "builtins": ["accounts.templatetags.formatting", "django.templatetags.l10n"],
         },
     },
 ]
@@ -367,6 +369,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# One formatting layer (accounts/formatting.py): numbers are grouped ("1.234" in Dutch), and
+# config/formats/<lang>/formats.py fixes the date styles per language. Integers that are not
+# quantities (years, ids, house numbers) are printed with |unlocalize or as strings.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files, e-mail, logging ------------------------------------------------------------
 STATIC_URL = "/static/"

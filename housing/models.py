@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import ConstraintMessages
+
 # CBS codes: the municipality's 4 digits, then 2 (wijk) and 2 more (buurt) characters. Since the
 # 2022 indeling those characters may be capital letters (Amsterdam: WK0363AA, BU0363AA01).
 MUNICIPALITY_CODE_REGEX = r"^GM[0-9]{4}$"
@@ -18,8 +20,15 @@ DISTRICT_CODE_REGEX = r"^WK[0-9]{4}[0-9A-Z]{2}$"
 NEIGHBOURHOOD_CODE_REGEX = r"^BU[0-9]{4}[0-9A-Z]{4}$"
 
 
-class Municipality(models.Model):
+class Municipality(ConstraintMessages, models.Model):
     """A municipality by its CBS code (gemeente, ``GM`` + 4 digits)."""
+
+    constraint_messages = {
+        "municipality_code_format": (
+            "code",
+            _("Een gemeentecode is GM gevolgd door vier cijfers, bijvoorbeeld GM0599."),
+        ),
+    }
 
     code = models.CharField(_("CBS-code"), max_length=6, unique=True)
     name = models.CharField(_("naam"), max_length=100)
@@ -53,8 +62,17 @@ class Municipality(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class District(models.Model):
+class District(ConstraintMessages, models.Model):
     """A district by its CBS code (wijk, ``WK`` + 4 digits + 2 digits or letters)."""
+
+    constraint_messages = {
+        "district_code_format": (
+            "code",
+            _(
+                "Een wijkcode is WK gevolgd door vier cijfers en twee cijfers of hoofdletters, bijvoorbeeld WK059901 of WK0363AA."
+            ),
+        ),
+    }
 
     code = models.CharField(_("CBS-code"), max_length=8, unique=True)
     name = models.CharField(_("naam"), max_length=100)
@@ -79,12 +97,21 @@ class District(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Neighbourhood(models.Model):
+class Neighbourhood(ConstraintMessages, models.Model):
     """A neighbourhood by its CBS code (buurt, ``BU`` + 4 digits + 4 digits or letters), optionally
     with its boundary.
 
     ``boundary`` holds a GeoJSON geometry (Polygon or MultiPolygon, WGS84 lon/lat).
     """
+
+    constraint_messages = {
+        "neighbourhood_code_format": (
+            "code",
+            _(
+                "Een buurtcode is BU gevolgd door vier cijfers en vier cijfers of hoofdletters, bijvoorbeeld BU05990101 of BU0363AA01."
+            ),
+        ),
+    }
 
     code = models.CharField(_("CBS-code"), max_length=10, unique=True)
     name = models.CharField(_("naam"), max_length=100)
@@ -110,7 +137,7 @@ class Neighbourhood(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class NeighbourhoodIndicator(models.Model):
+class NeighbourhoodIndicator(ConstraintMessages, models.Model):
     """One year of a neighbourhood's figures (buurtindicatoren); every year is kept for trends.
 
     Shares are percentages (0–100). The Leefbaarometer class runs from 1 ("zeer onvoldoende")
@@ -122,6 +149,32 @@ class NeighbourhoodIndicator(models.Model):
     unknown figure stays unknown; the capacity model names it as missing (`housing.capacity`).
     `sources` says per field where the value came from (file name or "handmatig").
     """
+
+    constraint_messages = {
+        "indicator_one_per_year": (
+            "year",
+            _("Voor deze buurt zijn de indicatoren van dit jaar er al."),
+        ),
+        "indicator_year_range": ("year", _("Het jaar ligt tussen 2000 en 2100.")),
+        "indicator_liveability_class_1_9": (
+            "liveability_class",
+            _("De Leefbaarometer-klasse is een getal van 1 tot en met 9."),
+        ),
+        "indicator_corporation_share_pct": (
+            "corporation_share",
+            _("Een aandeel ligt tussen 0 en 100%."),
+        ),
+        "indicator_lvb_share_pct": ("lvb_share", _("Een aandeel ligt tussen 0 en 100%.")),
+        "indicator_welfare_share_pct": ("welfare_share", _("Een aandeel ligt tussen 0 en 100%.")),
+        "indicator_psychiatric_share_pct": (
+            "psychiatric_share",
+            _("Een aandeel ligt tussen 0 en 100%."),
+        ),
+        "indicator_nuisance_index_nonneg": (
+            "nuisance_index",
+            _("De overlastindex kan niet negatief zijn."),
+        ),
+    }
 
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("buurt")
@@ -253,8 +306,15 @@ class CapacityWeightsChange(models.Model):
         return f"{self.weights_id} {self.changed_at:%Y-%m-%d}"
 
 
-class Complex(models.Model):
+class Complex(ConstraintMessages, models.Model):
     """A building or group of buildings owned by one corporation (complex)."""
+
+    constraint_messages = {
+        "complex_code_per_corporation": (
+            "code",
+            _("Uw corporatie heeft al een complex met deze code."),
+        ),
+    }
 
     corporation = models.ForeignKey(
         "accounts.Organisation",
@@ -318,12 +378,19 @@ class ComplexStop(models.Model):
         return self.lifted_at is None and self.until >= today
 
 
-class Stairwell(models.Model):
+class Stairwell(ConstraintMessages, models.Model):
     """The homes that share one entrance (portiek), with a limit on vulnerable households.
 
     Groningen practice: "no more than one vulnerable household per stairwell" is the default.
     The board sets the limit; the corporation records how many live there now.
     """
+
+    constraint_messages = {
+        "stairwell_name_per_complex": (
+            "name",
+            _("Dit complex heeft al een portiek met deze naam."),
+        ),
+    }
 
     complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="stairwells")
     name = models.CharField(_("naam of ingang"), max_length=120)
@@ -377,8 +444,37 @@ class DwellingType(models.TextChoices):
 POSTCODE_REGEX = r"^[1-9][0-9]{3}[A-Z]{2}$"
 
 
-class Dwelling(models.Model):
+def format_postcode(value: str) -> str:
+    """A Dutch postcode as people write it: four digits, a space, two capitals."""
+    compact = (value or "").replace(" ", "").upper()
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else compact
+
+
+class Dwelling(ConstraintMessages, models.Model):
     """A vacating dwelling a corporation can offer to the board (vrijkomende woning)."""
+
+    constraint_messages = {
+        "dwelling_reference_per_corporation": (
+            "reference",
+            _("Uw corporatie heeft al een woning met deze referentie."),
+        ),
+        "dwelling_rent_nonneg": ("net_rent", _("De huur kan niet negatief zijn.")),
+        "dwelling_service_costs_nonneg": (
+            "service_costs",
+            _("De servicekosten kunnen niet negatief zijn."),
+        ),
+        "dwelling_postcode_format": ("postcode", _("Geen geldige postcode (1234 AB).")),
+        "dwelling_bedrooms_le_rooms": (
+            "bedrooms",
+            _(
+                "Een woning heeft niet meer slaapkamers dan kamers; tel de slaapkamers mee bij de kamers."
+            ),
+        ),
+        "dwelling_stairwell_needs_complex": (
+            "stairwell",
+            _("Kies eerst het complex waar deze portiek bij hoort."),
+        ),
+    }
 
     corporation = models.ForeignKey(
         "accounts.Organisation",
@@ -475,9 +571,28 @@ class Dwelling(models.Model):
         return self.address
 
     @property
+    def house_number(self) -> str:
+        """The house number as PostNL writes it: a letter joins the number ("12A"), any
+        other addition follows a dash ("188-II"). One spelling on every page, PDF and export."""
+        suffix = self.suffix.strip()
+        if not suffix:
+            return str(self.number)
+        if len(suffix) == 1 and suffix.isalpha():
+            return f"{self.number}{suffix.upper()}"
+        return f"{self.number}-{suffix}"
+
+    @property
+    def street_address(self) -> str:
+        return f"{self.street} {self.house_number}"
+
+    @property
+    def postcode_display(self) -> str:
+        """ "3011 AB" (stored without the space)."""
+        return format_postcode(self.postcode)
+
+    @property
     def address(self) -> str:
-        suffix = f"-{self.suffix}" if self.suffix else ""
-        return f"{self.street} {self.number}{suffix}, {self.city}"
+        return f"{self.street_address}, {self.city}"
 
     @property
     def total_rent(self) -> Decimal:
@@ -519,8 +634,10 @@ class ImportStatus(models.TextChoices):
     APPLIED = "applied", _("verwerkt")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ConstraintMessages, models.Model):
     """An uploaded file waiting for confirmation, and afterwards the record of who imported it."""
+
+    constraint_messages = {}
 
     kind = models.CharField(max_length=12, choices=ImportKind.choices)
     organisation = models.ForeignKey(

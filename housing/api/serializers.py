@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.constraints import ConstraintSerializerMixin
+
 from .. import selectors
 from ..models import Complex, Dwelling, Neighbourhood, NeighbourhoodIndicator, Stairwell
 
@@ -112,7 +114,7 @@ class DwellingSerializer(serializers.ModelSerializer):
         return data
 
 
-class DwellingInputSerializer(serializers.ModelSerializer):
+class DwellingInputSerializer(ConstraintSerializerMixin, serializers.ModelSerializer):
     """What a corporation may write. Neighbourhood by CBS code; complex/stairwell by id."""
 
     neighbourhood = serializers.SlugRelatedField(

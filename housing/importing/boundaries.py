@@ -24,7 +24,7 @@ from . import geo
 from . import values as v
 from .indicators import validate_indicators, write_indicators
 from .report import Report
-from .tables import ImportFileError, normalise
+from .tables import MAX_ROWS, ImportFileError, normalise
 
 BATCH = 1000
 
@@ -83,6 +83,8 @@ def load_features(content: bytes) -> tuple[dict[str, Any], list[Any]]:
         or not isinstance(data.get("features"), list)
     ):
         raise ImportFileError("Een GeoJSON FeatureCollection verwacht (type en features).")
+    if len(data["features"]) > MAX_ROWS:
+        raise ImportFileError(f"Het bestand heeft meer dan {MAX_ROWS} objecten; splits het op.")
     return data, data["features"]
 
 

@@ -19,6 +19,10 @@ from .values import text
 # inflate beyond this before openpyxl sees them (a "zip bomb" of a few kB can hold gigabytes).
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 200
+# The whole Leefbaarometer file (every buurt, 2002–2024) has ~125,000 rows; a national
+# buurtkaart ~14,000 features. Beyond these a file is refused with a message, not parsed on.
+MAX_ROWS = 250_000
+MAX_CELL = 10_000  # characters in one cell (a buurt name is < 100)
 
 
 class ImportFileError(Exception):
@@ -110,6 +114,7 @@ def _read_csv(content: bytes) -> Table:
         )
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        count = 0
         try:
             for values in reader:
                 # Empty lines and StatLine's trailing "Bron: CBS" line carry no row.
@@ -117,11 +122,26 @@ def _read_csv(content: bytes) -> Table:
                     len(values) == 1 and values[0].strip().lower().startswith(("bron", "(c)", "©"))
                 ):
                     continue
+                count += 1
+                check_row(reader.line_num, values, count)
                 yield reader.line_num, values
         except csv.Error as error:
             raise ImportFileError(f"regel {reader.line_num}: {error}.") from None
 
     return Table(header=header, rows=rows(), header_line=header_line, notes=[note] if note else [])
+
+
+def check_row(line: int, values: Any, count: int) -> None:
+    """Stop reading a file past the row limit or at a cell no public file has."""
+    if count > MAX_ROWS:
+        raise ImportFileError(
+            f"Het bestand heeft meer dan {MAX_ROWS:,} regels; splits het op.".replace(",", ".")
+        )
+    for value in values:
+        if isinstance(value, str) and len(value) > MAX_CELL:
+            raise ImportFileError(
+                f"regel {line}: een cel is langer dan {MAX_CELL} tekens; dit is geen tabel van buurten of woningen."
+            )
 
 
 def check_xlsx_archive(content: bytes) -> None:
@@ -161,8 +181,11 @@ def _read_xlsx(content: bytes) -> Table:
         header.pop()
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        count = 0
         for number, values in enumerate(iterator, start=header_line + 1):
             if any(v not in (None, "") for v in values):
+                count += 1
+                check_row(number, values, count)
                 yield number, list(values)
         workbook.close()
 

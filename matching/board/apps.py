@@ -8,14 +8,16 @@ class BoardConfig(AppConfig):
     verbose_name = _("Plaatsingstafel")
 
     def ready(self) -> None:
-        from accounts import navigation, states
+        from accounts import navigation, states, worklist
         from accounts.models import Role
         from cases.signals import client_left_board, consent_ended
 
         from . import permissions  # noqa: F401 - registers the policies
         from .models import ClientDecision, ConsultantDecision, MeetingStatus, ProposalStatus
         from .signals import drop_profiles_of_client, withdraw_proposals_of_client
+        from .worklist import work_items
 
+        worklist.register(work_items)
         navigation.register(
             _("Plaatsingstafel"),
             "matching:board-list",

@@ -23,10 +23,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import ConstraintMessages
 
-class Board(models.Model):
+
+class Board(ConstraintMessages, models.Model):
     """A region's placement board (plaatsingstafel): municipality, care providers and
     corporations meeting weekly to place outflowing clients."""
+
+    constraint_messages = {
+        "board_weekday_valid": (
+            "meeting_weekday",
+            _("Kies een dag van de week (0 = maandag tot 6 = zondag)."),
+        ),
+        "board_decision_days_pos": ("decision_days", _("De beslistermijn is minstens één dag.")),
+    }
 
     region = models.OneToOneField(
         "accounts.Region", verbose_name=_("regio"), on_delete=models.PROTECT, related_name="board"
@@ -71,8 +81,14 @@ class MeetingStatus(models.TextChoices):
     CLOSED = "closed", _("afgerond")
 
 
-class Meeting(models.Model):
+class Meeting(ConstraintMessages, models.Model):
     """One weekly meeting (tafeloverleg). `week_label` ("2026-W48") is the access-log purpose."""
+
+    constraint_messages = {
+        "meeting_once_per_date": ("date", _("Deze tafel vergadert op die datum al.")),
+        "meeting_once_per_week": ("week_label", _("Deze tafel heeft die week al een overleg.")),
+        "meeting_week_format": ("week_label", _("Een week wordt geschreven als 2026-W49.")),
+    }
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("datum"))
@@ -125,13 +141,17 @@ class GenerationRunManager(models.Manager["GenerationRun"]):
 RUN_STORED_FIELDS = ("instance", "solution", "archive")
 
 
-class GenerationRun(models.Model):
+class GenerationRun(ConstraintMessages, models.Model):
     """One run of the engine for a meeting: its instance and solution, kept for audit.
 
     Superseded runs and runs of closed meetings are archived on a schedule
     (`run_archive_stored`): instance and solution move, zlib-compressed, into `archive`. The
     minutes and the screens need only `no_match` and `stats`, which stay as they are.
     """
+
+    constraint_messages = {
+        "run_once_per_key": ("key", _("Deze berekening is al gemaakt.")),
+    }
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="runs")
     # The automatic run per meeting has a key, so a retried or duplicated task runs once.
@@ -215,8 +235,25 @@ class OverrideKind(models.TextChoices):
 _active = [s.value for s in ACTIVE_STATUSES]
 
 
-class Proposal(models.Model):
+class Proposal(ConstraintMessages, models.Model):
     """A proposed placement of one client in one dwelling (koppelingsvoorstel)."""
+
+    constraint_messages = {
+        "proposal_four_eyes": (
+            "override_confirmed_by",
+            _(
+                "Een tweede persoon van de gemeente bevestigt de overschrijding, niet wie haar aanvroeg."
+            ),
+        ),
+        "proposal_override_has_reason": (
+            "override_reason",
+            _("Geef de reden voor de overschrijding."),
+        ),
+        "proposal_agreed_needs_both": (
+            "status",
+            _("Een voorstel is pas akkoord als de corporatie akkoord is en de cliënt aanvaardt."),
+        ),
+    }
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proposals")
     run = models.ForeignKey(

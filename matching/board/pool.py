@@ -175,6 +175,47 @@ def _no_client_fits(codes: Counter[str]) -> str:
     return f"Geen cliënt past: {', '.join(parts)}."
 
 
+def _if_lifted(
+    pool: Pool,
+    client: engine.Client,
+    candidates: Any,
+    blocked: dict[str, str],
+    by_key: dict[str, Any],
+    stopped: list[engine.Dwelling],
+) -> list[dict[str, Any]]:
+    """The dwellings that fit this client if only a limit is lifted, for the chair's override
+    helper: every hard rule passes, but the neighbourhood has no room, the stairwell is full
+    or the complex is closed. Each with the room it would use (0 → −1: one over the limit)."""
+    found = []
+    for key in candidates:
+        limit = blocked.get(key)
+        if limit is None:
+            continue
+        d = by_key[key]
+        room = pool.room.get(d.neighbourhood_id) if limit == "buurt" else None
+        if limit == "portiek":
+            room = pool.stairwell_room.get(d.stairwell_id)
+        found.append(_lifted_entry(d, limit, room, pool))
+    for ed in stopped:
+        rules = {r.code for r in engine.rejections_for(client, ed)}
+        if rules == {"complex_stopped"}:
+            found.append(_lifted_entry(by_key[ed.id], "complex", None, pool))
+    return sorted(found, key=lambda e: (e["neighbourhood"], e["label"]))
+
+
+def _lifted_entry(d: Any, limit: str, room: int | None, pool: Pool) -> dict[str, Any]:
+    result = pool.capacity.get(d.neighbourhood_id)
+    return {
+        "dwelling_id": d.pk,
+        "label": d.street_address,
+        "neighbourhood": d.neighbourhood.name,
+        "limit": limit,  # buurt | portiek | complex
+        "room": room,
+        "room_after": None if room is None else room - 1,
+        "score": getattr(result, "score", None),
+    }
+
+
 def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
     """Per client and per dwelling without a proposal: the rules or limits that blocked it."""
     assigned_clients = {a.client for a in outcome.solution.assignments}
@@ -195,32 +236,33 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
     client_candidates: dict[str, list[str]] = {}
     for c in outcome.instance["candidates"]:
         client_candidates.setdefault(c["client"], []).append(c["dwelling"])
+    by_key = {dwelling_key(d.pk): d for d in pool.dwellings}
+    stopped_dwellings = [ed for ed in pool.engine_dwellings if ed.complex_stopped]
     clients = []
     for item, ec in zip(pool.clients, pool.engine_clients, strict=True):
         if ec.id in assigned_clients:
             continue
         rejected = outcome.rejections.for_client(ec.id)
+        # The reason is stored as a code with its numbers and worded when it is read
+        # (selectors.no_match_text), in the reader's language; `message` stays for old readers.
+        reason: dict[str, Any]
         if candidates_per_client[ec.id] == 0 and rejected.allowed:
+            reason = {"code": "only_excluded"}
             message = "Alleen woningen die eerder zijn afgewezen of geweigerd passen."
         elif rejected.allowed:
             full = Counter(blocked[c] for c in client_candidates.get(ec.id, ()) if c in blocked)
-            parts = []
-            if full["buurt"]:
-                parts.append(f"{full['buurt']} in een buurt zonder ruimte")
-            if full["portiek"]:
-                parts.append(f"{full['portiek']} in een vol portiek")
-            limits = f" ({', '.join(parts)})" if parts else ""
-            if full["buurt"] + full["portiek"] >= rejected.allowed:
-                message = (
-                    f"{rejected.allowed} passende woning(en){limits}: geen daarvan kan nu "
-                    "binnen de grenzen van buurt en portiek."
-                )
-            else:
-                message = (
-                    f"{rejected.allowed} passende woning(en){limits}; de overige gingen naar "
-                    "cliënten met meer voorrang of een betere match."
-                )
+            code = (
+                "all_limited" if full["buurt"] + full["portiek"] >= rejected.allowed else "outbid"
+            )
+            reason = {
+                "code": code,
+                "allowed": rejected.allowed,
+                "buurt": full["buurt"],
+                "portiek": full["portiek"],
+            }
+            message = f"{rejected.allowed} passende woningen ({code})"
         else:
+            reason = {"code": "rules", "counts": dict(rejected.counts)}
             message = rejected.message()
         clients.append(
             {
@@ -228,11 +270,14 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
                 "reference": ec.id,
                 "care_provider_id": item["care_provider_id"],
                 "message": message,
+                "reason": reason,
                 "counts": rejected.counts,
+                "if_lifted": _if_lifted(
+                    pool, ec, client_candidates.get(ec.id, ()), blocked, by_key, stopped_dwellings
+                ),
             }
         )
     dwellings = []
-    by_key = {dwelling_key(d.pk): d for d in pool.dwellings}
     for ed in pool.engine_dwellings:
         if ed.id in assigned_dwellings:
             continue
@@ -255,7 +300,7 @@ def no_match(pool: Pool, outcome: Outcome) -> dict[str, Any]:
         dwellings.append(
             {
                 "dwelling_id": d.pk,
-                "label": f"{d.street} {d.number}{d.suffix}",
+                "label": d.street_address,
                 "neighbourhood": d.neighbourhood.name,
                 "corporation_id": d.corporation_id,
                 "message": " ".join(reasons),

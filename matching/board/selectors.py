@@ -15,8 +15,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
-from accounts import access
+from accounts import access, formatting
 from accounts.access import log
 from accounts.models import AccessAction, Role, User
 from cases import selectors as case_selectors
@@ -300,10 +302,20 @@ def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, An
     ).values_list("client_id", "dwelling_id")
     taken_clients = {c for c, _ in taken}
     taken_dwellings = {d for _, d in taken}
+    clients = []
+    for c in run.no_match.get("clients", []):
+        if c["client_id"] in taken_clients:
+            continue
+        lifted = [
+            {**d, "text": lifted_text(d)}
+            for d in c.get("if_lifted", [])
+            if d["dwelling_id"] not in taken_dwellings
+        ]
+        clients.append(
+            {**c, "text": no_match_text(c), "if_lifted": lifted, "lifted_known": "if_lifted" in c}
+        )
     return {
-        "clients": [
-            c for c in run.no_match.get("clients", []) if c["client_id"] not in taken_clients
-        ],
+        "clients": clients,
         "dwellings": [
             d for d in run.no_match.get("dwellings", []) if d["dwelling_id"] not in taken_dwellings
         ],
@@ -365,3 +377,103 @@ def purpose_of_proposal(proposal_id: Any) -> str:
         .first()
     )
     return f"plaatsingstafel {label}" if label else "plaatsingstafel"
+
+
+# --- "Why no proposal", worded at display time ---------------------------------------------
+
+# The engine's rules as people read them, per dwelling count ("3 woningen zijn te duur").
+RULE_PHRASES: dict[str, tuple[str, str]] = {
+    "outside_search_area": (
+        gettext_noop("%(n)s woning ligt buiten het zoekgebied"),
+        gettext_noop("%(n)s woningen liggen buiten het zoekgebied"),
+    ),
+    "rent_above_max": (
+        gettext_noop("%(n)s woning is te duur"),
+        gettext_noop("%(n)s woningen zijn te duur"),
+    ),
+    "too_few_bedrooms": (
+        gettext_noop("%(n)s woning heeft te weinig slaapkamers"),
+        gettext_noop("%(n)s woningen hebben te weinig slaapkamers"),
+    ),
+    "not_step_free": (
+        gettext_noop("%(n)s woning is niet traploos bereikbaar"),
+        gettext_noop("%(n)s woningen zijn niet traploos bereikbaar"),
+    ),
+    "no_ground_floor_or_lift": (
+        gettext_noop("%(n)s woning ligt hoger zonder lift"),
+        gettext_noop("%(n)s woningen liggen hoger zonder lift"),
+    ),
+    "not_wheelchair_accessible": (
+        gettext_noop("%(n)s woning is niet rolstoelgeschikt"),
+        gettext_noop("%(n)s woningen zijn niet rolstoelgeschikt"),
+    ),
+    "neighbourhood_excluded": (
+        gettext_noop("%(n)s woning ligt in een uitgesloten buurt"),
+        gettext_noop("%(n)s woningen liggen in een uitgesloten buurt"),
+    ),
+    "complex_stopped": (
+        gettext_noop("%(n)s woning staat in een gesloten complex"),
+        gettext_noop("%(n)s woningen staan in een gesloten complex"),
+    ),
+    "available_too_late": (
+        gettext_noop("%(n)s woning komt te laat vrij"),
+        gettext_noop("%(n)s woningen komen te laat vrij"),
+    ),
+    "other_target_group": (
+        gettext_noop("%(n)s woning hoort bij een contingent voor een andere doelgroep"),
+        gettext_noop("%(n)s woningen horen bij een contingent voor een andere doelgroep"),
+    ),
+}
+
+
+def _fitting(n: int) -> str:
+    return ngettext("%(n)s passende woning", "%(n)s passende woningen", n) % {"n": n}
+
+
+def no_match_text(entry: dict[str, Any]) -> str:
+    """The reason a client has no proposal, in the reader's language, from the stored code
+    and numbers (runs stored before codes existed keep their Dutch `message`)."""
+    reason = entry.get("reason")
+    if not reason:
+        return str(entry.get("message", ""))
+    code = reason.get("code")
+    if code == "only_excluded":
+        return _("Alleen woningen die eerder zijn afgewezen of geweigerd passen.")
+    if code in ("all_limited", "outbid"):
+        parts = []
+        if reason.get("buurt"):
+            parts.append(_("%(n)s in een buurt zonder ruimte") % {"n": reason["buurt"]})
+        if reason.get("portiek"):
+            parts.append(_("%(n)s in een vol portiek") % {"n": reason["portiek"]})
+        head = _fitting(reason["allowed"]) + (f" ({', '.join(parts)})" if parts else "")
+        if code == "all_limited":
+            return _("%(head)s: geen daarvan kan nu binnen de grenzen van buurt en portiek.") % {
+                "head": head
+            }
+        return _(
+            "%(head)s; de overige gingen naar cliënten met meer voorrang of een betere match."
+        ) % {"head": head}
+    counts: dict[str, int] = reason.get("counts") or {}
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])
+    reasons = ", ".join(
+        ngettext(*RULE_PHRASES[c], n) % {"n": n} if c in RULE_PHRASES else f"{n} × {c}"
+        for c, n in ordered
+    )
+    if not reasons:
+        return _("Er staan geen woningen aan tafel.")
+    return _("Geen toegestane woning: %(reasons)s.") % {"reasons": reasons}
+
+
+def lifted_text(entry: dict[str, Any]) -> str:
+    """What lifting the limit means for one dwelling of the override helper."""
+    if entry["limit"] == "complex":
+        return _("complex gesloten voor plaatsingen")
+    what = _("buurt") if entry["limit"] == "buurt" else _("portiek")
+    room = entry.get("room")
+    if room is None:
+        return _("%(what)s: ruimte onbekend") % {"what": what}
+    return _("%(what)s: ruimte %(room)s → %(after)s (1 boven de grens)") % {
+        "what": what,
+        "room": room,
+        "after": formatting.signed(entry["room_after"]) if entry["room_after"] else "0",
+    }

@@ -146,6 +146,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             "can_override": is_open and access.decide(user, "override", meeting).allowed,
             "run": selectors.latest_run(meeting),
             "extra_sections": agenda.sections(self.request, meeting),
+            # Presentation mode for the shared screen: large type, no navigation (same data).
+            "presentation": self.request.GET.get("weergave") == "presentatie",
         }
 
 

@@ -11,14 +11,16 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Plaatsingen en afspraken")
 
     def ready(self) -> None:
-        from accounts import navigation, states
+        from accounts import navigation, states, worklist
         from accounts.models import Role
 
         from . import permissions  # noqa: F401 - registers the policies
         from .models import AgreementKind, AgreementState, Judgement, Party, PlacementStatus
+        from .worklist import work_items
 
         states.expose(AgreementKind, AgreementState, Judgement, Party, PlacementStatus)
 
+        worklist.register(work_items)
         navigation.register(
             _("Plaatsingen"),
             "placements:agreement-list",

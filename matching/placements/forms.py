@@ -80,6 +80,10 @@ class TermsForm(forms.Form):
     )
     conditions_text = forms.CharField(
         label=_("Overige afspraken"),
+        help_text=_(
+            "Alleen afspraken over wonen en begeleiding. Geen diagnose of zorginhoud: de "
+            "corporatie leest en bewaart dit document."
+        ),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -27,6 +27,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import ConstraintMessages
+
 
 class PlacementStatus(models.TextChoices):
     ACTIVE = "active", _("lopend")
@@ -34,12 +36,14 @@ class PlacementStatus(models.TextChoices):
     ENDED = "ended", _("beëindigd")
 
 
-class Placement(models.Model):
+class Placement(ConstraintMessages, models.Model):
     """A placement (plaatsing): the client of an agreed proposal moves into its dwelling.
 
     Organisation, board and neighbourhood are copied from the proposal for scoping and
     indexes; `client_reference` is the pseudonym shown to everyone who may not see a name.
     """
+
+    constraint_messages = {}
 
     proposal = models.OneToOneField(
         "matching.Proposal", on_delete=models.PROTECT, related_name="placement"
@@ -162,12 +166,31 @@ class Condition(models.TextChoices):
 _open = [s.value for s in OPEN_STATES]
 
 
-class Agreement(models.Model):
+class Agreement(ConstraintMessages, models.Model):
     """A lease or agreement of a placement (huurcontract of afspraak), with its terms.
 
     Care terms (support hours, contact person, conditions, care contract, why care stopped)
     are for the parties only; the municipality sees the agreement without them.
     """
+
+    constraint_messages = {
+        "agreement_end_after_start": ("end_date", _("De einddatum ligt na de ingangsdatum.")),
+        "agreement_evaluation_after_start": (
+            "evaluation_on",
+            _("De evaluatie ligt na de ingangsdatum."),
+        ),
+        "agreement_flip_lease_has_end": (
+            "end_date",
+            _(
+                "Een omklapcontract heeft een einddatum: de datum waarop het wordt omgeklapt of beëindigd."
+            ),
+        ),
+        "agreement_support_hours_nonneg": (
+            "support_hours_per_week",
+            _("Het aantal uur begeleiding kan niet negatief zijn."),
+        ),
+        "agreement_rent_nonneg": ("monthly_rent", _("De huur kan niet negatief zijn.")),
+    }
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="agreements")
     # The agreement this one follows (the ordinary lease after a flip or a tripartite term).
@@ -295,8 +318,12 @@ class AgreementTransition(models.Model):
         return f"{self.from_state or '–'} → {self.to_state}"
 
 
-class Signature(models.Model):
+class Signature(ConstraintMessages, models.Model):
     """A party's signature on one version of the agreement document (ondertekening)."""
+
+    constraint_messages = {
+        "signature_once_per_party": ("party", _("Deze partij heeft deze versie al getekend.")),
+    }
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
     version = models.PositiveSmallIntegerField()
@@ -325,12 +352,16 @@ class Signature(models.Model):
         return f"{self.party} v{self.version} {self.signed_on}"
 
 
-class AgreementDocument(models.Model):
+class AgreementDocument(ConstraintMessages, models.Model):
     """One issued version of the agreement's PDF (document).
 
     The terms are a snapshot without names: the PDF is rendered on request with the names
     the reader may see, so a stored file never leaks a name to someone the rules exclude.
     """
+
+    constraint_messages = {
+        "document_once_per_version": ("version", _("Van deze versie bestaat al een document.")),
+    }
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
     version = models.PositiveSmallIntegerField()
@@ -384,13 +415,28 @@ class Network(models.TextChoices):
     ABSENT = "absent", _("afwezig")
 
 
-class Evaluation(models.Model):
+class Evaluation(ConstraintMessages, models.Model):
     """A scheduled and then held evaluation (evaluatie) of an agreement.
 
     Recorded by one party (care provider or corporation) and confirmed by the other: only a
     confirmed positive evaluation lets a flip lease flip or a tripartite agreement become an
     ordinary lease. A decision that cites it marks it used (`decision`).
     """
+
+    constraint_messages = {
+        "evaluation_held_has_judgement": (
+            "judgement",
+            _("Een gehouden evaluatie heeft een oordeel."),
+        ),
+        "evaluation_four_eyes": (
+            "confirmed_by",
+            _("Een ander dan wie de evaluatie vastlegde, bevestigt haar (vier ogen)."),
+        ),
+        "evaluation_confirm_after_held": (
+            "confirmed_by",
+            _("Een evaluatie wordt pas bevestigd als ze is gehouden."),
+        ),
+    }
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="evaluations")
     kind = models.CharField(_("soort"), max_length=8, choices=EvaluationKind.choices)

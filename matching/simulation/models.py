@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import ConstraintMessages
+
 from .core import (
     DEFAULT_DEPARTURE_RATE,
     MAX_FLOW_PER_WEEK,
@@ -47,8 +49,25 @@ class PolicyChoice(models.TextChoices):
     )
 
 
-class Scenario(models.Model):
+class Scenario(ConstraintMessages, models.Model):
     """A named what-if for a board (scenario): limits, policy, horizon, seed and flows."""
+
+    constraint_messages = {
+        "scenario_tipping_point_pct": ("tipping_point", _("Het kantelpunt ligt tussen 0 en 100%.")),
+        "scenario_stairwell_max_range": (
+            "stairwell_max",
+            _("Per portiek kunnen hoogstens 20 kwetsbare huishoudens worden toegestaan."),
+        ),
+        "scenario_horizon_range": ("horizon_weeks", _("De looptijd ligt tussen 1 en 156 weken.")),
+        "scenario_flows_range": (
+            "clients_per_week",
+            _("Het aantal nieuwe cliënten en woningen per week ligt tussen 0 en 500."),
+        ),
+        "scenario_offer_weeks_range": (
+            "offer_weeks",
+            _("Een woning wordt 1 tot 52 weken aangeboden."),
+        ),
+    }
 
     board = models.ForeignKey("matching.Board", on_delete=models.CASCADE, related_name="scenarios")
     name = models.CharField(_("naam"), max_length=120)
@@ -184,8 +203,15 @@ class RunStatus(models.TextChoices):
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
-class SimulationRun(models.Model):
+class SimulationRun(ConstraintMessages, models.Model):
     """One simulation of a scenario (simulatierun): its progress and its results."""
+
+    constraint_messages = {
+        "simulation_run_progress_le_total": (
+            "weeks_done",
+            _("De voortgang kan niet groter zijn dan het aantal weken."),
+        ),
+    }
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(
@@ -248,8 +274,13 @@ class SimulationRun(models.Model):
         return int(100 * self.weeks_done / self.total_weeks) if self.total_weeks else 0
 
 
-class SimulationWeek(models.Model):
+class SimulationWeek(ConstraintMessages, models.Model):
     """One simulated week of a run: what the board would have done that week."""
+
+    constraint_messages = {
+        "simulation_week_once": ("week", _("Deze week is al doorgerekend.")),
+        "simulation_week_positive": ("week", _("Weken tellen vanaf 1.")),
+    }
 
     run = models.ForeignKey(SimulationRun, on_delete=models.CASCADE, related_name="weeks")
     week = models.PositiveSmallIntegerField(_("week"))

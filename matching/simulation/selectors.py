@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.models import User
@@ -71,7 +72,8 @@ class Metric:
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("housed", _("Gehuisvest"), "higher"),
+    # An outcome, not the action "Gehuisvest" of the client lifecycle: its own context.
+    Metric("housed", pgettext_lazy("uitkomst", "Gehuisvest"), "higher"),
     Metric("housed_urgent", _("Waarvan urgent"), ""),
     Metric("placed_past_tipping", _("Plaatsingen in buurten voorbij het kantelpunt"), "lower"),
     Metric(

@@ -527,3 +527,35 @@ def test_the_template_download_is_offered_per_kind(world, login):
     # Its header is understood; the example buurt (Baarn) is simply not in this region.
     assert report.counts == {"buiten de regio": 1}
     assert client.get(reverse("housing:import-template", args=["x"])).status_code == 404
+
+
+def test_a_file_past_the_row_limit_is_refused_with_a_message(world, monkeypatch):
+    from housing.importing import tables
+
+    monkeypatch.setattr(tables, "MAX_ROWS", 3)
+    rows = "".join(f"BU00010101;{year};100;30\n" for year in range(2001, 2006))
+    with pytest.raises(importing.ImportFileError, match="meer dan 3 regels"):
+        importing.validate(
+            "indicators", "i.csv", (HEADER + rows).encode(), organisation=world.municipality_org
+        )
+
+
+def test_an_overlong_cell_names_its_line(world):
+    content = (
+        HEADER + "BU00010101;2023;100;30\n" + "BU00010101;" + "9" * 20_000 + ";1;1\n"
+    ).encode()
+    with pytest.raises(importing.ImportFileError, match="regel 3: een cel is langer"):
+        importing.validate("indicators", "i.csv", content, organisation=world.municipality_org)
+
+
+def test_the_upload_page_shows_an_unreadable_file_at_the_file_field(world, login):
+    client = login(world.analyst)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("housing:import-list"),
+        {"kind": "boundaries", "file": SimpleUploadedFile("b.geojson", b'{"type": "Feature')},
+    )
+    assert response.status_code == 400
+    assert "Geen geldige GeoJSON" in response.content.decode()
+    assert ImportBatch.objects.filter(filename="b.geojson").count() == 0

@@ -160,7 +160,7 @@ def test_suppressed_neighbourhoods_say_less_than_the_threshold(
     settings.SIMULATION_SMALL_NUMBERS = 1000
     scenario = make_scenario(policy="priority")
     page = login(sim_world.chair).get(reverse("simulation:scenario-detail", args=[scenario.pk]))
-    assert "minder dan 1000" in page.content.decode()
+    assert "minder dan 1.000" in page.content.decode()  # grouped, Dutch style
 
 
 def test_pages_carry_no_inline_script_or_style(sim_world, make_scenario, login):

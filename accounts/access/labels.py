@@ -1,0 +1,225 @@
+"""Readable names for what the access log stores as codes.
+
+The log keeps stable codes (roles, `type.action:rule`, object types, purposes with a coded
+suffix) so it stays comparable over the years; this module turns them into Dutch (or the
+reader's language) at display time, on the page and in the exports. Unknown codes fall back
+to the code itself, so a new rule never hides a row.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+
+RULE_NAMES = {
+    "party": gettext_lazy("partij bij de afspraak"),
+    "own-corporation": gettext_lazy("eigen corporatie"),
+    "board-member": gettext_lazy("lid van de plaatsingstafel"),
+    "party-or-municipality": gettext_lazy("partij of gemeente"),
+    "municipality-of-board": gettext_lazy("gemeente van de tafel"),
+    "consultant-of-corporation": gettext_lazy("woonconsulent van de corporatie"),
+    "own-provider": gettext_lazy("eigen zorgaanbieder"),
+    "org-admin": gettext_lazy("beheerder van de organisatie"),
+    "municipality-or-shared": gettext_lazy("gemeente, of met u gedeeld"),
+    "municipality-or-corporation": gettext_lazy("gemeente of corporatie"),
+    "board-chair": gettext_lazy("voorzitter plaatsingstafel"),
+    "assigned-coordinator": gettext_lazy("toegewezen zorgcoördinator"),
+    "coordinator-of-provider": gettext_lazy("zorgcoördinator van de aanbieder"),
+    "consultant": gettext_lazy("woonconsulent"),
+    "member-of-region": gettext_lazy("organisatie in de regio"),
+    "coordinator": gettext_lazy("zorgcoördinator"),
+    "board-chair-of-region": gettext_lazy("voorzitter in de regio"),
+    "own": gettext_lazy("eigen gegevens"),
+    "municipality-of-region": gettext_lazy("gemeente in de regio"),
+    "municipality": gettext_lazy("gemeente"),
+    "coordinator-or-consultant": gettext_lazy("zorgcoördinator of woonconsulent"),
+    "assigned-or-takeover": gettext_lazy("toegewezen, of overname door een collega"),
+    "analyst-or-consultant": gettext_lazy("beleidsanalist of woonconsulent"),
+    "analyst": gettext_lazy("beleidsanalist"),
+    "governing-municipality": gettext_lazy("gemeente die de tafel voorzit"),
+    "governing-analyst": gettext_lazy("beleidsanalist van die gemeente"),
+    "party-or-chair": gettext_lazy("partij of voorzitter"),
+    "party-or-chair-of-escalated": gettext_lazy(
+        "partij, of voorzitter bij een geëscaleerd signaal"
+    ),
+    "org-admin-or-self": gettext_lazy("beheerder, of de persoon zelf"),
+    "own-corporation-or-board-chair": gettext_lazy("eigen corporatie of voorzitter"),
+    "own-corporation-or-municipality": gettext_lazy("eigen corporatie of gemeente"),
+    "own-or-on-board": gettext_lazy("eigen, of aan de tafel aangeboden"),
+    "own-organisation": gettext_lazy("eigen organisatie"),
+    "not-visible": gettext_lazy("buiten uw zicht (onbekend gegeven)"),
+    "anonymous": gettext_lazy("niet aangemeld"),
+    "unregistered-model": gettext_lazy("geen regel voor dit gegeven"),
+}
+
+ACTION_NAMES = {
+    "view": gettext_lazy("inzien"),
+    "list": gettext_lazy("overzicht"),
+    "create": gettext_lazy("aanmaken"),
+    "change": gettext_lazy("wijzigen"),
+    "delete": gettext_lazy("verwijderen"),
+    "export": gettext_lazy("exporteren"),
+    "print": gettext_lazy("afdrukken"),
+    "decide": gettext_lazy("besluiten"),
+    "mark_ready": gettext_lazy("uitstroomklaar melden"),
+    "sign": gettext_lazy("ondertekenen"),
+    "override": gettext_lazy("overschrijding"),
+    "confirm_override": gettext_lazy("overschrijding bevestigen"),
+    "manage_members": gettext_lazy("leden beheren"),
+    "view_care": gettext_lazy("zorggegevens inzien"),
+    "issue": gettext_lazy("ter ondertekening aanbieden"),
+    "revise": gettext_lazy("herzien"),
+    "cancel": gettext_lazy("annuleren"),
+    "extend": gettext_lazy("verlengen"),
+    "flip": gettext_lazy("omklappen"),
+    "convert": gettext_lazy("omzetten"),
+    "end": gettext_lazy("beëindigen"),
+    "care_stop": gettext_lazy("zorg stoppen"),
+    "care_resume": gettext_lazy("zorg hervatten"),
+    "evaluate": gettext_lazy("evaluatie vastleggen"),
+    "confirm": gettext_lazy("bevestigen"),
+    "generate": gettext_lazy("voorstellen berekenen"),
+    "minutes": gettext_lazy("notulen"),
+    "respond": gettext_lazy("antwoord cliënt"),
+    "document": gettext_lazy("document"),
+}
+
+# Coded suffixes of purposes ("plaatsingstafel 2026-W49: accepted").
+PURPOSE_WORDS = {
+    "accepted": gettext_lazy("cliënt aanvaardt"),
+    "refused": gettext_lazy("cliënt weigert"),
+    "approved": gettext_lazy("corporatie akkoord"),
+    "declined": gettext_lazy("corporatie wijst af"),
+    "override": gettext_lazy("overschrijding aangevraagd"),
+    "override confirmed": gettext_lazy("overschrijding bevestigd"),
+    "override rejected": gettext_lazy("overschrijding afgewezen"),
+    "closed": gettext_lazy("overleg afgerond"),
+    "issue": gettext_lazy("ter ondertekening aangeboden"),
+    "revise": gettext_lazy("herzien"),
+    "cancel": gettext_lazy("geannuleerd"),
+    "extend": gettext_lazy("verlengd"),
+    "flip": gettext_lazy("omgeklapt"),
+    "convert": gettext_lazy("omgezet"),
+    "end": gettext_lazy("beëindigd"),
+    "care_stop": gettext_lazy("zorg gestopt"),
+    "care_resume": gettext_lazy("zorg hervat"),
+    "evaluation": gettext_lazy("evaluatie vastgelegd"),
+    "confirm": gettext_lazy("evaluatie bevestigd"),
+    "sign client": gettext_lazy("getekend door de cliënt"),
+    "sign care_provider": gettext_lazy("getekend door de zorgaanbieder"),
+    "sign corporation": gettext_lazy("getekend door de corporatie"),
+}
+
+_WEEK = re.compile(r"\b(\d{4})-W(\d{2})\b")
+
+
+def role_label(code: str) -> str:
+    """ "care_coordinator,org_admin" → "zorgcoördinator, beheerder organisatie"."""
+    labels = dict(Role.choices)
+    parts = [p for p in (code or "").split(",") if p]
+    return ", ".join(str(labels.get(p, p)) for p in parts)
+
+
+@cache
+def _object_names() -> dict[str, str]:
+    from accounts.access.core import _registry
+
+    return {
+        policy.type_label(): str(model._meta.verbose_name) for model, policy in _registry.items()
+    }
+
+
+def object_type_label(code: str) -> str:
+    names = _object_names()
+    return names.get(code) or code.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def rule_label(code: str) -> str:
+    """ "placements.agreement.view:party-or-municipality" → "afspraak inzien: partij of gemeente";
+    "default-deny:no-rule-for-sign" → "geweigerd: geen regel voor ‘ondertekenen’"."""
+    if not code:
+        return ""
+    if code.startswith("default-deny:"):
+        reason = code.split(":", 1)[1]
+        if reason.startswith("no-rule-for-"):
+            action = reason.removeprefix("no-rule-for-")
+            return _("geen regel voor ‘%(action)s’") % {"action": action_label(action)}
+        return str(RULE_NAMES.get(reason, reason))
+    head, _sep, name = code.partition(":")
+    rule = str(RULE_NAMES.get(name, name.replace("-", " ")))
+    if "." not in head:
+        return rule if not name else f"{head}: {rule}"
+    object_type, _dot, action = head.rpartition(".")
+    return f"{object_type_label(object_type)} {action_label(action)}: {rule}"
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_NAMES.get(code, code.replace("_", " ")))
+
+
+def purpose_label(text: str) -> str:
+    """A purpose with its coded suffix and ISO week rendered: "plaatsingstafel 2026-W49:
+    accepted" → "plaatsingstafel week 49 van 2026: cliënt aanvaardt"."""
+    from accounts.formatting import week
+
+    if not text:
+        return ""
+    head, sep, tail = text.partition(": ")
+    head = _WEEK.sub(lambda m: week(m.group(0)), head)
+    if not sep:
+        return head
+    return f"{head}: {PURPOSE_WORDS.get(tail, tail)}"
+
+
+EVENT_VERBS = {
+    "viewed": gettext_lazy("ingezien"),
+    "searched": gettext_lazy("gezocht"),
+    "created": gettext_lazy("aangemaakt"),
+    "changed": gettext_lazy("gewijzigd"),
+    "updated": gettext_lazy("gewijzigd"),
+    "deleted": gettext_lazy("verwijderd"),
+    "exported": gettext_lazy("geëxporteerd"),
+    "printed": gettext_lazy("afgedrukt"),
+    "extended": gettext_lazy("verlengd"),
+    "flipped": gettext_lazy("omgeklapt"),
+    "converted": gettext_lazy("omgezet"),
+    "ended": gettext_lazy("beëindigd"),
+    "signed": gettext_lazy("getekend"),
+    "issued": gettext_lazy("ter ondertekening aangeboden"),
+    "cancelled": gettext_lazy("geannuleerd"),
+    "stopped": gettext_lazy("gestopt"),
+    "stop_lifted": gettext_lazy("stop opgeheven"),
+    "limit_set": gettext_lazy("grens ingesteld"),
+    "count_recorded": gettext_lazy("aantal vastgelegd"),
+    "marked_ready": gettext_lazy("uitstroomklaar gemeld"),
+    "refused": gettext_lazy("geweigerd"),
+    "care_stopped": gettext_lazy("zorg gestopt"),
+    "care_resumed": gettext_lazy("zorg hervat"),
+    "terms_changed": gettext_lazy("voorwaarden gewijzigd"),
+    "revised": gettext_lazy("herzien"),
+    "evaluated": gettext_lazy("evaluatie vastgelegd"),
+    "confirmed": gettext_lazy("bevestigd"),
+    "decided": gettext_lazy("besloten"),
+    "answered": gettext_lazy("beantwoord"),
+    "closed": gettext_lazy("afgerond"),
+    "generated": gettext_lazy("voorstellen berekend"),
+    "shared": gettext_lazy("gedeeld"),
+    "withdrawn": gettext_lazy("ingetrokken"),
+    "expired": gettext_lazy("verlopen"),
+}
+
+
+def event_label(code: str) -> str:
+    """ "placements.agreement.extended" → "afspraak verlengd"; unknown parts fall back to
+    words made from the code, so a new event never hides a row."""
+    if not code:
+        return ""
+    head, _dot, verb = code.rpartition(".")
+    if not head:
+        return code.replace("_", " ")
+    return f"{object_type_label(head)} {EVENT_VERBS.get(verb, verb.replace('_', ' '))}"

@@ -1,0 +1,118 @@
+"""The access-log page: filters, readable names, exports, and the export itself logged."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.access import labels, log
+from accounts.models import AccessAction, AccessLogEntry, AccessResult, Role
+from tests.accounts.factories import member
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("accounts:access-log")
+
+
+@pytest.fixture
+def world():
+    admin = member(Role.ORG_ADMIN)
+    org = admin.memberships.get().organisation
+    coordinator = member(Role.CARE_COORDINATOR, org)
+    colleague = member(Role.CARE_COORDINATOR, org)
+    outsider = member(Role.CARE_COORDINATOR)
+    log.audit(
+        "cases.client.viewed", actor=coordinator, target="cases.client",
+        object_id="WB-2026-00001", rule="cases.client.view:own-provider",
+        purpose="cliëntdossier",
+    )  # fmt: skip
+    log.audit(
+        "cases.client.viewed", actor=colleague, target="cases.client",
+        object_id="WB-2026-00002", rule="cases.client.view:assigned-coordinator",
+        result=AccessResult.REFUSED, purpose="plaatsingstafel 2026-W49: accepted",
+    )  # fmt: skip
+    log.audit("cases.client.viewed", actor=outsider, target="cases.client", object_id="X")
+    return {"admin": admin, "coordinator": coordinator, "colleague": colleague, "org": org}
+
+
+def test_it_shows_names_roles_rules_and_purposes_readably(world, login):
+    response = login(world["admin"]).get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert world["coordinator"].full_name in html
+    assert "zorgcoördinator" in html and "care_coordinator" not in html
+    assert "eigen zorgaanbieder" in html and "view:own-provider" not in html
+    assert "week 49 van 2026: cliënt aanvaardt" in html
+    assert "cliënt ingezien" in html  # the event, worded
+    assert ">X<" not in html  # another organisation's row is not there
+
+
+def test_it_filters_on_person_client_action_result_and_period(world, login):
+    client = login(world["admin"])
+
+    def ids(**params):
+        return [r["entry"].object_id for r in client.get(URL, params).context["rows"]]
+
+    assert ids(person=world["colleague"].pk) == ["WB-2026-00002"]
+    assert ids(client="wb-2026-00001") == ["WB-2026-00001"]
+    assert ids(result="refused") == ["WB-2026-00002"]
+    assert ids(date_from=(timezone.localdate() + dt.timedelta(days=1)).isoformat()) == []
+    assert ids(date_to=timezone.localdate().isoformat()) == ["WB-2026-00002", "WB-2026-00001"]
+    assert ids(action="export") == []
+
+
+def test_bad_filters_answer_at_the_field_and_list_nothing(world, login):
+    response = login(world["admin"]).get(
+        URL, {"date_from": "2026-12-10", "date_to": "2026-12-01", "person": "abc"}
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "date_to" in form.errors and "person" in form.errors
+    assert response.context["page"].paginator.count == 0
+
+
+def test_the_csv_export_has_the_filtered_rows_and_is_logged(world, login):
+    response = login(world["admin"]).get(URL, {"result": "refused", "export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Tijdstip" and len(rows) == 2
+    assert rows[1][1] == world["colleague"].full_name
+    assert rows[1][7] == "WB-2026-00002"
+    assert AccessLogEntry.objects.filter(
+        user_id=world["admin"].pk, action=AccessAction.EXPORT, object_type="accounts.accesslogentry"
+    ).exists()
+
+
+def test_the_xlsx_export_opens_with_a_header(world, login):
+    response = login(world["admin"]).get(URL, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "Tijdstip"
+    assert sheet.max_row == 3  # header + the two rows of the organisation
+
+
+def test_a_coordinator_cannot_read_or_export_the_log(world, login):
+    response = login(world["coordinator"]).get(URL, {"export": "csv"})
+    assert response.status_code == 403
+
+
+def test_rule_labels_cover_every_registered_rule_name():
+    from accounts.access.core import _registry
+
+    names = {rule.name for policy in _registry.values() for rule in policy.rules.values()}
+    missing = names - set(labels.RULE_NAMES)
+    assert not missing, f"add a readable name for {sorted(missing)} to accounts/access/labels.py"
+
+
+def test_default_deny_rules_read_as_sentences():
+    assert labels.rule_label("default-deny:no-rule-for-sign") == "geen regel voor ‘ondertekenen’"
+    assert (
+        labels.rule_label("placements.agreement.view:party-or-municipality")
+        == "afspraak inzien: partij of gemeente"
+    )
