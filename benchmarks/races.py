@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -44,26 +43,10 @@ def setup() -> None:
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:
-    from django.db import connection
+    """The tests' race helper (one barrier start, results or exceptions in order)."""
+    from tests.races import race as tests_race
 
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return tests_race(*calls)
 
 
 def classify(results: list[Any], tally: Counter[str]) -> None:
