@@ -11,7 +11,7 @@ class AftercareConfig(AppConfig):
     verbose_name = _("Signalen na de verhuizing")
 
     def ready(self) -> None:
-        from accounts import navigation
+        from accounts import navigation, worklist
         from accounts.models import Role
         from matching.board import agenda
         from matching.placements.signals import care_stopped
@@ -19,6 +19,7 @@ class AftercareConfig(AppConfig):
         from . import permissions  # noqa: F401 - registers the policies
         from .receivers import signal_on_care_stop
         from .views import agenda_section
+        from .worklist import work_items
 
         navigation.register(
             _("Signalen"),
@@ -30,4 +31,5 @@ class AftercareConfig(AppConfig):
             _("Signalen per buurt"), "aftercare:counts", {Role.BOARD_CHAIR, Role.ANALYST}, order=43
         )
         agenda.register(agenda_section)
+        worklist.register(work_items)
         care_stopped.connect(signal_on_care_stop, dispatch_uid="aftercare-care-stopped")

@@ -7,6 +7,8 @@ removed with the agreement (no blacklist, `docs/aftercare.md`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -177,7 +179,7 @@ class Signal(models.Model):
             else Party.CORPORATION.value
         )
 
-    def current_due(self) -> tuple[str, object] | None:
+    def current_due(self) -> tuple[str, dt.date] | None:
         """(what, date) the other party owes next, or None when nothing is owed."""
         if self.state == SignalState.RAISED:
             return "acknowledge", self.acknowledge_due

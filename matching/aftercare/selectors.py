@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 
 from accounts import access
 from accounts.models import User
-from matching.board.models import Meeting
+from matching.board.models import Meeting, MeetingStatus
 from matching.board.permissions import municipality_region_ids
 
 from .models import Outcome, Signal, SignalCategory, SignalState
@@ -50,16 +50,21 @@ def signals_since(*, user: User, agreement: Any, since: dt.date | None) -> list[
 
 def meeting_agenda(*, user: User, meeting: Meeting) -> list[Signal]:
     """The board's "zorg- en woonoverleg": escalated signals of the region not yet discussed
-    at an earlier meeting, or marked for this one. Only the chair of the region sees them;
+    at an earlier meeting (an open meeting shows every one pending; a closed one those
+    escalated by its day). Only the chair of the region sees them;
     the agenda shows pseudonyms, category and the reason it was escalated, never the text."""
     if meeting.board.region_id not in municipality_region_ids(user, "board_chair"):
         return []
-    return list(
+    signals = (
         access.scope(user, Signal)
         .filter(placement__board=meeting.board, escalated_at__isnull=False)
         .exclude(discussed_at_meeting__date__lt=meeting.date)
-        .filter(escalated_at__date__lte=meeting.date)
-        .exclude(state=SignalState.CLOSED, outcome__in=[Outcome.RESOLVED, Outcome.ENDED])
+    )
+    if meeting.status == MeetingStatus.CLOSED:
+        # A closed meeting's agenda is what stood on it: escalated by its day.
+        signals = signals.filter(escalated_at__date__lte=meeting.date)
+    return list(
+        signals.exclude(state=SignalState.CLOSED, outcome__in=[Outcome.RESOLVED, Outcome.ENDED])
         .select_related("placement", "placement__neighbourhood")
         .order_by("escalated_at", "id")
     )

@@ -595,7 +595,7 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
                         dedupe_key=f"aftercare:deadline:{signal.pk}:{what}:{user.pk}",
                     )
                     counts["reminded"] += sent is not None
-            elif deadline < today and signal.escalated_at is None:  # type: ignore[operator]
+            elif deadline < today and signal.escalated_at is None:
                 reason = (
                     _("ontvangst niet bevestigd binnen de termijn")
                     if what == "acknowledge"

@@ -144,3 +144,24 @@ def test_a_period_with_no_signals_says_so(world):
     assert (
         bad.status_code == 200 and "De einddatum ligt vóór de begindatum." in bad.content.decode()
     )
+
+
+def test_the_work_queue_shows_what_waits_and_the_chair_sees_what_was_escalated(world, raise_signal):
+    from accounts import worklist
+
+    signal = raise_signal()
+    today = timezone.localdate()
+    mine = {i.key: i for i in worklist.items_for(world.coordinator, today=today)}
+    assert mine["aftercare.signals_waiting"].count == 1
+    assert mine["aftercare.signals_waiting"].deadline == signal.acknowledge_due
+    assert "aftercare.signals_waiting" not in {
+        i.key for i in worklist.items_for(world.consultant, today=today)
+    }
+    assert "aftercare.escalated" not in {
+        i.key for i in worklist.items_for(world.chair, today=today)
+    }
+    services.signal_escalate(actor=world.consultant, signal=signal, reason="Geen contact")
+    chair = {i.key: i for i in worklist.items_for(world.chair, today=today)}
+    assert chair["aftercare.escalated"].count == 1
+    home = sign_in(Client(), world.coordinator).get(reverse("home")).content.decode()
+    assert "signaal over een huurder wacht op uw reactie" in home
