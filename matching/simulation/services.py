@@ -418,7 +418,10 @@ def _finish(run: SimulationRun, *, status: str, started: float, **values: Any) -
             return _store_outcome(run, status=status, started=started, **values)
         except OperationalError:
             logger.warning("simulation run %s: result not stored yet (database)", run.pk)
-            connection.close()
+            # A fresh connection for the retry; inside an outer transaction (a test, or a
+            # caller's atomic block) closing would only break that transaction.
+            if not connection.in_atomic_block:
+                connection.close()
             if attempt == 2:
                 raise
             time.sleep(1 + 2 * attempt)
