@@ -209,6 +209,13 @@ class HousingProfile(ConstraintMessages, models.Model):
     """
 
     constraint_messages = {
+        "profile_counts_within_bounds": (
+            "adults",
+            _(
+                "Een aantal ligt buiten de grenzen: 1 tot 12 volwassenen, 0 tot 15 kinderen, "
+                "een inkomen tot € 50.000 per maand en een verdieping tot en met 50."
+            ),
+        ),
         "profile_at_least_one_adult": (
             "adults",
             _("Een huishouden heeft minstens één volwassene."),

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import ConstraintMessages
 from matching.placements.models import Party
 
 
@@ -84,7 +85,7 @@ DESCRIPTION_MAX = 1000
 TEXT_MAX = 2000
 
 
-class Signal(models.Model):
+class Signal(ConstraintMessages, models.Model):
     agreement = models.ForeignKey(
         "placements.Agreement", on_delete=models.CASCADE, related_name="signals"
     )
@@ -135,6 +136,21 @@ class Signal(models.Model):
         blank=True,
         related_name="+",
     )
+
+    constraint_messages = {
+        "signal_answer_after_ack": (
+            "answer_due",
+            _("De termijn voor het antwoord ligt niet vóór die voor de ontvangstbevestiging."),
+        ),
+        "signal_outcome_iff_closed": (
+            "outcome",
+            _("Een afgesloten signaal heeft een uitkomst; een open signaal nog niet."),
+        ),
+        "signal_acknowledged_after_raised": (
+            "state",
+            _("Een signaal wacht op antwoord of heeft een plan pas na de ontvangstbevestiging."),
+        ),
+    }
 
     class Meta:
         verbose_name = _("signaal")

@@ -163,6 +163,10 @@ class GenerationRun(ConstraintMessages, models.Model):
     """
 
     constraint_messages = {
+        "one_active_run_per_meeting": (
+            "meeting",
+            _("Voor dit overleg loopt al een berekening; wacht tot die klaar is."),
+        ),
         "run_once_per_key": ("key", _("Deze berekening is al gemaakt.")),
     }
 

@@ -53,6 +53,14 @@ class Scenario(ConstraintMessages, models.Model):
     """A named what-if for a board (scenario): limits, policy, horizon, seed and flows."""
 
     constraint_messages = {
+        "scenario_rates_pct": (
+            "departure_rate",
+            _("Een vertrekkans en een aandeel urgente cliënten liggen tussen 0 en 100%."),
+        ),
+        "scenario_seeds_range": (
+            "seeds",
+            _("Kies tussen 5 en 20 herhalingen."),
+        ),
         "scenario_tipping_point_pct": ("tipping_point", _("Het kantelpunt ligt tussen 0 en 100%.")),
         "scenario_stairwell_max_range": (
             "stairwell_max",

@@ -10,7 +10,7 @@ from django.db import models
 
 from accounts.constraints import ConstraintMessages, resolve
 
-PROJECT_APPS = {"accounts", "housing", "cases", "matching", "simulation", "placements"}
+PROJECT_APPS = {"accounts", "housing", "cases", "matching", "simulation", "placements", "aftercare"}
 
 
 def project_constraints():
