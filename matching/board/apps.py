@@ -13,7 +13,13 @@ class BoardConfig(AppConfig):
         from cases.signals import client_left_board, consent_ended
 
         from . import permissions  # noqa: F401 - registers the policies
-        from .models import ClientDecision, ConsultantDecision, MeetingStatus, ProposalStatus
+        from .models import (
+            ClientDecision,
+            ConsultantDecision,
+            GenerationStatus,
+            MeetingStatus,
+            ProposalStatus,
+        )
         from .signals import drop_profiles_of_client, withdraw_proposals_of_client
         from .worklist import work_items
 
@@ -24,6 +30,8 @@ class BoardConfig(AppConfig):
             {Role.BOARD_CHAIR, Role.ANALYST, Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT},
             order=30,
         )
-        states.expose(ClientDecision, ConsultantDecision, MeetingStatus, ProposalStatus)
+        states.expose(
+            ClientDecision, ConsultantDecision, GenerationStatus, MeetingStatus, ProposalStatus
+        )
         client_left_board.connect(withdraw_proposals_of_client, dispatch_uid="matching-client-left")
         consent_ended.connect(drop_profiles_of_client, dispatch_uid="matching-consent-ended")
