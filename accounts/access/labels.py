@@ -52,6 +52,10 @@ RULE_NAMES = {
     "own-corporation-or-municipality": gettext_lazy("eigen corporatie of gemeente"),
     "own-or-on-board": gettext_lazy("eigen, of aan de tafel aangeboden"),
     "own-organisation": gettext_lazy("eigen organisatie"),
+    "own-provider-or-privacy-officer": gettext_lazy(
+        "eigen zorgaanbieder of privacyfunctionaris van de aanbieder"
+    ),
+    "coordinator-or-privacy-officer": gettext_lazy("zorgcoördinator of privacyfunctionaris"),
     "not-visible": gettext_lazy("buiten uw zicht (onbekend gegeven)"),
     "anonymous": gettext_lazy("niet aangemeld"),
     "unregistered-model": gettext_lazy("geen regel voor dit gegeven"),
@@ -87,6 +91,15 @@ ACTION_NAMES = {
     "minutes": gettext_lazy("notulen"),
     "respond": gettext_lazy("antwoord cliënt"),
     "document": gettext_lazy("document"),
+    "request": gettext_lazy("privacyverzoek"),
+    "access_overview": gettext_lazy("overzicht inzage"),
+    "data_export": gettext_lazy("gegevens exporteren"),
+}
+
+# Object types in the log that are no model of their own.
+OBJECT_NAMES = {
+    "cases.access_overview": gettext_lazy("overzicht wie het dossier inzag"),
+    "cases.data_export": gettext_lazy("kopie van de gegevens"),
 }
 
 # Coded suffixes of purposes ("plaatsingstafel 2026-W49: accepted").
@@ -130,12 +143,16 @@ def _object_names() -> dict[str, str]:
     from accounts.access.core import _registry
 
     return {
-        policy.type_label(): str(model._meta.verbose_name) for model, policy in _registry.items()
+        policy.type_label(): str(model._meta.verbose_name)
+        for model, policy in _registry.items()
+        if not model._meta.proxy  # a proxy's policy logs under its concrete model's name
     }
 
 
 def object_type_label(code: str) -> str:
     names = _object_names()
+    if code in OBJECT_NAMES:
+        return str(OBJECT_NAMES[code])
     return names.get(code) or code.rsplit(".", 1)[-1].replace("_", " ")
 
 
