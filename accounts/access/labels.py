@@ -98,7 +98,7 @@ ACTION_NAMES = {
 
 # Object types in the log that are no model of their own.
 OBJECT_NAMES = {
-    "cases.access_overview": gettext_lazy("overzicht wie het dossier inzag"),
+    "cases.access_overview": gettext_lazy("inzageoverzicht"),
     "cases.data_export": gettext_lazy("kopie van de gegevens"),
 }
 
@@ -129,6 +129,7 @@ PURPOSE_WORDS = {
 }
 
 _WEEK = re.compile(r"\b(\d{4})-W(\d{2})\b")
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
 def role_label(code: str) -> str:
@@ -179,6 +180,17 @@ def action_label(code: str) -> str:
     return str(ACTION_NAMES.get(code, code.replace("_", " ")))
 
 
+def _readable_date(match: re.Match[str]) -> str:
+    import datetime as dt
+
+    from accounts.formatting import date
+
+    try:
+        return date(dt.date.fromisoformat(match.group(1)))
+    except ValueError:
+        return match.group(1)
+
+
 def purpose_label(text: str) -> str:
     """A purpose with its coded suffix and ISO week rendered: "plaatsingstafel 2026-W49:
     accepted" → "plaatsingstafel week 49 van 2026: cliënt aanvaardt"."""
@@ -188,6 +200,7 @@ def purpose_label(text: str) -> str:
         return ""
     head, sep, tail = text.partition(": ")
     head = _WEEK.sub(lambda m: week(m.group(0)), head)
+    head = _ISO_DATE.sub(_readable_date, head)
     if not sep:
         return head
     return f"{head}: {PURPOSE_WORDS.get(tail, tail)}"
@@ -228,6 +241,45 @@ EVENT_VERBS = {
     "shared": gettext_lazy("gedeeld"),
     "withdrawn": gettext_lazy("ingetrokken"),
     "expired": gettext_lazy("verlopen"),
+    # Domain steps that keep their action name or another verb (clients, proposals,
+    # dwellings, signals, members), so the client's overview reads as Dutch throughout.
+    "accepted": gettext_lazy("aanvaard door de cliënt"),
+    "approved": gettext_lazy("goedgekeurd door de corporatie"),
+    "declined": gettext_lazy("afgewezen door de corporatie"),
+    "acknowledged": gettext_lazy("ontvangst bevestigd"),
+    "close": gettext_lazy("afgesloten"),
+    "consent_recorded": gettext_lazy("toestemming vastgelegd"),
+    "consent_lost": gettext_lazy("toestemming vervallen"),
+    "note_added": gettext_lazy("notitie toegevoegd"),
+    "reassigned": gettext_lazy("andere coördinator toegewezen"),
+    "escalated": gettext_lazy("geëscaleerd"),
+    "mark_ready": gettext_lazy("uitstroomklaar gemeld"),
+    "back_to_draft": gettext_lazy("terug naar concept"),
+    "place_on_board": gettext_lazy("aangemeld bij de plaatsingstafel"),
+    "take_off_board": gettext_lazy("van de tafel gehaald"),
+    "match": gettext_lazy("gekoppeld aan een woning"),
+    "unmatch": gettext_lazy("koppeling vervallen"),
+    "house": gettext_lazy("gehuisvest"),
+    "start_follow_up": gettext_lazy("nazorg gestart"),
+    "pause": gettext_lazy("gepauzeerd"),
+    "resume": gettext_lazy("hervat"),
+    "withdraw": gettext_lazy("teruggetrokken"),
+    "reopen": gettext_lazy("heropend"),
+    "reopened": gettext_lazy("heropend"),
+    "recorded": gettext_lazy("vastgelegd"),
+    "welcome_recorded": gettext_lazy("welkomstgesprek vastgelegd"),
+    "plan_action_added": gettext_lazy("actie aan het plan toegevoegd"),
+    "plan_action_updated": gettext_lazy("actie in het plan bijgewerkt"),
+    "override_requested": gettext_lazy("overschrijding aangevraagd"),
+    "override_confirmed": gettext_lazy("overschrijding bevestigd"),
+    "override_rejected": gettext_lazy("overschrijding afgewezen"),
+    "offered": gettext_lazy("aangeboden"),
+    "reserved": gettext_lazy("gereserveerd"),
+    "released": gettext_lazy("vrijgegeven"),
+    "let": gettext_lazy("verhuurd"),
+    "vulnerable_added": gettext_lazy("kwetsbare bewoner geteld"),
+    "listed": gettext_lazy("in een overzicht getoond"),
+    "counted": gettext_lazy("geteld"),
 }
 
 

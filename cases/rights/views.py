@@ -77,12 +77,13 @@ class AccessOverviewView(ProtectedView, TemplateView):
             start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         else:
             form = PeriodForm(initial={"date_from": start, "date_to": end})
-        entries = overview.entries_for(client=self.object, start=start, end=end)
-        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        # Logged first: the overview the client receives includes its own making.
         overview.record_produced(
             actor=self.actor, client=self.object, start=start, end=end, printed=False,
             request=request,
         )  # fmt: skip
+        entries = overview.entries_for(client=self.object, start=start, end=end)
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         if not query:
@@ -119,13 +120,13 @@ class AccessOverviewPdfView(ProtectedView, TemplateView):
             if form.is_bound
             else default_period()
         )
-        pdf, _count = overview.render_pdf(
-            client=self.object, start=start, end=end, viewer=self.actor
-        )
         overview.record_produced(
             actor=self.actor, client=self.object, start=start, end=end, printed=True,
             request=request,
         )  # fmt: skip
+        pdf, _count = overview.render_pdf(
+            client=self.object, start=start, end=end, viewer=self.actor
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         name = overview.filename(self.object, start, end)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
