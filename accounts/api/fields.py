@@ -11,7 +11,7 @@ from rest_framework import serializers
 from accounts import access
 
 
-class ScopedCodeField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class ScopedCodeField(serializers.SlugRelatedField[Any]):
     """An object named by its code, looked up only among the objects the requester may see.
 
     A code outside the requester's scope answers like an unknown one, so the field cannot be used to
@@ -40,7 +40,7 @@ class ScopedCodeField(serializers.SlugRelatedField):  # type: ignore[type-arg]
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
-        max_length = self.model._meta.get_field(self.slug_field).max_length
+        max_length = getattr(self.model._meta.get_field(self.slug_field), "max_length", None)
         if max_length is not None and len(data) > max_length:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data[:max_length] + "…")
         return super().to_internal_value(data)
