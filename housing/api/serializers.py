@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.api.fields import ScopedCodeField
 from accounts.constraints import ConstraintSerializerMixin
 
 from ..models import Complex, Dwelling, Neighbourhood, NeighbourhoodIndicator, Stairwell
@@ -76,9 +77,7 @@ class LimitSerializer(serializers.Serializer):
 
 class ComplexSerializer(serializers.ModelSerializer):
     corporation = serializers.CharField(source="corporation.name", read_only=True)
-    neighbourhood = serializers.SlugRelatedField(
-        slug_field="code", queryset=Neighbourhood.objects.all()
-    )
+    neighbourhood = ScopedCodeField(model=Neighbourhood)
     stopped_until = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,9 +106,7 @@ class DwellingSerializer(serializers.ModelSerializer):
 class DwellingInputSerializer(ConstraintSerializerMixin, serializers.ModelSerializer):
     """What a corporation may write. Neighbourhood by CBS code; complex/stairwell by id."""
 
-    neighbourhood = serializers.SlugRelatedField(
-        slug_field="code", queryset=Neighbourhood.objects.all()
-    )
+    neighbourhood = ScopedCodeField(model=Neighbourhood)
     net_rent = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
 
     class Meta:
