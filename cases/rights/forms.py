@@ -53,6 +53,7 @@ class ClientReferenceForm(forms.Form):
 
     KINDS = [
         ("access", _("Wie heeft het dossier ingezien")),
+        ("export", _("Kopie van alle gegevens")),
     ]
 
     reference = forms.CharField(
