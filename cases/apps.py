@@ -18,3 +18,6 @@ class CasesConfig(AppConfig):
 
         worklist.register(work_items)
         navigation.register(_("Cliënten"), "cases:client-list", {Role.CARE_COORDINATOR}, order=10)
+        navigation.register(
+            _("Privacyverzoeken"), "cases:privacy-requests", {Role.PRIVACY_OFFICER}, order=15
+        )
