@@ -7,10 +7,18 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts import validation
 from accounts.api.fields import ScopedCodeField
 from accounts.constraints import ConstraintSerializerMixin
 
-from ..models import Complex, Dwelling, Neighbourhood, NeighbourhoodIndicator, Stairwell
+from ..models import (
+    DWELLING_RENT_MAX,
+    Complex,
+    Dwelling,
+    Neighbourhood,
+    NeighbourhoodIndicator,
+    Stairwell,
+)
 
 
 class NeighbourhoodSerializer(serializers.ModelSerializer):
@@ -91,7 +99,7 @@ class ComplexSerializer(serializers.ModelSerializer):
 
 class StopSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
-    until = serializers.DateField()
+    until = serializers.DateField(validators=[validation.PLANNED])
 
 
 class DwellingSerializer(serializers.ModelSerializer):
@@ -107,7 +115,9 @@ class DwellingInputSerializer(ConstraintSerializerMixin, serializers.ModelSerial
     """What a corporation may write. Neighbourhood by CBS code; complex/stairwell by id."""
 
     neighbourhood = ScopedCodeField(model=Neighbourhood)
-    net_rent = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
+    net_rent = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=0, max_value=DWELLING_RENT_MAX
+    )
 
     class Meta:
         model = Dwelling
