@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
 from cases.models import REFERENCE_REGEX
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -27,10 +28,16 @@ class PeriodForm(forms.Form):
     period; a reversed or impossible period gets a message at its field."""
 
     date_from = forms.DateField(
-        label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        validators=[validation.FILTER],
+        label=_("Van"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        validators=[validation.FILTER],
+        label=_("Tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean(self) -> dict[str, Any]:
