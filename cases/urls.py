@@ -41,4 +41,15 @@ urlpatterns = [
         rights.AccessOverviewPdfView.as_view(),
         name="client-access-overview-pdf",
     ),
+    path(f"clienten/{REF}/gegevens/", rights.DataExportView.as_view(), name="client-data-export"),
+    path(
+        f"clienten/{REF}/gegevens/pdf/",
+        rights.DataExportPdfView.as_view(),
+        name="client-data-export-pdf",
+    ),
+    path(
+        f"clienten/{REF}/gegevens/json/",
+        rights.DataExportJsonView.as_view(),
+        name="client-data-export-json",
+    ),
 ]

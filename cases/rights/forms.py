@@ -28,16 +28,16 @@ class PeriodForm(forms.Form):
     period; a reversed or impossible period gets a message at its field."""
 
     date_from = forms.DateField(
-        validators=[validation.FILTER],
         label=_("Van"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validation.FILTER],
     )
     date_to = forms.DateField(
-        validators=[validation.FILTER],
         label=_("Tot en met"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validation.FILTER],
     )
 
     def clean(self) -> dict[str, Any]:
@@ -60,6 +60,7 @@ class ClientReferenceForm(forms.Form):
 
     KINDS = [
         ("access", _("Wie heeft het dossier ingezien")),
+        ("export", _("Kopie van alle gegevens")),
     ]
 
     reference = forms.CharField(

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import access
@@ -17,7 +18,7 @@ from accounts.access.views import ProtectedView
 from accounts.models import AccessResult
 from cases.models import ClientRights
 
-from . import overview
+from . import export, overview
 from .forms import ClientReferenceForm, PeriodForm, default_period
 
 PAGE_SIZE = 100
@@ -129,5 +130,69 @@ class AccessOverviewPdfView(ProtectedView, TemplateView):
         )
         response = HttpResponse(pdf, content_type="application/pdf")
         name = overview.filename(self.object, start, end)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+EXPORT_PURPOSE = "kopie van de gegevens voor de cliënt"
+
+
+class DataExportMixin(ProtectedView):
+    access_model = ClientRights
+    access_action = "data_export"
+    access_lookup = ("reference", "reference")
+    access_purpose = EXPORT_PURPOSE
+
+    def build(self) -> export.Export:
+        return export.build(
+            client=self.object, produced_by=self.actor.full_name or self.actor.email
+        )
+
+    def record(self, event: str, detail: str) -> None:
+        access.audit(
+            event,
+            actor=self.actor,
+            target="cases.data_export",
+            object_id=self.object.reference,
+            client_reference=self.object.reference,
+            rule=getattr(self.object, "_access_rule", ""),
+            purpose=f"{EXPORT_PURPOSE} ({detail})",
+            request=self.request,
+        )
+
+
+class DataExportView(DataExportMixin, TemplateView):
+    """Mijn gegevens: what the copy holds, part by part, with the PDF and JSON buttons."""
+
+    template_name = "cases/rights/data_export.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        built = self.build()
+        self.record("cases.data_export.viewed", "overzicht")
+        return self.render_to_response(self.get_context_data(client=self.object, export=built))
+
+
+class DataExportPdfView(DataExportMixin, View):
+    """The readable copy (Dutch PDF)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        built = self.build()
+        self.record("cases.data_export.exported", f"pdf, {built.record_count}")
+        response = HttpResponse(export.render_pdf(built), content_type="application/pdf")
+        name = export.filename(built, "pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class DataExportJsonView(DataExportMixin, View):
+    """The machine-readable copy (JSON, every field of every record)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        built = self.build()
+        self.record("cases.data_export.exported", f"json, {built.record_count}")
+        response = HttpResponse(
+            export.as_json_bytes(built), content_type="application/json; charset=utf-8"
+        )
+        name = export.filename(built, "json")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

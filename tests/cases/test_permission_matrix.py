@@ -103,6 +103,13 @@ MATRIX = {
         None,
         expect(200),
     ),
+    ("cases:client-data-export", "get"): (web("client-data-export"), None, expect(200)),
+    ("cases:client-data-export-pdf", "get"): (web("client-data-export-pdf"), None, expect(200)),
+    ("cases:client-data-export-json", "get"): (
+        web("client-data-export-json"),
+        None,
+        expect(200),
+    ),
     # Class level (pick a client by pseudonym): any coordinator; other roles are refused.
     ("cases:privacy-requests", "get"): (
         lambda c: reverse("cases:privacy-requests"),
