@@ -51,6 +51,14 @@ class PeriodForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, unit: str = MONTH, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_unit = unit
+        default = Period.last_12_months()
+        self.fields["van"].initial = f"{default.first:%Y-%m}"
+        self.fields["tot"].initial = f"{default.last:%Y-%m}"
+        self.fields["per"].initial = unit
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         this_month = month_start(timezone.localdate())
@@ -76,11 +84,11 @@ class PeriodForm(forms.Form):
 
     def period(self) -> Period:
         """The chosen period; the last 12 months when nothing (valid) was chosen."""
-        default = Period.last_12_months()
+        default = Period.last_12_months(unit=self.default_unit)
         if not self.is_bound or not self.is_valid():
             return default
         data = self.cleaned_data
-        unit = data.get("per") or MONTH
+        unit = data.get("per") or self.default_unit
         last = data.get("tot") or default.last
         first = data.get("van") or add_months(last, -11)
         return Period(first, last, unit)
@@ -113,6 +121,7 @@ class YearForm(forms.Form):
         cast(forms.ChoiceField, self.fields["jaar"]).choices = [
             (y, str(y)) for y in range(this_year + 1, this_year - 6, -1)
         ]
+        self.fields["jaar"].initial = this_year
 
     def year(self) -> int:
         if self.is_bound and self.is_valid() and self.cleaned_data.get("jaar"):

@@ -62,7 +62,8 @@ def build(page: str, v: Viewer, params: QueryDict | dict[str, Any]) -> Report:
         ]
         return Report(page, form, flow, tables, period.description)
     if page == "where":
-        form = PeriodForm(data)
+        # Per neighbourhood and class a month holds few placements: a quarter hides fewer.
+        form = PeriodForm(data, unit=QUARTER)
         period = form.period()
         where = selectors.where(v=v, period=period)
         hoods = hood_table(where, v)

@@ -959,6 +959,7 @@ class BoardWork:
     decision_times: list[Wait]
     declines: Table
     chart: dict[str, Any]
+    per_meeting: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -981,10 +982,15 @@ def board_work(*, v: Viewer, period: Period) -> BoardWork:
     proposals = Proposal.objects.filter(meeting__in=meetings).exclude(
         status=ProposalStatus.SUPERSEDED
     )
-    rows: dict[int, dict[str, Any]] = {
-        r["meeting_id"]: dict(r)
-        for r in proposals.order_by()
-        .values("meeting_id")
+    buckets = period.buckets()
+    meetings_per: dict[dt.date, int] = defaultdict(int)
+    for m in meetings:
+        meetings_per[period.bucket_of(m.date)] += 1
+    rows: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in (
+        proposals.annotate(bucket=_trunc(period, "meeting__date"))
+        .order_by()
+        .values("bucket")
         .annotate(
             proposed=Count("pk"),
             agreed=Count("pk", filter=Q(status=ProposalStatus.AGREED)),
@@ -995,18 +1001,32 @@ def board_work(*, v: Viewer, period: Period) -> BoardWork:
             overrides=Count("pk", filter=~Q(override_kind="")),
             confirmed=Count("pk", filter=Q(override_confirmed_by__isnull=False)),
         )
-    }
+    ):
+        bucket = period.bucket_of(_as_date(r["bucket"]))
+        for key, _label in MEETING_MEASURES:
+            rows[bucket][key] += int(r[key])  # type: ignore[literal-required]
     meeting_table = table(
-        _("Voorstellen per tafeloverleg"),
-        _("Overleg"),
-        [f"{m.week_label} ({m.date:%d-%m-%Y})" for m in meetings],
+        _("Voorstellen van de tafel en wat ervan werd"),
+        _("Periode"),
+        [period.label(b) for b in buckets],
         [label for _k, label in MEETING_MEASURES],
-        [[int(rows.get(m.pk, {}).get(k, 0)) for k, _l in MEETING_MEASURES] for m in meetings],
+        [[rows[b][k] for k, _l in MEETING_MEASURES] for b in buckets],
         v=v,
         row_totals=False,
         unit=_("voorstellen"),
-        row_dates=[m.date for m in meetings],
+        row_dates=buckets,
     )
+    per_meeting = []
+    for i, b in enumerate(buckets):
+        shown = meeting_table.grid.cells[i][0]
+        n = meetings_per[b]
+        per_meeting.append(
+            {
+                "label": period.label(b),
+                "meetings": n,
+                "per_meeting": (shown / n) if (shown is not None and n) else None,
+            }
+        )
     times = proposals.aggregate(
         c_n=Count("pk", filter=Q(consultant_at__isnull=False)),
         c_median=Percentile(DaysBetween(TruncDate("consultant_at"), F("created_at")), 0.5),
@@ -1055,4 +1075,4 @@ def board_work(*, v: Viewer, period: Period) -> BoardWork:
             if key in ("proposed", "agreed", "declined", "refused")
         ],
     }
-    return BoardWork(period, meeting_table, decision_times, declines, chart)
+    return BoardWork(period, meeting_table, decision_times, declines, chart, per_meeting)
