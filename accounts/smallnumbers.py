@@ -3,9 +3,11 @@
 A count from 1 to `threshold() - 1` is hidden (primary suppression). A total is a count too.
 Where a row or a column has a shown total and exactly one hidden cell, that cell would follow
 from the others by subtraction, so the smallest shown non-zero cell beside it is hidden as
-well (secondary suppression); when no such cell is left the total itself is hidden. This runs
-until nothing changes, over rows and columns together, so no hidden value can be computed
-from one row or one column of what is shown. Zero is shown: "nobody" identifies nobody.
+well (secondary suppression); when no such cell is left the total itself is hidden. A hidden
+total whose cells are all shown would be their sum, so one of them is hidden too. This runs
+until nothing changes, over rows, columns and the totals' own lines together, so no hidden
+value can be worked out from the shown ones one line at a time (tested by exactly that
+inference in `tests/monitor/test_smallnumbers.py`). Zero is shown: "nobody" identifies nobody.
 
 The threshold is the simulation's (`SIMULATION_SMALL_NUMBERS`, default 5), so the monitor,
 the simulation and the aftercare counts hide the same numbers.
@@ -134,9 +136,14 @@ def suppress_grid(
     while changed:
         changed = False
         for members, line_total in all_lines:
-            if is_hidden(line_total):
-                continue
             hidden_members = [m for m in members if is_hidden(m)]
+            if is_hidden(line_total):
+                # A hidden total whose members are all shown is just their sum: hide one.
+                positive = sorted((value(m), m) for m in members if value(m) > 0)
+                if not hidden_members and positive:
+                    hide(positive[0][1])
+                    changed = True
+                continue
             # Hidden zeros give nothing away only if the reader knows they are zero; they
             # are never hidden to begin with, so any hidden member holds a positive count.
             if len(hidden_members) != 1:

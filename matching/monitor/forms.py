@@ -65,21 +65,34 @@ class PeriodForm(forms.Form):
         first, last = data.get("van"), data.get("tot")
         if first and first > this_month:
             self.add_error(
-                "van", _("Deze maand ligt in de toekomst: er zijn nog geen cijfers over.")
+                "van",
+                forms.ValidationError(
+                    _("Deze maand ligt in de toekomst: er zijn nog geen cijfers over."),
+                    code="future",
+                ),
             )
         if last and last > this_month:
             self.add_error(
                 "tot",
-                _("Deze maand ligt in de toekomst; kies uiterlijk de huidige maand."),
+                forms.ValidationError(
+                    _("Deze maand ligt in de toekomst; kies uiterlijk de huidige maand."),
+                    code="future",
+                ),
             )
         if first and last and last < first:
-            self.add_error("tot", _("De laatste maand ligt vóór de eerste."))
+            self.add_error(
+                "tot",
+                forms.ValidationError(_("De laatste maand ligt vóór de eerste."), code="order"),
+            )
         elif (
             first
             and last
             and (last.year * 12 + last.month) - (first.year * 12 + first.month) >= MAX_MONTHS
         ):
-            self.add_error("tot", _("Kies een periode van hoogstens vijf jaar."))
+            self.add_error(
+                "tot",
+                forms.ValidationError(_("Kies een periode van hoogstens vijf jaar."), code="long"),
+            )
         return data
 
     def period(self) -> Period:

@@ -603,8 +603,9 @@ def where(*, v: Viewer, period: Period) -> Where:
     )
     earlier_in_stairwell = (
         Placement.objects.filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
             dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
-            created_at__lt=OuterRef("created_at"),
         )
         .exclude(status=PlacementStatus.CANCELLED)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
