@@ -71,15 +71,17 @@ def get_object_or_404(
     try:
         obj = queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
+        object_id = ":".join(str(v) for v in lookup.values())
         log._record(
             actor=request.user,
             action=logged_action,
             target=model,
-            object_id=":".join(str(v) for v in lookup.values()),
+            object_id=object_id,
             result=AccessResult.REFUSED,
             rule="not-visible",
             purpose=purpose,
             request=request,
+            client_reference=_refused_client_reference(model, object_id, lookup),
         )
         raise Http404(_("Niet gevonden.")) from None
     decision = decide(request.user, action, obj)
@@ -106,6 +108,21 @@ def get_object_or_404(
         )
     obj._access_rule = decision.rule  # type: ignore[attr-defined]
     return obj
+
+
+def _refused_client_reference(model: type[Model], object_id: str, lookup: dict[str, Any]) -> str:
+    """Whose client data a refused lookup aimed at, so the client's overview lists the attempt
+    too: the object is looked up outside the user's scope for the log only (never shown)."""
+    policy = policy_for(model)
+    if policy is None or not policy.names_clients():
+        return ""
+    if reference := policy.client_reference_of_id(object_id):
+        return reference
+    try:
+        found = model._default_manager.filter(**lookup).first()
+    except (ValueError, TypeError, ObjectDoesNotExist):
+        return ""
+    return policy.client_reference(found) if found is not None else ""
 
 
 def require(
