@@ -96,3 +96,14 @@ BIRTH = DateWithin(years_back=None, years_ahead=0)
 HAPPENED = DateWithin(years_back=10, years_ahead=1)
 PLANNED = DateWithin(years_back=2, years_ahead=10)
 FILTER = DateWithin(years_back=None, years_ahead=10)
+
+
+def free_text(value: Any, *, field: str, max_length: int | None = None) -> str:
+    """Free text as a service stores it: stripped, without control characters (refused at its
+    field, whatever channel the text came through), cut to the column's length."""
+    from accounts.errors import DomainError
+
+    text = str(value or "").strip()
+    if has_control_characters(text):
+        raise DomainError(str(CONTROL_CHARACTERS_MESSAGE), field=field, code="control_characters")
+    return text[:max_length] if max_length is not None else text

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "matching.simulation",
     "matching.placements",
     "matching.aftercare",
+    "matching.monitor",
 ]
 
 MIDDLEWARE = [

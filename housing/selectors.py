@@ -116,6 +116,14 @@ def _latest_indicators(
     return latest
 
 
+def latest_indicators(
+    neighbourhood_ids: list[int], *, year: int
+) -> dict[int, NeighbourhoodIndicator]:
+    """Per neighbourhood its indicators of `year` or the latest year before it (the monitor
+    relates placements to the homes of that year)."""
+    return _latest_indicators(neighbourhood_ids, year=year)
+
+
 def inputs_from(indicator: NeighbourhoodIndicator, placements: int) -> Inputs:
     def number(value: Any) -> float | None:
         return None if value is None else float(value)
