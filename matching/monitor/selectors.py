@@ -253,7 +253,7 @@ FLOW_MEASURES: list[tuple[str, Promise]] = [
     ("paused", _("gepauzeerd")),
     ("withdrawn", _("teruggetrokken")),
 ]
-TRANSITION_MEASURES = {
+TRANSITION_MEASURES: dict[str, str] = {
     ClientStatus.READY: "ready",
     ClientStatus.ON_BOARD: "on_board",
     ClientStatus.PAUSED: "paused",
@@ -266,6 +266,7 @@ WAIT_BANDS: list[tuple[int, int | None, Promise]] = [
     (365, 730, _("1 tot 2 jaar")),
     (730, None, _("2 jaar of langer")),
 ]
+DECISION_WINDOW = dt.timedelta(days=120)
 WAITING_STATUSES = (ClientStatus.READY, ClientStatus.ON_BOARD, ClientStatus.MATCHED)
 
 
@@ -323,41 +324,104 @@ class Flow:
 
 
 def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
-    """Per month or quarter: how many came in, moved on, were proposed, decided, housed."""
+    """Per month or quarter: how many came in, moved on, were proposed, decided, housed.
+
+    Six aggregate queries whatever the number of rows: registrations, lifecycle steps,
+    proposals with their decisions and reasons (one pass, grouped by every date bucket at
+    once), placements, the waiting times of the housed, and those waiting now."""
     f = f or FlowFilter()
     start, end = period.start_at, period.end_at
     buckets = period.buckets()
     counts: dict[str, dict[dt.date, int]] = {k: defaultdict(int) for k, _label in FLOW_MEASURES}
+    per: dict[str, dict[tuple[str, Any], int]] = {
+        k: defaultdict(int) for k, _ in BREAKDOWN_MEASURES
+    }
 
-    registered = Client.objects.filter(
-        _client_q(v, f), registered_at__gte=start, registered_at__lt=end
+    def add(key: str, bucket_value: Any, n: int, provider: Any = None, group: Any = None) -> None:
+        bucket = period.bucket_of(_as_date(bucket_value))
+        counts[key][bucket] += n
+        if key in per:
+            per[key][("p", provider)] += n
+            per[key][("g", group or "")] += n
+
+    registered = (
+        Client.objects.filter(_client_q(v, f), registered_at__gte=start, registered_at__lt=end)
+        .annotate(bucket=_trunc(period, "registered_at"))
+        .order_by()
+        .values("bucket", "care_provider_id", "profile__target_group")
+        .annotate(n=Count("pk"))
     )
-    for (bucket,), n in _series(registered, period, "registered_at").items():
-        counts["registered"][bucket] += n
-    transitions = ClientTransition.objects.filter(
-        _client_q(v, f, "client__"),
-        to_status__in=list(TRANSITION_MEASURES),
-        at__gte=start,
-        at__lt=end,
+    for r in registered:
+        add("registered", r["bucket"], r["n"], r["care_provider_id"], r["profile__target_group"])
+    transitions = (
+        ClientTransition.objects.filter(
+            _client_q(v, f, "client__"),
+            to_status__in=list(TRANSITION_MEASURES),
+            at__gte=start,
+            at__lt=end,
+        )
+        .annotate(bucket=_trunc(period, "at"))
+        .order_by()
+        .values("bucket", "to_status", "client__care_provider_id", "client__profile__target_group")
+        .annotate(n=Count("pk"))
     )
-    for (bucket, status), n in _series(transitions, period, "at", "to_status").items():
-        counts[TRANSITION_MEASURES[status]][bucket] += n
+    for t in transitions:
+        add(
+            TRANSITION_MEASURES[t["to_status"]],
+            t["bucket"],
+            t["n"],
+            t["client__care_provider_id"],
+            t["client__profile__target_group"],
+        )
+
     proposals = Proposal.objects.filter(_proposal_q(v, f))
-    proposed = proposals.filter(meeting__date__gte=period.first, meeting__date__lt=period.end)
-    proposed = proposed.exclude(status=ProposalStatus.SUPERSEDED)
+    declined: dict[str, int] = defaultdict(int)
+    refused: dict[str, int] = defaultdict(int)
+    # Decisions follow their meeting within weeks (expiry: the deadline plus a week), so the
+    # meetings from DECISION_WINDOW before the period hold every decision in it: the
+    # (meeting, status) index keeps each query to those meetings' proposals.
+    window = proposals.filter(
+        meeting__date__gte=period.first - DECISION_WINDOW, meeting__date__lt=period.end
+    )
+    proposed = proposals.filter(
+        meeting__date__gte=period.first, meeting__date__lt=period.end
+    ).exclude(status=ProposalStatus.SUPERSEDED)
     for (bucket,), n in _series(proposed, period, "meeting__date").items():
         counts["proposed"][bucket] += n
-    for key, qs, stamp in (
-        ("accepted", proposals.filter(status=ProposalStatus.AGREED), "closed_at"),
-        ("declined", proposals.filter(consultant_decision="declined"), "consultant_at"),
-        ("refused", proposals.filter(client_decision="refused"), "client_at"),
+    agreed = window.filter(status=ProposalStatus.AGREED, closed_at__gte=start, closed_at__lt=end)
+    for (bucket,), n in _series(agreed, period, "closed_at").items():
+        counts["accepted"][bucket] += n
+    for key, qs, stamp, reason, reasons in (
+        (
+            "declined",
+            window.filter(consultant_decision="declined"),
+            "consultant_at",
+            "consultant_reason",
+            declined,
+        ),
+        (
+            "refused",
+            window.filter(client_decision="refused"),
+            "client_at",
+            "client_reason",
+            refused,
+        ),
     ):
         within = qs.filter(**{f"{stamp}__gte": start, f"{stamp}__lt": end})
-        for (bucket,), n in _series(within, period, stamp).items():
+        for (bucket, code), n in _series(within, period, stamp, reason).items():
             counts[key][bucket] += n
+            reasons[code] += n
+
     housed = _placements(v, f).filter(housed_on__gte=period.first, housed_on__lt=period.end)
-    for (bucket,), n in _series(housed, period, "housed_on").items():
-        counts["housed"][bucket] += n
+    for h in (
+        housed.annotate(bucket=_trunc(period, "housed_on"))
+        .order_by()
+        .values("bucket", "care_provider_id", "client__profile__target_group")
+        .annotate(n=Count("pk"))
+    ):
+        add(
+            "housed", h["bucket"], h["n"], h["care_provider_id"], h["client__profile__target_group"]
+        )
 
     main = table(
         _("Instroom, voorstellen en uitstroom"),
@@ -421,23 +485,6 @@ def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
         row_totals=False,
         unit=_("personen"),
     )
-
-    decline_rows = (
-        proposals.filter(
-            consultant_decision="declined", consultant_at__gte=start, consultant_at__lt=end
-        )
-        .order_by()
-        .values("consultant_reason")
-        .annotate(n=Count("pk"))
-    )
-    refusal_rows = (
-        proposals.filter(client_decision="refused", client_at__gte=start, client_at__lt=end)
-        .order_by()
-        .values("client_reason")
-        .annotate(n=Count("pk"))
-    )
-    declined = {r["consultant_reason"]: r["n"] for r in decline_rows}
-    refused = {r["client_reason"]: r["n"] for r in refusal_rows}
     decline_table = table(
         _("Afgewezen door de corporatie, naar reden"),
         _("Reden"),
@@ -458,8 +505,7 @@ def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
         row_totals=False,
         unit=_("voorstellen"),
     )
-
-    by_provider, by_group = _flow_breakdowns(v=v, period=period, f=f)
+    by_provider, by_group = _flow_breakdowns(v=v, f=f, per=per)
     chart = {
         "labels": main.rows,
         "series": [
@@ -489,43 +535,14 @@ BREAKDOWN_MEASURES = [
 ]
 
 
-def _flow_breakdowns(*, v: Viewer, period: Period, f: FlowFilter) -> tuple[Table, Table]:
-    """The period's registered, ready and housed per care provider and per target group."""
-    start, end = period.start_at, period.end_at
+def _flow_breakdowns(
+    *, v: Viewer, f: FlowFilter, per: dict[str, dict[tuple[str, Any], int]]
+) -> tuple[Table, Table]:
+    """The period's registered, ready and housed per care provider and per target group
+    (from the same grouped rows as the flow itself)."""
     providers = care_provider_choices(v)
     if f.care_provider_id:
         providers = [p for p in providers if p[0] == f.care_provider_id]
-    per: dict[str, dict[tuple[str, Any], int]] = {
-        k: defaultdict(int) for k, _ in BREAKDOWN_MEASURES
-    }
-    for key, qs in (
-        (
-            "registered",
-            Client.objects.filter(
-                _client_q(v, f), registered_at__gte=start, registered_at__lt=end
-            ).annotate(provider=F("care_provider_id"), group=F("profile__target_group")),
-        ),
-        (
-            "ready",
-            ClientTransition.objects.filter(
-                _client_q(v, f, "client__"),
-                to_status=ClientStatus.READY,
-                at__gte=start,
-                at__lt=end,
-            ).annotate(
-                provider=F("client__care_provider_id"), group=F("client__profile__target_group")
-            ),
-        ),
-        (
-            "housed",
-            _placements(v, f)
-            .filter(housed_on__gte=period.first, housed_on__lt=period.end)
-            .annotate(provider=F("care_provider_id"), group=F("client__profile__target_group")),
-        ),
-    ):
-        for r in qs.order_by().values("provider", "group").annotate(n=Count("pk")):
-            per[key][("p", r["provider"])] += r["n"]
-            per[key][("g", r["group"] or "")] += r["n"]
     columns = [label for _k, label in BREAKDOWN_MEASURES]
     by_provider = table(
         _("Per zorgaanbieder"),
