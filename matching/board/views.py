@@ -330,7 +330,7 @@ class MeetingOverrideView(MeetingMixin, View):
         )
         if entry is None:  # since proposed, never without a proposal, or nothing fits
             raise Http404
-        context = {"meeting": meeting, "c": entry}
+        context = {"meeting": meeting, "c": selectors.with_lifted_texts(entry)}
         if request.headers.get("HX-Request") == "true":
             return render(request, "board/_override_helper.html", context)
         return render(request, "board/override_helper.html", context)
