@@ -85,7 +85,13 @@ class MonthlyCount(models.Model):
         "accounts.Organisation", on_delete=models.CASCADE, null=True, related_name="+"
     )
     target_group = models.CharField(max_length=8, blank=True)
-    reason = models.CharField(max_length=32, blank=True)
+    reason = models.CharField(max_length=32, blank=True)  # placements: the class seen
+    # Placements only ("where people go"): the neighbourhood, an override, an occupied stairwell.
+    neighbourhood = models.ForeignKey(
+        "housing.Neighbourhood", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    override = models.BooleanField(default=False)
+    occupied = models.BooleanField(default=False)
     n = models.PositiveIntegerField()
 
     class Meta:

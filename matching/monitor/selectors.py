@@ -360,7 +360,7 @@ def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
     refused: dict[str, int] = defaultdict(int)
     counted = MonthlyCount.objects.filter(
         region_id=v.region_id, month__gte=period.first, month__lt=period.end
-    )
+    ).exclude(measure="placed")
     if f.care_provider_id:
         counted = counted.filter(care_provider_id=f.care_provider_id)
     if f.target_group:
@@ -544,6 +544,54 @@ def figures_fresh(region_id: int) -> FiguresRefresh:
     return refresh
 
 
+def placement_rows(region_id: int) -> list[MonthlyCount]:
+    """Placements per month, neighbourhood, care provider, the class the board saw when it
+    proposed (`Proposal.capacity_before`), override or not, into an occupied stairwell or
+    not: the rows "where people go" reads (`MonthlyCount` with measure "placed")."""
+    placed: list[MonthlyCount] = []
+    earlier_in_stairwell = (
+        Placement.objects.filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+            dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
+        )
+        .exclude(status=PlacementStatus.CANCELLED)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
+    )
+    for pl in (
+        Placement.objects.filter(board__region_id=region_id)
+        .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(
+            month=TruncMonth("created_at"),
+            klass=F("proposal__capacity_before__class"),
+            # Only a dwelling in a stairwell can find it occupied (CASE spares the subquery).
+            occupied=Case(
+                When(dwelling__stairwell_id__isnull=True, then=Value(False)),
+                default=Exists(earlier_in_stairwell),
+                output_field=BooleanField(),
+            ),
+            override=~Q(proposal__override_kind=""),
+        )
+        .order_by()
+        .values("month", "neighbourhood_id", "care_provider_id", "klass", "occupied", "override")
+        .annotate(n=Count("pk"))
+    ):
+        placed.append(
+            MonthlyCount(
+                region_id=region_id,
+                month=_as_date(pl["month"]),
+                measure="placed",
+                care_provider_id=pl["care_provider_id"],
+                reason=_class_of(pl["klass"]),
+                neighbourhood_id=pl["neighbourhood_id"],
+                occupied=bool(pl["occupied"]),
+                override=bool(pl["override"]),
+                n=pl["n"],
+            )
+        )
+    return placed
+
+
 def event_rows(region_id: int) -> list[tuple[str, dt.date, int | None, str, str, int]]:
     """Every flow event of the region, counted per (measure, month, care provider, target
     group, reason): seven GROUP BY queries over the whole history, the rows `MonthlyCount`
@@ -686,36 +734,20 @@ def _class_of(value: Any) -> str:
 def where(*, v: Viewer, period: Period) -> Where:
     """Placements per neighbourhood against its homes, headroom and carrying-capacity class
     (the class the board saw when it proposed the placement, stored on the proposal)."""
-    placements = _placements(v).filter(
-        created_at__gte=period.start_at, created_at__lt=period.end_at
-    )
-    earlier_in_stairwell = (
-        Placement.objects.filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-            dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
-        )
-        .exclude(status=PlacementStatus.CANCELLED)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
-    )
-    annotated = placements.annotate(
-        klass=F("proposal__capacity_before__class"),
-        # Only a dwelling in a stairwell can find it occupied (CASE spares the subquery).
-        occupied=Case(
-            When(dwelling__stairwell_id__isnull=True, then=Value(False)),
-            default=Exists(earlier_in_stairwell),
-            output_field=BooleanField(),
-        ),
-        override=~Q(proposal__override_kind=""),
-    )
+    figures_fresh(v.region_id)
     per_hood: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_bucket: dict[tuple[dt.date, str], int] = defaultdict(int)
     first_red: dict[int, dt.date] = {}
     rows = (
-        annotated.annotate(bucket=_trunc(period, "created_at"))
+        MonthlyCount.objects.filter(
+            region_id=v.region_id,
+            measure="placed",
+            month__gte=period.first,
+            month__lt=period.end,
+        )
         .order_by()
-        .values("neighbourhood_id", "bucket", "klass", "occupied", "override")
-        .annotate(n=Count("pk"))
+        .values("neighbourhood_id", "month", "occupied", "override")
+        .annotate(klass=F("reason"), bucket=F("month"), n=Sum("n"))
     )
     for r in rows:
         hood = per_hood[r["neighbourhood_id"]]

@@ -90,10 +90,11 @@ def figures_refresh(*, region_id: int) -> FiguresRefresh:
     the new ones, never half."""
     import time
 
-    from .selectors import event_rows
+    from .selectors import event_rows, placement_rows
 
     started = time.perf_counter()
     rows = event_rows(region_id)
+    placed = placement_rows(region_id)
     with transaction.atomic():
         refresh, _created = FiguresRefresh.objects.get_or_create(
             region_id=region_id, defaults={"refreshed_at": timezone.now()}
@@ -112,11 +113,12 @@ def figures_refresh(*, region_id: int) -> FiguresRefresh:
                     n=n,
                 )
                 for measure, month, provider, group, reason, n in rows
-            ],
+            ]
+            + placed,
             batch_size=2000,
         )
         refresh.refreshed_at = timezone.now()
         refresh.duration_ms = int((time.perf_counter() - started) * 1000)
-        refresh.rows = len(rows)
+        refresh.rows = len(rows) + len(placed)
         refresh.save(update_fields=["refreshed_at", "duration_ms", "rows"])
     return refresh
