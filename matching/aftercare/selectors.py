@@ -11,11 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
-from accounts import access
+from accounts import access, smallnumbers
 from accounts.models import User
 from matching.board.models import Meeting, MeetingStatus
 from matching.board.permissions import municipality_region_ids
@@ -71,7 +70,7 @@ def meeting_agenda(*, user: User, meeting: Meeting) -> list[Signal]:
 
 
 def small_number_threshold() -> int:
-    return int(getattr(settings, "SIMULATION_SMALL_NUMBERS", 5))
+    return smallnumbers.threshold()
 
 
 @dataclass
@@ -125,20 +124,28 @@ def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> lis
         )
         row.cells[r["category"]] = int(row.cells.get(r["category"]) or 0) + r["n"]
     months = []
+    categories = list(SignalCategory.values)
     for month in sorted(grouped):
-        rows = []
-        for row in sorted(grouped[month].values(), key=lambda r: r.neighbourhood):
-            raw_counts = {c: int(n or 0) for c, n in row.cells.items()}
-            total = sum(raw_counts.values())
-            cells: dict[str, int | None] = {
-                c: (n if n >= threshold else None) for c, n in raw_counts.items()
-            }
-            hidden = [c for c, v in cells.items() if v is None]
-            shown_total: int | None = total if total >= threshold else None
-            if shown_total is not None and len(hidden) == 1:
-                others = sorted((v, c) for c, v in cells.items() if v is not None)
-                if others:
-                    cells[others[0][1]] = None
-            rows.append(CountRow(row.neighbourhood, row.code, cells, shown_total))
-        months.append(MonthCounts(month, rows))
+        rows = sorted(grouped[month].values(), key=lambda r: r.neighbourhood)
+        # The one suppression (accounts.smallnumbers): the row totals are published, the
+        # column totals are not (the page shows none).
+        grid = smallnumbers.suppress_grid(
+            [[int(r.cells.get(c) or 0) for c in categories] for r in rows],
+            limit=threshold,
+            column_totals_shown=False,
+        )
+        months.append(
+            MonthCounts(
+                month,
+                [
+                    CountRow(
+                        r.neighbourhood,
+                        r.code,
+                        {c: grid.cells[i][j] for j, c in enumerate(categories)},
+                        grid.row_totals[i],
+                    )
+                    for i, r in enumerate(rows)
+                ],
+            )
+        )
     return months

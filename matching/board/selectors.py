@@ -261,7 +261,9 @@ def summary(proposals: list[Proposal]) -> dict[str, int]:
 
 # A run stores the engine's whole instance and solution (megabytes of JSON at regional scale):
 # no screen reads them, so every read of runs leaves them in the database.
-RUN_STORED_COLUMNS = ("instance", "solution")
+# What a screen never reads from a run: the stored instance and solution, the archive, and the
+# "why no match" lists (megabytes at regional scale; `no_match_for` asks for them by name).
+RUN_STORED_COLUMNS = ("instance", "solution", "archive", "no_match")
 
 
 def latest_run(meeting: Meeting) -> Any:
@@ -319,11 +321,9 @@ def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, An
     for c in run.no_match.get("clients", []):
         if c["client_id"] in taken_clients:
             continue
-        lifted = [
-            {**d, "text": lifted_text(d)}
-            for d in c.get("if_lifted", [])
-            if d["dwelling_id"] not in taken_dwellings
-        ]
+        # Worded only where shown (`with_lifted_texts`, the override helper): at regional scale
+        # these are tens of thousands of dwellings, and the meeting page shows only their count.
+        lifted = [d for d in c.get("if_lifted", []) if d["dwelling_id"] not in taken_dwellings]
         clients.append(
             {**c, "text": no_match_text(c), "if_lifted": lifted, "lifted_known": "if_lifted" in c}
         )
@@ -333,6 +333,11 @@ def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, An
             d for d in run.no_match.get("dwellings", []) if d["dwelling_id"] not in taken_dwellings
         ],
     }
+
+
+def with_lifted_texts(entry: dict[str, Any]) -> dict[str, Any]:
+    """A `no_match_for` client entry with each dwelling that fits if a limit is lifted worded."""
+    return {**entry, "if_lifted": [{**d, "text": lifted_text(d)} for d in entry["if_lifted"]]}
 
 
 def timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:

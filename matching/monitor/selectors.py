@@ -25,7 +25,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -42,7 +54,7 @@ from matching.board.permissions import municipality_region_ids
 from matching.board.services import CLIENT_REFUSAL_REASONS, CONSULTANT_DECLINE_REASONS
 from matching.placements.models import Placement, PlacementStatus
 
-from .models import Quota
+from .models import FiguresRefresh, MonthlyCount, Quota
 from .periods import QUARTER, Period
 from .sql import DaysBetween, Percentile
 
@@ -253,7 +265,7 @@ FLOW_MEASURES: list[tuple[str, Promise]] = [
     ("paused", _("gepauzeerd")),
     ("withdrawn", _("teruggetrokken")),
 ]
-TRANSITION_MEASURES = {
+TRANSITION_MEASURES: dict[str, str] = {
     ClientStatus.READY: "ready",
     ClientStatus.ON_BOARD: "on_board",
     ClientStatus.PAUSED: "paused",
@@ -266,6 +278,7 @@ WAIT_BANDS: list[tuple[int, int | None, Promise]] = [
     (365, 730, _("1 tot 2 jaar")),
     (730, None, _("2 jaar of langer")),
 ]
+DECISION_WINDOW = dt.timedelta(days=120)
 WAITING_STATUSES = (ClientStatus.READY, ClientStatus.ON_BOARD, ClientStatus.MATCHED)
 
 
@@ -293,8 +306,13 @@ def _proposal_q(v: Viewer, f: FlowFilter) -> Q:
     return q
 
 
+def _board_ids(region_id: int) -> list[int]:
+    """The region's board (ids, so the big tables are filtered without a join)."""
+    return list(Board.objects.filter(region_id=region_id).values_list("pk", flat=True))
+
+
 def _placements(v: Viewer, f: FlowFilter | None = None) -> QuerySet[Placement]:
-    qs = Placement.objects.filter(board__region_id=v.region_id).exclude(
+    qs = Placement.objects.filter(board_id__in=_board_ids(v.region_id)).exclude(
         status=PlacementStatus.CANCELLED
     )
     if f and f.care_provider_id:
@@ -316,6 +334,7 @@ class Flow:
     by_provider: Table
     by_group: Table
     chart: dict[str, Any] = field(default_factory=dict)
+    refreshed_at: dt.datetime | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -323,41 +342,47 @@ class Flow:
 
 
 def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
-    """Per month or quarter: how many came in, moved on, were proposed, decided, housed."""
-    f = f or FlowFilter()
-    start, end = period.start_at, period.end_at
-    buckets = period.buckets()
-    counts: dict[str, dict[dt.date, int]] = {k: defaultdict(int) for k, _label in FLOW_MEASURES}
+    """Per month or quarter: how many came in, moved on, were proposed, decided, housed.
 
-    registered = Client.objects.filter(
-        _client_q(v, f), registered_at__gte=start, registered_at__lt=end
-    )
-    for (bucket,), n in _series(registered, period, "registered_at").items():
-        counts["registered"][bucket] += n
-    transitions = ClientTransition.objects.filter(
-        _client_q(v, f, "client__"),
-        to_status__in=list(TRANSITION_MEASURES),
-        at__gte=start,
-        at__lt=end,
-    )
-    for (bucket, status), n in _series(transitions, period, "at", "to_status").items():
-        counts[TRANSITION_MEASURES[status]][bucket] += n
-    proposals = Proposal.objects.filter(_proposal_q(v, f))
-    proposed = proposals.filter(meeting__date__gte=period.first, meeting__date__lt=period.end)
-    proposed = proposed.exclude(status=ProposalStatus.SUPERSEDED)
-    for (bucket,), n in _series(proposed, period, "meeting__date").items():
-        counts["proposed"][bucket] += n
-    for key, qs, stamp in (
-        ("accepted", proposals.filter(status=ProposalStatus.AGREED), "closed_at"),
-        ("declined", proposals.filter(consultant_decision="declined"), "consultant_at"),
-        ("refused", proposals.filter(client_decision="refused"), "client_at"),
+    The counts come from the materialised monthly table (`MonthlyCount`, rebuilt from the
+    event history by `services.figures_refresh`: by beat, and here when the region's
+    counts are older than `FIGURES_MAX_AGE`); the waiting times are aggregated live (the
+    database's percentile). A fixed number of queries whatever the number of rows."""
+    f = f or FlowFilter()
+    buckets = period.buckets()
+    refreshed = figures_fresh(v.region_id)
+    counts: dict[str, dict[dt.date, int]] = {k: defaultdict(int) for k, _label in FLOW_MEASURES}
+    per: dict[str, dict[tuple[str, Any], int]] = {
+        k: defaultdict(int) for k, _ in BREAKDOWN_MEASURES
+    }
+
+    declined: dict[str, int] = defaultdict(int)
+    refused: dict[str, int] = defaultdict(int)
+    counted = MonthlyCount.objects.filter(
+        region_id=v.region_id, month__gte=period.first, month__lt=period.end
+    ).exclude(measure="placed")
+    if f.care_provider_id:
+        counted = counted.filter(care_provider_id=f.care_provider_id)
+    if f.target_group:
+        counted = counted.filter(target_group=f.target_group)
+    for r in counted.order_by().values("month", "measure").annotate(total=Sum("n")):
+        counts[r["measure"]][period.bucket_of(r["month"])] += r["total"]
+    for b in (
+        counted.filter(measure__in=[k for k, _l in BREAKDOWN_MEASURES])
+        .order_by()
+        .values("measure", "care_provider_id", "target_group")
+        .annotate(total=Sum("n"))
     ):
-        within = qs.filter(**{f"{stamp}__gte": start, f"{stamp}__lt": end})
-        for (bucket,), n in _series(within, period, stamp).items():
-            counts[key][bucket] += n
+        per[b["measure"]][("p", b["care_provider_id"])] += b["total"]
+        per[b["measure"]][("g", b["target_group"])] += b["total"]
+    for c in (
+        counted.filter(measure__in=["declined", "refused"])
+        .order_by()
+        .values("measure", "reason")
+        .annotate(total=Sum("n"))
+    ):
+        (declined if c["measure"] == "declined" else refused)[c["reason"]] += c["total"]
     housed = _placements(v, f).filter(housed_on__gte=period.first, housed_on__lt=period.end)
-    for (bucket,), n in _series(housed, period, "housed_on").items():
-        counts["housed"][bucket] += n
 
     main = table(
         _("Instroom, voorstellen en uitstroom"),
@@ -421,23 +446,6 @@ def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
         row_totals=False,
         unit=_("personen"),
     )
-
-    decline_rows = (
-        proposals.filter(
-            consultant_decision="declined", consultant_at__gte=start, consultant_at__lt=end
-        )
-        .order_by()
-        .values("consultant_reason")
-        .annotate(n=Count("pk"))
-    )
-    refusal_rows = (
-        proposals.filter(client_decision="refused", client_at__gte=start, client_at__lt=end)
-        .order_by()
-        .values("client_reason")
-        .annotate(n=Count("pk"))
-    )
-    declined = {r["consultant_reason"]: r["n"] for r in decline_rows}
-    refused = {r["client_reason"]: r["n"] for r in refusal_rows}
     decline_table = table(
         _("Afgewezen door de corporatie, naar reden"),
         _("Reden"),
@@ -458,8 +466,7 @@ def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
         row_totals=False,
         unit=_("voorstellen"),
     )
-
-    by_provider, by_group = _flow_breakdowns(v=v, period=period, f=f)
+    by_provider, by_group = _flow_breakdowns(v=v, f=f, per=per)
     chart = {
         "labels": main.rows,
         "series": [
@@ -479,6 +486,7 @@ def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
         by_provider,
         by_group,
         chart,
+        refreshed.refreshed_at,
     )
 
 
@@ -489,43 +497,14 @@ BREAKDOWN_MEASURES = [
 ]
 
 
-def _flow_breakdowns(*, v: Viewer, period: Period, f: FlowFilter) -> tuple[Table, Table]:
-    """The period's registered, ready and housed per care provider and per target group."""
-    start, end = period.start_at, period.end_at
+def _flow_breakdowns(
+    *, v: Viewer, f: FlowFilter, per: dict[str, dict[tuple[str, Any], int]]
+) -> tuple[Table, Table]:
+    """The period's registered, ready and housed per care provider and per target group
+    (from the same grouped rows as the flow itself)."""
     providers = care_provider_choices(v)
     if f.care_provider_id:
         providers = [p for p in providers if p[0] == f.care_provider_id]
-    per: dict[str, dict[tuple[str, Any], int]] = {
-        k: defaultdict(int) for k, _ in BREAKDOWN_MEASURES
-    }
-    for key, qs in (
-        (
-            "registered",
-            Client.objects.filter(
-                _client_q(v, f), registered_at__gte=start, registered_at__lt=end
-            ).annotate(provider=F("care_provider_id"), group=F("profile__target_group")),
-        ),
-        (
-            "ready",
-            ClientTransition.objects.filter(
-                _client_q(v, f, "client__"),
-                to_status=ClientStatus.READY,
-                at__gte=start,
-                at__lt=end,
-            ).annotate(
-                provider=F("client__care_provider_id"), group=F("client__profile__target_group")
-            ),
-        ),
-        (
-            "housed",
-            _placements(v, f)
-            .filter(housed_on__gte=period.first, housed_on__lt=period.end)
-            .annotate(provider=F("care_provider_id"), group=F("client__profile__target_group")),
-        ),
-    ):
-        for r in qs.order_by().values("provider", "group").annotate(n=Count("pk")):
-            per[key][("p", r["provider"])] += r["n"]
-            per[key][("g", r["group"] or "")] += r["n"]
     columns = [label for _k, label in BREAKDOWN_MEASURES]
     by_provider = table(
         _("Per zorgaanbieder"),
@@ -549,6 +528,163 @@ def _flow_breakdowns(*, v: Viewer, period: Period, f: FlowFilter) -> tuple[Table
         unit=_("personen"),
     )
     return by_provider, by_group
+
+
+FIGURES_MAX_AGE = dt.timedelta(minutes=15)
+
+
+def figures_fresh(region_id: int) -> FiguresRefresh:
+    """The region's monthly counts, rebuilt first when missing or older than FIGURES_MAX_AGE
+    (beat rebuilds them every few minutes, so a page seldom waits for it)."""
+    from . import services  # the write lives in services; selectors only ask for it
+
+    refresh = FiguresRefresh.objects.filter(region_id=region_id).first()
+    if refresh is None or timezone.now() - refresh.refreshed_at > FIGURES_MAX_AGE:
+        refresh = services.figures_refresh(region_id=region_id)
+    return refresh
+
+
+def placement_rows(region_id: int) -> list[MonthlyCount]:
+    """Placements per month, neighbourhood, care provider, the class the board saw when it
+    proposed (`Proposal.capacity_before`), override or not, into an occupied stairwell or
+    not: the rows "where people go" reads (`MonthlyCount` with measure "placed")."""
+    placed: list[MonthlyCount] = []
+    earlier_in_stairwell = (
+        Placement.objects.filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+            dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
+        )
+        .exclude(status=PlacementStatus.CANCELLED)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
+    )
+    for pl in (
+        Placement.objects.filter(board__region_id=region_id)
+        .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(
+            month=TruncMonth("created_at"),
+            klass=F("proposal__capacity_before__class"),
+            # Only a dwelling in a stairwell can find it occupied (CASE spares the subquery).
+            occupied=Case(
+                When(dwelling__stairwell_id__isnull=True, then=Value(False)),
+                default=Exists(earlier_in_stairwell),
+                output_field=BooleanField(),
+            ),
+            override=~Q(proposal__override_kind=""),
+        )
+        .order_by()
+        .values("month", "neighbourhood_id", "care_provider_id", "klass", "occupied", "override")
+        .annotate(n=Count("pk"))
+    ):
+        placed.append(
+            MonthlyCount(
+                region_id=region_id,
+                month=_as_date(pl["month"]),
+                measure="placed",
+                care_provider_id=pl["care_provider_id"],
+                reason=_class_of(pl["klass"]),
+                neighbourhood_id=pl["neighbourhood_id"],
+                occupied=bool(pl["occupied"]),
+                override=bool(pl["override"]),
+                n=pl["n"],
+            )
+        )
+    return placed
+
+
+def event_rows(region_id: int) -> list[tuple[str, dt.date, int | None, str, str, int]]:
+    """Every flow event of the region, counted per (measure, month, care provider, target
+    group, reason): seven GROUP BY queries over the whole history, the rows `MonthlyCount`
+    holds. Same sources as the module docstring says."""
+    out: list[tuple[str, dt.date, int | None, str, str, int]] = []
+    region_clients = Q(care_provider__region_id=region_id)
+    for r in (
+        Client.objects.filter(region_clients)
+        .annotate(month=TruncMonth("registered_at"))
+        .order_by()
+        .values("month", "care_provider_id", "profile__target_group")
+        .annotate(n=Count("pk"))
+    ):
+        out.append(
+            (
+                "registered",
+                _as_date(r["month"]),
+                r["care_provider_id"],
+                r["profile__target_group"] or "",
+                "",
+                r["n"],
+            )
+        )
+    for t in (
+        ClientTransition.objects.filter(
+            client__care_provider__region_id=region_id, to_status__in=list(TRANSITION_MEASURES)
+        )
+        .annotate(month=TruncMonth("at"))
+        .order_by()
+        .values("month", "to_status", "client__care_provider_id", "client__profile__target_group")
+        .annotate(n=Count("pk"))
+    ):
+        out.append(
+            (
+                TRANSITION_MEASURES[t["to_status"]],
+                _as_date(t["month"]),
+                t["client__care_provider_id"],
+                t["client__profile__target_group"] or "",
+                "",
+                t["n"],
+            )
+        )
+    proposals = Proposal.objects.filter(meeting__board__region_id=region_id)
+    for measure, qs, stamp, reason in (
+        ("proposed", proposals.exclude(status=ProposalStatus.SUPERSEDED), "meeting__date", None),
+        ("accepted", proposals.filter(status=ProposalStatus.AGREED), "closed_at", None),
+        (
+            "declined",
+            proposals.filter(consultant_decision="declined"),
+            "consultant_at",
+            "consultant_reason",
+        ),
+        ("refused", proposals.filter(client_decision="refused"), "client_at", "client_reason"),
+    ):
+        fields = ["month", "care_provider_id", "client__profile__target_group"]
+        if reason:
+            fields.append(reason)
+        for p in (
+            qs.filter(**{f"{stamp}__isnull": False})
+            .annotate(month=TruncMonth(stamp))
+            .order_by()
+            .values(*fields)
+            .annotate(n=Count("pk"))
+        ):
+            out.append(
+                (
+                    measure,
+                    _as_date(p["month"]),
+                    p["care_provider_id"],
+                    p["client__profile__target_group"] or "",
+                    (p[reason] or "") if reason else "",
+                    p["n"],
+                )
+            )
+    for h in (
+        Placement.objects.filter(board__region_id=region_id, housed_on__isnull=False)
+        .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(month=TruncMonth("housed_on"))
+        .order_by()
+        .values("month", "care_provider_id", "client__profile__target_group")
+        .annotate(n=Count("pk"))
+    ):
+        out.append(
+            (
+                "housed",
+                _as_date(h["month"]),
+                h["care_provider_id"],
+                h["client__profile__target_group"] or "",
+                "",
+                h["n"],
+            )
+        )
+    return out
 
 
 # --- 2. Where people go --------------------------------------------------------------------
@@ -598,31 +734,20 @@ def _class_of(value: Any) -> str:
 def where(*, v: Viewer, period: Period) -> Where:
     """Placements per neighbourhood against its homes, headroom and carrying-capacity class
     (the class the board saw when it proposed the placement, stored on the proposal)."""
-    placements = _placements(v).filter(
-        created_at__gte=period.start_at, created_at__lt=period.end_at
-    )
-    earlier_in_stairwell = (
-        Placement.objects.filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-            dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
-        )
-        .exclude(status=PlacementStatus.CANCELLED)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
-    )
-    annotated = placements.annotate(
-        klass=F("proposal__capacity_before__class"),
-        occupied=Exists(earlier_in_stairwell),
-        override=~Q(proposal__override_kind=""),
-    )
+    figures_fresh(v.region_id)
     per_hood: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_bucket: dict[tuple[dt.date, str], int] = defaultdict(int)
     first_red: dict[int, dt.date] = {}
     rows = (
-        annotated.annotate(bucket=_trunc(period, "created_at"))
+        MonthlyCount.objects.filter(
+            region_id=v.region_id,
+            measure="placed",
+            month__gte=period.first,
+            month__lt=period.end,
+        )
         .order_by()
-        .values("neighbourhood_id", "bucket", "klass", "occupied", "override")
-        .annotate(n=Count("pk"))
+        .values("neighbourhood_id", "month", "occupied", "override")
+        .annotate(klass=F("reason"), bucket=F("month"), n=Sum("n"))
     )
     for r in rows:
         hood = per_hood[r["neighbourhood_id"]]

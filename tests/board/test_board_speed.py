@@ -93,15 +93,15 @@ def test_two_chairs_of_one_municipality_share_one_version_and_one_rendered_agend
     world, login, django_assert_num_queries
 ):
     """The first board view of a version renders the agenda once for everyone in the same role
-    at the same organisation: the second chair's first view is a cache hit (the 17 queries of a
-    repeated view, plus its own "no match" list, not the 21 of a render)."""
+    at the same organisation: the second chair's first view is a cache hit for the agenda and for
+    the "why no match" section (the 17 queries of a repeated view, not the 21 of a render)."""
     _bulk_proposals(world, 200)
     url = reverse("matching:meeting-detail", args=[world.meeting.pk])
     first = login(world.chair)
     first.get(url)
     etag = _poll(first, _live(world))["ETag"]
     second = login(world.second_chair)
-    with django_assert_num_queries(18 + chain_statements()):
+    with django_assert_num_queries(17 + chain_statements()):
         page = second.get(url).content.decode()
     assert page.count("data-row-link") == 200 and etag.strip('"') in page
     assert _poll(second, _live(world), etag).status_code == 204
@@ -157,6 +157,16 @@ def test_runs_are_read_without_their_stored_instance_and_solution(proposed):
     assert {"instance", "solution"} <= run.get_deferred_fields()
     assert {"instance", "solution"} <= GenerationRun.objects.get(pk=run.pk).get_deferred_fields()
     assert {"instance", "solution"} <= proposed.meeting.runs.get().get_deferred_fields()
+
+
+def test_the_board_screen_reads_its_runs_without_the_no_match_lists(proposed):
+    """The "why no match" lists are megabytes at regional scale and have their own cached
+    section: the screen's run status must not load them (it once did, 1.8 MB per view)."""
+    from matching.board import selectors
+
+    last, _current = selectors.screen_runs(proposed.meeting)
+    assert {"instance", "solution", "archive", "no_match"} <= last.get_deferred_fields()
+    assert selectors.no_match_for(user=proposed.chair, meeting=proposed.meeting) is not None
 
 
 def test_old_runs_are_archived_compressed_and_read_back(proposed):
@@ -253,3 +263,66 @@ def test_with_the_broker_down_the_pdf_is_still_made(proposed, login, media, monk
 
     monkeypatch.setattr(tasks.render_minutes_pdf, "delay", down)
     assert login(proposed.chair).get(_pdf(proposed)).status_code == 200
+
+
+def test_viewers_opening_the_same_version_at_once_wait_for_one_render(monkeypatch):
+    """When a meeting opens, everyone of one kind asks for the same agenda at once: one renders,
+    the others wait for its copy (the render lock), instead of rendering 200 rows each."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from matching.board import views
+
+    renders = []
+
+    def slow_render(template, context, request=None):
+        renders.append(template)
+        time.sleep(0.3)
+        return "<div id='agenda'>rendered</div>"
+
+    monkeypatch.setattr(views, "agenda_context", lambda *args, **kwargs: {})
+    monkeypatch.setattr(views, "render_to_string", slow_render)
+    cache.clear()
+    version = SimpleNamespace(etag='"same-version"')
+    results = [None] * 5
+    barrier = threading.Barrier(5)
+
+    def view(i):
+        barrier.wait()
+        results[i] = str(views.agenda_html(None, None, version))
+
+    threads = [threading.Thread(target=view, args=(i,)) for i in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert renders == ["board/_agenda.html"]
+    assert results == ["<div id='agenda'>rendered</div>"] * 5
+
+
+def test_without_a_cache_every_viewer_renders_and_nobody_waits(monkeypatch):
+    from types import SimpleNamespace
+
+    from matching.board import views
+
+    class DownCache:  # django-redis with IGNORE_EXCEPTIONS when Redis is down
+        def get(self, *args, **kwargs):
+            return None
+
+        def add(self, *args, **kwargs):
+            return None
+
+        def set(self, *args, **kwargs):
+            return None
+
+        def delete(self, *args, **kwargs):
+            return None
+
+    monkeypatch.setattr(views, "cache", DownCache())
+    monkeypatch.setattr(views, "agenda_context", lambda *args, **kwargs: {})
+    monkeypatch.setattr(views, "render_to_string", lambda *args, **kwargs: "<div>x</div>")
+    monkeypatch.setattr(views, "_wait_for", lambda *args: pytest.fail("waited without a cache"))
+    assert str(views.agenda_html(None, None, SimpleNamespace(etag='"v"'))) == "<div>x</div>"
