@@ -3,7 +3,15 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import ROLES_BY_KIND, AccessLogEntry, Membership, Organisation, Role, User
+from accounts.models import (
+    ROLES_BY_KIND,
+    AccessLogEntry,
+    Membership,
+    Organisation,
+    Role,
+    RoleGrant,
+    User,
+)
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -32,6 +40,19 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
             "created_at",
             "deactivated_at",
         ]
+        read_only_fields = fields
+
+
+class RoleGrantSerializer(serializers.ModelSerializer[RoleGrant]):
+    """A role request awaiting (or decided by) a second organisation admin."""
+
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField[Organisation](read_only=True)
+
+    class Meta:
+        model = RoleGrant
+        fields = ["id", "organisation", "email", "full_name", "role", "status", "requested_at"]
         read_only_fields = fields
 
 

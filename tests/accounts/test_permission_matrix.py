@@ -20,6 +20,7 @@ PUBLIC = {
     "accounts:password-reset-done",
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
+    "accounts:enrol",  # the one-time link is the credential
     "healthz",
 }
 
@@ -56,6 +57,31 @@ MATRIX = {
     "accounts:member-deactivate": (
         "post",
         lambda c: reverse("accounts:member-deactivate", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:api-token-revoke": (
+        "post",
+        lambda c: reverse("accounts:api-token-revoke", args=[c["token"].pk]),
+        dict.fromkeys(ROLES, 302),
+    ),
+    "accounts:member-second-factor-confirm": (
+        "post",
+        lambda c: reverse("accounts:member-second-factor-confirm", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:member-second-factor-reset": (
+        "post",
+        lambda c: reverse("accounts:member-second-factor-reset", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:role-grant-confirm": (
+        "post",
+        lambda c: reverse("accounts:role-grant-confirm", args=[c["grant"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:role-grant-refuse": (
+        "post",
+        lambda c: reverse("accounts:role-grant-refuse", args=[c["grant"].pk]),
         {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
     ),
     "accounts:notifications": ("get", lambda c: reverse("accounts:notifications"), EVERYONE),
@@ -120,8 +146,16 @@ def test_role_url_method(name, role, login, region):
     entry = log.audit(
         "test.object.viewed", actor=colleague.user, target="test.object", object_id="1"
     )
+    from accounts import tokens
+    from accounts.models import RoleGrant
+    from tests.accounts.factories import UserFactory
+
+    token, _key = tokens.api_token_create(actor=user, user=user, name="matrix")
+    grant = RoleGrant.objects.create(
+        organisation=org, user=UserFactory(), role=Role.ORG_ADMIN, requested_by=colleague.user
+    )
     method, url, expected = MATRIX[name]
     response = getattr(login(user), method)(
-        url({"org": org, "colleague": colleague, "entry": entry})
+        url({"org": org, "colleague": colleague, "entry": entry, "token": token, "grant": grant})
     )
     assert response.status_code == expected[role]
