@@ -297,7 +297,7 @@ class Notification(ConstraintMessages, models.Model):
         return f"{self.user_id}: {self.title}"
 
 
-class ApiToken(models.Model):
+class ApiToken(ConstraintMessages, models.Model):
     """An API key (API-sleutel) of one person: expires, can be revoked, remembers its last use.
 
     Only a SHA-256 digest of the key is stored; the key itself is shown once. A personal token
@@ -325,6 +325,17 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
+    constraint_messages = {
+        "api_token_expires_later": (
+            "expires_at",
+            _("Een API-sleutel verloopt na het moment waarop hij is aangemaakt."),
+        ),
+        "api_token_integration_named": (
+            "name",
+            _("Geef een koppelingssleutel een naam."),
+        ),
+    }
+
     class Meta:
         verbose_name = _("API-sleutel")
         verbose_name_plural = _("API-sleutels")
@@ -347,7 +358,7 @@ class EnrolmentReason(models.TextChoices):
     RE_ENROLMENT = "re_enrolment", _("opnieuw instellen door beheerder")
 
 
-class Enrolment(models.Model):
+class Enrolment(ConstraintMessages, models.Model):
     """A one-time, expiring link to choose a password and set up the second factor
     (inschrijving), sent with an invitation or when an admin resets someone's second factor.
 
@@ -379,6 +390,13 @@ class Enrolment(models.Model):
     )
     cancelled_at = models.DateTimeField(_("vervallen op"), null=True, blank=True)
 
+    constraint_messages = {
+        "enrolment_confirmed_after_use": (
+            "confirmed_at",
+            _("Een inschrijving wordt pas bevestigd nadat de link is gebruikt."),
+        ),
+    }
+
     class Meta:
         verbose_name = _("inschrijving tweede factor")
         verbose_name_plural = _("inschrijvingen tweede factor")
@@ -400,7 +418,7 @@ class RoleGrantStatus(models.TextChoices):
     REFUSED = "refused", _("afgewezen")
 
 
-class RoleGrant(models.Model):
+class RoleGrant(ConstraintMessages, models.Model):
     """A request to give someone a role that reads client data (rolverzoek). It becomes a
     membership only when a second organisation admin, neither the requester nor the person,
     confirms it; the database refuses a request for oneself and a decision by the requester.
@@ -427,6 +445,21 @@ class RoleGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    constraint_messages = {
+        "role_grant_one_awaiting": (
+            "role",
+            _("Voor deze persoon wacht deze rol al op een tweede beheerder."),
+        ),
+        "role_grant_not_for_oneself": (
+            "user",
+            _("U kunt deze rol niet aan uzelf geven; een andere beheerder vraagt hem aan."),
+        ),
+        "role_grant_decided_by_another": (
+            "decided_by",
+            _("Een andere beheerder dan de aanvrager en de persoon zelf beslist over dit verzoek."),
+        ),
+    }
 
     class Meta:
         verbose_name = _("rolverzoek")
