@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access
-from .access import log
 from .errors import DomainError
 from .models import (
     AccessAction,
@@ -69,7 +68,8 @@ def role_grant_request(
         grant = RoleGrant.objects.create(
             organisation=organisation, user=user, role=role, requested_by=actor
         )
-        log._record(
+        access.audit(
+            "accounts.role_grant.requested",
             actor=actor,
             action=AccessAction.CREATE,
             target=grant,
@@ -110,7 +110,10 @@ def _decide(*, actor: User, grant: RoleGrant, action: str) -> RoleGrant:
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        log._record(
+        access.audit(
+            "accounts.role_grant.confirmed"
+            if action == "confirm"
+            else "accounts.role_grant.refused",
             actor=actor,
             action=AccessAction.CHANGE,
             target=locked,
@@ -140,7 +143,8 @@ def role_grant_confirm(*, actor: User, grant: RoleGrant) -> Membership:
             role=locked.role,
             created_by=locked.requested_by,
         )
-        log._record(
+        access.audit(
+            "accounts.membership.created",
             actor=actor,
             action=AccessAction.CREATE,
             target=membership,

@@ -32,7 +32,6 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access
-from .access import log
 from .errors import DomainError
 from .models import AccessAction, Enrolment, EnrolmentReason, Membership, Role, User
 
@@ -209,7 +208,8 @@ def enrolment_complete(*, enrolment: Enrolment, password: str, code: str) -> lis
         StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
         locked.used_at = timezone.now()
         locked.save(update_fields=["used_at"])
-        log._record(
+        access.audit(
+            "accounts.second_factor.enrolled",
             actor=user,
             action=AccessAction.CHANGE,
             target="accounts.second_factor",
@@ -302,7 +302,8 @@ def _confirm(
         enrolment.save(update_fields=["confirmed_at", "confirmed_by"])
         TOTPDevice.objects.filter(user=user, confirmed=False).update(confirmed=True)
         StaticDevice.objects.filter(user=user, confirmed=False).update(confirmed=True)
-        log._record(
+        access.audit(
+            "accounts.second_factor.confirmed",
             actor=actor,
             action=AccessAction.CHANGE,
             target="accounts.second_factor",
@@ -335,7 +336,8 @@ def second_factor_reset(*, actor: User, membership: Membership) -> Enrolment:
             actor=actor, user=user, reason=EnrolmentReason.RE_ENROLMENT
         )
         user_end_sessions(user=user)
-        log._record(
+        access.audit(
+            "accounts.second_factor.reset",
             actor=actor,
             action=AccessAction.CHANGE,
             target="accounts.second_factor",

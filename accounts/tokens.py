@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from .access import log
+from . import access
 from .errors import DomainError
 from .models import AccessAction, ApiToken, User
 
@@ -85,7 +85,8 @@ def api_token_create(
             created_by=actor,
             expires_at=now + timedelta(days=days),
         )
-        log._record(
+        access.audit(
+            "accounts.api_token.created",
             actor=actor,
             action=AccessAction.CREATE,
             target=token,
@@ -104,7 +105,8 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
             revoked_at=timezone.now()
         )
         if updated:
-            log._record(
+            access.audit(
+                "accounts.api_token.revoked",
                 actor=actor,
                 action=AccessAction.CHANGE,
                 target=token,

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from accounts import access, formatting
-from accounts.access import log
 from accounts.models import AccessAction, Role, User
 from cases import selectors as case_selectors
 
@@ -232,7 +231,8 @@ def for_reader(
             p.profile = consent_ended_profile((p.profile or {}).get("reference", ""))
             p.breakdown, p.alternatives, p.explanation = [], [], ""
     if request is not None and proposals:
-        log._record(
+        access.audit(
+            "board.proposal.listed" if action == AccessAction.SEARCH else "board.proposal.viewed",
             actor=user,
             action=action,
             target=Proposal,
