@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import access
 from .access import Rule, has_grant, has_role, has_role_in
@@ -118,6 +119,28 @@ class ApiTokenPolicy(access.Policy):
 
     def log_id(self, obj: ApiToken) -> str:
         return f"api-token:{obj.prefix}"
+
+
+@access.register
+class PasskeyPolicy(access.Policy):
+    """A person's passkeys are theirs alone (an admin's second-factor reset removes them)."""
+
+    model = WebAuthnCredential
+    rules = {
+        "view": Rule("own", ANY_ROLE),
+        "delete": Rule(
+            "own",
+            access.Predicate(lambda user, k: getattr(k, "user_id", None) == user.pk, "self"),
+        ),
+    }
+
+    def scope(
+        self, user: Any, queryset: QuerySet[WebAuthnCredential]
+    ) -> QuerySet[WebAuthnCredential]:
+        return queryset.filter(user_id=user.pk)
+
+    def log_id(self, obj: WebAuthnCredential) -> str:
+        return f"passkey:{obj.pk}"
 
 
 @access.register

@@ -8,7 +8,9 @@
   administrator confirms for an organisation's first admin (`manage.py second_factor_confirm`).
 - Ten recovery codes (django-otp's static device) are issued at enrolment and become usable
   with the device; each works once.
-- Resetting a second factor needs an admin, deletes every device, signs the person out,
+- A passkey (WebAuthn, `passkeys`) is a second option, added only from a session that passed
+  the second factor with a confirmed device.
+- Resetting a second factor needs an admin, deletes every device (passkeys too), signs the person out,
   sends a new link, and is logged and notified to the person and the other admins.
 """
 
@@ -30,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import access
 from .errors import DomainError
@@ -332,6 +335,7 @@ def second_factor_reset(*, actor: User, membership: Membership) -> Enrolment:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        WebAuthnCredential.objects.filter(user=user).delete()  # passkeys too
         enrolment, _secret = enrolment_issue(
             actor=actor, user=user, reason=EnrolmentReason.RE_ENROLMENT
         )

@@ -26,6 +26,12 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("accounts/api-token/", views.ApiTokenView.as_view(), name="api-token"),
+    path("accounts/passkeys/", views.PasskeyListView.as_view(), name="passkeys"),
+    path(
+        "accounts/passkeys/<int:pk>/verwijderen/",
+        views.PasskeyDeleteView.as_view(),
+        name="passkey-delete",
+    ),
     path(
         "accounts/api-token/<int:pk>/intrekken/",
         views.ApiTokenRevokeView.as_view(),

@@ -23,11 +23,13 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import (
     access,
     access_log_export,
     grants,
+    passkeys,
     second_factor,
     selectors,
     services,
@@ -101,9 +103,11 @@ class MFAView(PublicView, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form: TokenForm | None, status: int = 200) -> HttpResponse:
+        passkey = passkeys.has_usable_passkey(cast("User", self.request.user))
         context: dict[str, Any] = {
             "form": form,
-            "enrolled": bool(self.devices),
+            "enrolled": bool(self.devices) or passkey,
+            "passkey": passkey,
             "status": second_factor.status(cast("User", self.request.user)),
             "next": _safe_next(self.request),
         }
@@ -473,6 +477,31 @@ class ApiTokenRevokeView(ProtectedView, View):
         tokens.api_token_revoke(actor=self.actor, token=self.object)
         messages.success(request, _("De API-sleutel is ingetrokken."))
         return redirect("accounts:api-token")
+
+
+class PasskeyListView(ProtectedView, TemplateView):
+    """The person's passkeys, and adding one (the browser's prompt; django-otp-webauthn).
+    Reachable only after the second factor, like every page."""
+
+    template_name = "accounts/passkeys.html"
+    access_model = WebAuthnCredential
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["passkeys"] = passkeys.passkeys_of(self.actor)
+        return context
+
+
+class PasskeyDeleteView(ProtectedView, View):
+    access_model = WebAuthnCredential
+    access_action = "delete"
+    access_lookup = ("pk", "pk")
+    access_purpose = "passkey verwijderen"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        passkeys.passkey_remove(actor=self.actor, credential=self.object, request=request)
+        messages.success(request, _("De passkey is verwijderd."))
+        return redirect("accounts:passkeys")
 
 
 def _cache_status() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "accounts",
@@ -225,6 +227,19 @@ REQUIRE_MFA = ENV.bool(
     "Require TOTP two-factor sign-in for every user (NEN 7510). Only the demo turns it off.",
 )
 OTP_TOTP_ISSUER = "Woonbrug"
+# Passkeys (django-otp-webauthn) as the second option for the second factor, never as a
+# sign-in on their own (accounts/passkeys.py). Bound to the public address (SITE_URL).
+# Browsers offer passkeys only over HTTPS or on `localhost` (never on an IP address), so a
+# plain-HTTP development address is served for passkeys as http://localhost:<port>.
+_SITE = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_NAME = "Woonbrug"
+if _SITE.scheme == "https":
+    OTP_WEBAUTHN_RP_ID = _SITE.hostname or "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"https://{_SITE.netloc}"]
+else:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost" + (f":{_SITE.port}" if _SITE.port else "")]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 ENROLMENT_HOURS = ENV.int(
     "ENROLMENT_HOURS",
     72,
