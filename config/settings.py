@@ -381,6 +381,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        # Times of day are "HH:MM[:SS]" without an offset: not JSON Schema's "time" format.
+        "accounts.api.schema.plain_times",
     ],
 }
 

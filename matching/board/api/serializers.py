@@ -24,7 +24,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 
 class EventSerializer(serializers.ModelSerializer[ProposalEvent]):
-    actor = serializers.CharField(source="actor.full_name", default=None)
+    actor = serializers.CharField(source="actor.full_name", default=None, allow_null=True)
 
     class Meta:
         model = ProposalEvent
