@@ -49,5 +49,5 @@ check-migrations: env
 	DEBUG=true $(UV) run --frozen python manage.py makemigrations --check --dry-run
 
 messages: env
-	DEBUG=true $(UV) run --frozen python manage.py makemessages -l en --ignore=.venv --ignore=.tools
+	DEBUG=true $(UV) run --frozen python manage.py makemessages -l en --no-location --ignore=.venv --ignore=.tools
 	DEBUG=true $(UV) run --frozen python manage.py compilemessages --ignore=.venv --ignore=.tools

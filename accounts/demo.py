@@ -37,6 +37,7 @@ PEOPLE: list[tuple[str, str, str, list[str]]] = [
     ("coordinator@debrug.demo", "Fatima Yilmaz", "zorggroep-de-brug", [Role.CARE_COORDINATOR]),
     ("begeleider@debrug.demo", "Joost van Dijk", "zorggroep-de-brug", [Role.CARE_COORDINATOR]),
     ("beheer@debrug.demo", "Els Visser", "zorggroep-de-brug", [Role.ORG_ADMIN]),
+    ("privacy@debrug.demo", "Noor Hendriks", "zorggroep-de-brug", [Role.PRIVACY_OFFICER]),
     ("coordinator@onderdak.demo", "Ricardo Martens", "stichting-onderdak", [Role.CARE_COORDINATOR]),
     ("beheer@onderdak.demo", "Karin Smit", "stichting-onderdak", [Role.ORG_ADMIN]),
     (

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
+
 from .models import ROLES_BY_KIND, Organisation, Role
 
 
@@ -77,10 +79,16 @@ class AccessLogFilterForm(forms.Form):
     RESULTS = [("", _("alle")), ("refused", _("alleen geweigerd")), ("success", _("toegestaan"))]
 
     date_from = forms.DateField(
-        label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        validators=[validation.FILTER],
+        label=_("Van"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        validators=[validation.FILTER],
+        label=_("Tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     person = forms.TypedChoiceField(label=_("Persoon"), required=False, coerce=int, choices=())
     client = forms.CharField(

@@ -12,9 +12,14 @@ class CasesConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (registers the client policy)
         from .models import ClientStatus
+        from .rights import parts as export_parts
         from .worklist import work_items
 
         states.expose(ClientStatus)
 
         worklist.register(work_items)
+        export_parts.register()  # the client data export's own part
         navigation.register(_("Cliënten"), "cases:client-list", {Role.CARE_COORDINATOR}, order=10)
+        navigation.register(
+            _("Privacyverzoeken"), "cases:privacy-requests", {Role.PRIVACY_OFFICER}, order=15
+        )

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
 from accounts.forms import field_of
 from accounts.models import User
 
@@ -34,7 +35,9 @@ class ClientForm(forms.Form):
 
     # Care-only (zorgdossier)
     full_name = forms.CharField(label=_("Naam"), max_length=150, required=False)
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DATE)
+    date_of_birth = forms.DateField(
+        validators=[validation.BIRTH], label=_("Geboortedatum"), required=False, widget=DATE
+    )
     phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mailadres"), max_length=254, required=False)
     contact_details = forms.CharField(
@@ -97,7 +100,10 @@ class ClientForm(forms.Form):
         required=False,
     )
     earliest_move_date = forms.DateField(
-        label=_("Vroegste verhuisdatum"), required=False, widget=DATE
+        validators=[validation.PLANNED],
+        label=_("Vroegste verhuisdatum"),
+        required=False,
+        widget=DATE,
     )
     pets = forms.BooleanField(label=_("Huisdier(en)"), required=False)
     pets_description = forms.CharField(label=_("Welke huisdieren"), max_length=100, required=False)
@@ -121,10 +127,16 @@ class ClientForm(forms.Form):
         required=False,
     )
     urgency_decided_on = forms.DateField(
-        label=_("Urgentie besloten op"), required=False, widget=DATE
+        validators=[validation.HAPPENED],
+        label=_("Urgentie besloten op"),
+        required=False,
+        widget=DATE,
     )
     urgency_valid_until = forms.DateField(
-        label=_("Urgentie geldig tot en met"), required=False, widget=DATE
+        validators=[validation.PLANNED],
+        label=_("Urgentie geldig tot en met"),
+        required=False,
+        widget=DATE,
     )
 
     CARE_GROUP = (
@@ -206,9 +218,14 @@ class ConsentForm(forms.Form):
     text_version = forms.CharField(
         label=_("Versie van de toestemmingstekst"), max_length=40, initial=CONSENT_TEXT_VERSION
     )
-    given_on = forms.DateField(label=_("Toestemming gegeven op"), widget=DATE)
+    given_on = forms.DateField(
+        validators=[validation.HAPPENED], label=_("Toestemming gegeven op"), widget=DATE
+    )
     valid_until = forms.DateField(
-        label=_("Geldig tot en met"), widget=DATE, help_text=_("Hoogstens twee jaar.")
+        validators=[validation.PLANNED],
+        label=_("Geldig tot en met"),
+        widget=DATE,
+        help_text=_("Hoogstens twee jaar."),
     )
     confirmed = forms.BooleanField(
         label=_(

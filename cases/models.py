@@ -139,6 +139,18 @@ class Client(ConstraintMessages, models.Model):
         return self.reference
 
 
+class ClientRights(Client):
+    """The client as the subject of its privacy rights (inzage in wie het dossier zag, een
+    kopie van de gegevens): a proxy with its own policy, so the provider's privacy officer can
+    answer a request for any of its clients without gaining the coordinator's access to the
+    client pages (`cases.permissions.ClientRightsPolicy`)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("cliënt (privacyrechten)")
+        verbose_name_plural = _("cliënten (privacyrechten)")
+
+
 class CareRecord(models.Model):
     """Care-only data (zorgdossier): never shown outside the owning care provider; encrypted."""
 

@@ -21,6 +21,7 @@ client's provider, so a grant left behind after someone changes organisation ope
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -29,9 +30,10 @@ from accounts import access
 from accounts.access import Predicate, Rule, has_grant, has_role, has_role_in
 from accounts.models import Membership, Role
 
-from .models import Client
+from .models import REFERENCE_REGEX, Client, ClientRights
 
 COORDINATOR = Role.CARE_COORDINATOR
+PRIVACY_OFFICER = Role.PRIVACY_OFFICER
 
 own_provider = has_role_in(lambda client: client.care_provider_id, COORDINATOR)
 assigned = has_grant("cases.coordinate_client") & own_provider
@@ -74,3 +76,42 @@ class ClientPolicy(access.Policy):
 
     def log_id(self, obj: Client) -> str:
         return obj.reference
+
+    def client_reference(self, obj: Client) -> str:
+        return obj.reference
+
+    def client_reference_of_id(self, object_id: str) -> str:
+        return object_id if re.match(REFERENCE_REGEX, object_id) else ""
+
+
+# The client's rights (NEN 7513 inzage, GDPR art. 15 copy): any coordinator of the client's
+# provider (the client asks the person they know) or the provider's privacy officer, who
+# answers requests for every client of the provider. Nobody else learns the client exists.
+rights_holder = own_provider | has_role_in(lambda client: client.care_provider_id, PRIVACY_OFFICER)
+
+
+@access.register
+class ClientRightsPolicy(access.Policy):
+    model = ClientRights
+    object_type = "cases.client"
+    rules = {
+        # The privacy requests page (class level: pick a client by its pseudonym).
+        "request": Rule(
+            "coordinator-or-privacy-officer", has_role(COORDINATOR, PRIVACY_OFFICER), logs_as="view"
+        ),
+        "access_overview": Rule("own-provider-or-privacy-officer", rights_holder, logs_as="view"),
+        "data_export": Rule("own-provider-or-privacy-officer", rights_holder, logs_as="export"),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[ClientRights]) -> QuerySet[ClientRights]:
+        providers = access.organisation_ids_of(user, COORDINATOR, PRIVACY_OFFICER)
+        return queryset.filter(care_provider_id__in=providers)
+
+    def log_id(self, obj: ClientRights) -> str:
+        return obj.reference
+
+    def client_reference(self, obj: ClientRights) -> str:
+        return obj.reference
+
+    def client_reference_of_id(self, object_id: str) -> str:
+        return object_id if re.match(REFERENCE_REGEX, object_id) else ""

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .rights import views as rights
 
 app_name = "cases"
 
@@ -28,5 +29,27 @@ urlpatterns = [
     path(f"clienten/{REF}/notities/", views.NoteAddView.as_view(), name="note-add"),
     path(
         f"clienten/{REF}/coordinator/", views.ClientReassignView.as_view(), name="client-reassign"
+    ),
+    path("privacyverzoeken/", rights.PrivacyRequestView.as_view(), name="privacy-requests"),
+    path(
+        f"clienten/{REF}/inzage/",
+        rights.AccessOverviewView.as_view(),
+        name="client-access-overview",
+    ),
+    path(
+        f"clienten/{REF}/inzage/pdf/",
+        rights.AccessOverviewPdfView.as_view(),
+        name="client-access-overview-pdf",
+    ),
+    path(f"clienten/{REF}/gegevens/", rights.DataExportView.as_view(), name="client-data-export"),
+    path(
+        f"clienten/{REF}/gegevens/pdf/",
+        rights.DataExportPdfView.as_view(),
+        name="client-data-export-pdf",
+    ),
+    path(
+        f"clienten/{REF}/gegevens/json/",
+        rights.DataExportJsonView.as_view(),
+        name="client-data-export-json",
     ),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
 from accounts.forms import field_of
 
 from . import capacity
@@ -106,7 +107,9 @@ class ComplexForm(forms.ModelForm):
 
 class StopForm(forms.Form):
     reason = forms.CharField(label=_("Reden"), max_length=300)
-    until = forms.DateField(label=_("Tot en met"), widget=DATE_INPUT)
+    until = forms.DateField(
+        validators=[validation.PLANNED], label=_("Tot en met"), widget=DATE_INPUT
+    )
 
 
 class StairwellForm(forms.Form):

@@ -6,11 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
 from accounts.constraints import ConstraintMessages
 
 # CBS codes: the municipality's 4 digits, then 2 (wijk) and 2 more (buurt) characters. Since the
@@ -450,6 +452,15 @@ def format_postcode(value: str) -> str:
     return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else compact
 
 
+# Bounds of a dwelling's numbers: what Dutch rented homes are (the tallest residential tower has
+# about 50 floors; a room count over 20 or an area over 1,000 m² is a typing error).
+DWELLING_NUMBER_MAX = 99_999
+DWELLING_FLOOR_MIN, DWELLING_FLOOR_MAX = -2, 60
+DWELLING_ROOMS_MAX = 20
+DWELLING_AREA_MIN, DWELLING_AREA_MAX = 5, 1_000
+DWELLING_RENT_MAX = 10_000
+
+
 class Dwelling(ConstraintMessages, models.Model):
     """A vacating dwelling a corporation can offer to the board (vrijkomende woning)."""
 
@@ -474,6 +485,22 @@ class Dwelling(ConstraintMessages, models.Model):
             "stairwell",
             _("Kies eerst het complex waar deze portiek bij hoort."),
         ),
+        "dwelling_number_range": (
+            "number",
+            _("Een huisnummer ligt tussen 1 en 99.999."),
+        ),
+        "dwelling_floor_range": (
+            "floor",
+            _("Een verdieping ligt tussen -2 (kelder) en 60."),
+        ),
+        "dwelling_rooms_range": (
+            "rooms",
+            _("Een woning heeft 1 tot en met 20 kamers."),
+        ),
+        "dwelling_living_area_range": (
+            "living_area",
+            _("De woonoppervlakte ligt tussen 5 en 1.000 m²."),
+        ),
     }
 
     corporation = models.ForeignKey(
@@ -484,7 +511,9 @@ class Dwelling(ConstraintMessages, models.Model):
     )
     reference = models.CharField(_("referentie"), max_length=40)
     street = models.CharField(_("straat"), max_length=120)
-    number = models.PositiveIntegerField(_("huisnummer"))
+    number = models.PositiveIntegerField(
+        _("huisnummer"), validators=[MinValueValidator(1), MaxValueValidator(DWELLING_NUMBER_MAX)]
+    )
     suffix = models.CharField(_("toevoeging"), max_length=10, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6)
     city = models.CharField(_("plaats"), max_length=80)
@@ -510,19 +539,35 @@ class Dwelling(ConstraintMessages, models.Model):
         verbose_name=_("portiek"),
     )
     dwelling_type = models.CharField(_("type"), max_length=20, choices=DwellingType.choices)
-    floor = models.SmallIntegerField(_("verdieping"), default=0)
+    floor = models.SmallIntegerField(
+        _("verdieping"),
+        default=0,
+        validators=[MinValueValidator(DWELLING_FLOOR_MIN), MaxValueValidator(DWELLING_FLOOR_MAX)],
+    )
     has_lift = models.BooleanField(_("lift"), default=False)
-    rooms = models.PositiveSmallIntegerField(_("kamers"))
+    rooms = models.PositiveSmallIntegerField(
+        _("kamers"), validators=[MinValueValidator(1), MaxValueValidator(DWELLING_ROOMS_MAX)]
+    )
     bedrooms = models.PositiveSmallIntegerField(_("slaapkamers"))
-    living_area = models.PositiveSmallIntegerField(_("woonoppervlakte (m²)"))
-    net_rent = models.DecimalField(_("netto huur (€)"), max_digits=7, decimal_places=2)
+    living_area = models.PositiveSmallIntegerField(
+        _("woonoppervlakte (m²)"),
+        validators=[MinValueValidator(DWELLING_AREA_MIN), MaxValueValidator(DWELLING_AREA_MAX)],
+    )
+    net_rent = models.DecimalField(
+        _("netto huur (€)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MaxValueValidator(Decimal(DWELLING_RENT_MAX))],
+    )
     service_costs = models.DecimalField(
         _("servicekosten (€)"), max_digits=6, decimal_places=2, default=Decimal("0")
     )
     step_free = models.BooleanField(_("traploos bereikbaar"), default=False)
     ground_floor = models.BooleanField(_("gelijkvloers"), default=False)
     wheelchair = models.BooleanField(_("rolstoeltoegankelijk"), default=False)
-    available_from = models.DateField(_("beschikbaar vanaf"), null=True, blank=True)
+    available_from = models.DateField(
+        _("beschikbaar vanaf"), null=True, blank=True, validators=[validation.PLANNED]
+    )
     counts_toward_quota = models.BooleanField(_("telt mee voor contingent"), default=False)
     notes = models.TextField(_("notities"), blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
@@ -553,6 +598,22 @@ class Dwelling(ConstraintMessages, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(bedrooms__lte=models.F("rooms")), name="dwelling_bedrooms_le_rooms"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=DWELLING_NUMBER_MAX),
+                name="dwelling_number_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(floor__gte=DWELLING_FLOOR_MIN, floor__lte=DWELLING_FLOOR_MAX),
+                name="dwelling_floor_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(rooms__gte=1, rooms__lte=DWELLING_ROOMS_MAX),
+                name="dwelling_rooms_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(living_area__gte=DWELLING_AREA_MIN, living_area__lte=DWELLING_AREA_MAX),
+                name="dwelling_living_area_range",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=DwellingStatus.values), name="dwelling_status_valid"

@@ -175,6 +175,21 @@ class Policy:
         """How the access log names the object (clients: their pseudonym, never a name)."""
         return str(obj.pk)
 
+    def client_reference(self, obj: Any) -> str:
+        """The pseudonym of the client `obj` concerns ("" when none): written to the access
+        log's `client_reference`, so the client's overview finds reads of its proposals,
+        placements and signals as well. Policies of client data override this."""
+        return ""
+
+    def client_reference_of_id(self, object_id: str) -> str:
+        """The client's pseudonym when the logged id alone names it (a refused lookup of a
+        client by its reference); "" otherwise."""
+        return ""
+
+    def names_clients(self) -> bool:
+        """Whether this policy's objects concern a client (it overrides `client_reference`)."""
+        return type(self).client_reference is not Policy.client_reference
+
     def type_label(self) -> str:
         return self.object_type or self.model._meta.label_lower
 

@@ -78,11 +78,11 @@ def get_object_or_404(
     try:
         obj = queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
-        _refused(request, logged_action, model, supplied_id, "not-visible", purpose)
+        _refused(request, logged_action, model, supplied_id, "not-visible", purpose, lookup)
         raise Http404(_("Niet gevonden.")) from None
     decision = decide(request.user, action, obj)
     if not decision:
-        _refused(request, logged_action, model, supplied_id, decision.rule, purpose)
+        _refused(request, logged_action, model, supplied_id, decision.rule, purpose, lookup)
         raise PermissionDenied(_("U heeft geen toestemming voor deze handeling."))
     policy = policy_for(model)
     # A GET renders the object whatever the action is called (an edit form pre-filled with
@@ -108,7 +108,11 @@ def _refused(
     supplied_id: str,
     rule: str,
     purpose: str,
+    lookup: dict[str, Any],
 ) -> None:
+    """The refused row: the supplied id and the fixed purpose only. Whose client data the
+    attempt aimed at is stored for the client's own overview (read by the client's care
+    provider), and never shown to the requester's admins (their page and API leave it out)."""
     log._record(
         actor=request.user,
         action=action,
@@ -118,7 +122,23 @@ def _refused(
         rule=rule,
         purpose=purpose,
         request=request,
+        client_reference=_refused_client_reference(model, supplied_id, lookup),
     )
+
+
+def _refused_client_reference(model: type[Model], object_id: str, lookup: dict[str, Any]) -> str:
+    """Whose client data a refused lookup aimed at, so the client's overview lists the attempt
+    too: the object is looked up outside the user's scope for the log only (never shown)."""
+    policy = policy_for(model)
+    if policy is None or not policy.names_clients():
+        return ""
+    if reference := policy.client_reference_of_id(object_id):
+        return reference
+    try:
+        found = model._default_manager.filter(**lookup).first()
+    except (ValueError, TypeError, ObjectDoesNotExist):
+        return ""
+    return policy.client_reference(found) if found is not None else ""
 
 
 def require(

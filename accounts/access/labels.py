@@ -52,6 +52,10 @@ RULE_NAMES = {
     "own-corporation-or-municipality": gettext_lazy("eigen corporatie of gemeente"),
     "own-or-on-board": gettext_lazy("eigen, of aan de tafel aangeboden"),
     "own-organisation": gettext_lazy("eigen organisatie"),
+    "own-provider-or-privacy-officer": gettext_lazy(
+        "eigen zorgaanbieder of privacyfunctionaris van de aanbieder"
+    ),
+    "coordinator-or-privacy-officer": gettext_lazy("zorgcoördinator of privacyfunctionaris"),
     "not-visible": gettext_lazy("buiten uw zicht (onbekend gegeven)"),
     "anonymous": gettext_lazy("niet aangemeld"),
     "unregistered-model": gettext_lazy("geen regel voor dit gegeven"),
@@ -87,6 +91,15 @@ ACTION_NAMES = {
     "minutes": gettext_lazy("notulen"),
     "respond": gettext_lazy("antwoord cliënt"),
     "document": gettext_lazy("document"),
+    "request": gettext_lazy("privacyverzoek"),
+    "access_overview": gettext_lazy("overzicht inzage"),
+    "data_export": gettext_lazy("gegevens exporteren"),
+}
+
+# Object types in the log that are no model of their own.
+OBJECT_NAMES = {
+    "cases.access_overview": gettext_lazy("inzageoverzicht"),
+    "cases.data_export": gettext_lazy("kopie van de gegevens"),
 }
 
 # Coded suffixes of purposes ("plaatsingstafel 2026-W49: accepted").
@@ -116,6 +129,7 @@ PURPOSE_WORDS = {
 }
 
 _WEEK = re.compile(r"\b(\d{4})-W(\d{2})\b")
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
 def role_label(code: str) -> str:
@@ -130,12 +144,16 @@ def _object_names() -> dict[str, str]:
     from accounts.access.core import _registry
 
     return {
-        policy.type_label(): str(model._meta.verbose_name) for model, policy in _registry.items()
+        policy.type_label(): str(model._meta.verbose_name)
+        for model, policy in _registry.items()
+        if not model._meta.proxy  # a proxy's policy logs under its concrete model's name
     }
 
 
 def object_type_label(code: str) -> str:
     names = _object_names()
+    if code in OBJECT_NAMES:
+        return str(OBJECT_NAMES[code])
     return names.get(code) or code.rsplit(".", 1)[-1].replace("_", " ")
 
 
@@ -162,6 +180,17 @@ def action_label(code: str) -> str:
     return str(ACTION_NAMES.get(code, code.replace("_", " ")))
 
 
+def _readable_date(match: re.Match[str]) -> str:
+    import datetime as dt
+
+    from accounts.formatting import date
+
+    try:
+        return date(dt.date.fromisoformat(match.group(1)))
+    except ValueError:
+        return match.group(1)
+
+
 def purpose_label(text: str) -> str:
     """A purpose with its coded suffix and ISO week rendered: "plaatsingstafel 2026-W49:
     accepted" → "plaatsingstafel week 49 van 2026: cliënt aanvaardt"."""
@@ -171,6 +200,7 @@ def purpose_label(text: str) -> str:
         return ""
     head, sep, tail = text.partition(": ")
     head = _WEEK.sub(lambda m: week(m.group(0)), head)
+    head = _ISO_DATE.sub(_readable_date, head)
     if not sep:
         return head
     return f"{head}: {PURPOSE_WORDS.get(tail, tail)}"
@@ -211,6 +241,45 @@ EVENT_VERBS = {
     "shared": gettext_lazy("gedeeld"),
     "withdrawn": gettext_lazy("ingetrokken"),
     "expired": gettext_lazy("verlopen"),
+    # Domain steps that keep their action name or another verb (clients, proposals,
+    # dwellings, signals, members), so the client's overview reads as Dutch throughout.
+    "accepted": gettext_lazy("aanvaard door de cliënt"),
+    "approved": gettext_lazy("goedgekeurd door de corporatie"),
+    "declined": gettext_lazy("afgewezen door de corporatie"),
+    "acknowledged": gettext_lazy("ontvangst bevestigd"),
+    "close": gettext_lazy("afgesloten"),
+    "consent_recorded": gettext_lazy("toestemming vastgelegd"),
+    "consent_lost": gettext_lazy("toestemming vervallen"),
+    "note_added": gettext_lazy("notitie toegevoegd"),
+    "reassigned": gettext_lazy("andere coördinator toegewezen"),
+    "escalated": gettext_lazy("geëscaleerd"),
+    "mark_ready": gettext_lazy("uitstroomklaar gemeld"),
+    "back_to_draft": gettext_lazy("terug naar concept"),
+    "place_on_board": gettext_lazy("aangemeld bij de plaatsingstafel"),
+    "take_off_board": gettext_lazy("van de tafel gehaald"),
+    "match": gettext_lazy("gekoppeld aan een woning"),
+    "unmatch": gettext_lazy("koppeling vervallen"),
+    "house": gettext_lazy("gehuisvest"),
+    "start_follow_up": gettext_lazy("nazorg gestart"),
+    "pause": gettext_lazy("gepauzeerd"),
+    "resume": gettext_lazy("hervat"),
+    "withdraw": gettext_lazy("teruggetrokken"),
+    "reopen": gettext_lazy("heropend"),
+    "reopened": gettext_lazy("heropend"),
+    "recorded": gettext_lazy("vastgelegd"),
+    "welcome_recorded": gettext_lazy("welkomstgesprek vastgelegd"),
+    "plan_action_added": gettext_lazy("actie aan het plan toegevoegd"),
+    "plan_action_updated": gettext_lazy("actie in het plan bijgewerkt"),
+    "override_requested": gettext_lazy("overschrijding aangevraagd"),
+    "override_confirmed": gettext_lazy("overschrijding bevestigd"),
+    "override_rejected": gettext_lazy("overschrijding afgewezen"),
+    "offered": gettext_lazy("aangeboden"),
+    "reserved": gettext_lazy("gereserveerd"),
+    "released": gettext_lazy("vrijgegeven"),
+    "let": gettext_lazy("verhuurd"),
+    "vulnerable_added": gettext_lazy("kwetsbare bewoner geteld"),
+    "listed": gettext_lazy("in een overzicht getoond"),
+    "counted": gettext_lazy("geteld"),
 }
 
 

@@ -89,8 +89,12 @@ def audit(
     organisation_id: int | None = None,
     responsible: Any = None,
     channel: str = "",
+    client_reference: str | None = None,
 ) -> AccessLogEntry:
-    """Append one row to the access log for `event` and return it (see the module docstring)."""
+    """Append one row to the access log for `event` and return it (see the module docstring).
+
+    The client the row concerns follows from the target's policy (`Policy.client_reference`);
+    pass `client_reference` only when the target is a label or a class that names no client."""
     if not EVENT_PATTERN.match(event):
         raise ValueError(f"Event names are dotted, like 'cases.client.viewed': {event!r}")
     return _record(
@@ -106,7 +110,21 @@ def audit(
         organisation_id=organisation_id,
         responsible=responsible,
         channel=channel,
+        client_reference=client_reference,
     )
+
+
+def client_reference_of(target: Model | type[Model] | str, object_id: str | None = None) -> str:
+    """The pseudonym of the client `target` concerns, from its policy ("" when none)."""
+    if isinstance(target, str):
+        return ""
+    model = target if isinstance(target, type) else type(target)
+    policy = policy_for(model)
+    if policy is None:
+        return ""
+    if isinstance(target, type):
+        return policy.client_reference_of_id(object_id or "")
+    return policy.client_reference(target) or ""
 
 
 def _record(
@@ -123,6 +141,7 @@ def _record(
     organisation_id: int | None = None,
     responsible: Any = None,
     channel: str = "",
+    client_reference: str | None = None,
 ) -> AccessLogEntry:
     """Append one row to the access log and return it (the layer's own refusals call this
     directly, with the event derived from the policy action; everything else calls `audit`).
@@ -133,6 +152,8 @@ def _record(
     memberships acted; by default the first one.
     """
     object_type, logged_id = _object_type_and_id(target, object_id)
+    if client_reference is None:
+        client_reference = client_reference_of(target, object_id)
     if isinstance(actor, SystemActor):
         actor, channel, rule = None, channel or "system", rule or str(actor)
     memberships = memberships_of(actor) if actor is not None else []
@@ -164,4 +185,5 @@ def _record(
         ip_address=get_client_ip_address(request) if request is not None else None,
         channel=channel or "service",
         purpose=purpose[:200],
+        client_reference=client_reference[:20],
     )

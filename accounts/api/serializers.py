@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.models import (
     ROLES_BY_KIND,
     AccessLogEntry,
+    AccessResult,
     Membership,
     Organisation,
     Role,
@@ -98,6 +99,14 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer[AccessLogEntry]):
+    client_reference = serializers.SerializerMethodField()
+
+    def get_client_reference(self, entry: AccessLogEntry) -> str:
+        """A refused row names no client to the requester's admins (issue 13: the log must
+        not tell what a 404 hid); the client's own overview, read by its care provider,
+        lists the attempt with it."""
+        return "" if entry.result == AccessResult.REFUSED else entry.client_reference
+
     class Meta:
         model = AccessLogEntry
         exclude: list[str] = []

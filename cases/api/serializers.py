@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts import validation
 from cases import selectors
 from cases.lifecycle import TRANSITIONS
 from cases.models import (
@@ -41,7 +42,7 @@ class ClientListSerializer(serializers.ModelSerializer[Client]):
 
 class CareSerializer(serializers.Serializer[Any]):
     full_name = serializers.CharField()
-    date_of_birth = serializers.DateField(allow_null=True)
+    date_of_birth = serializers.DateField(validators=[validation.BIRTH], allow_null=True)
     phone = serializers.CharField()
     email = serializers.CharField()
     contact_details = serializers.CharField()
@@ -66,14 +67,14 @@ class ProfileSerializer(serializers.Serializer[Any]):
     support_team_district_code = serializers.SerializerMethodField()
     agreement_type = serializers.CharField()
     target_group = serializers.CharField()
-    earliest_move_date = serializers.DateField(allow_null=True)
+    earliest_move_date = serializers.DateField(validators=[validation.PLANNED], allow_null=True)
     pets = serializers.BooleanField()
     pets_description = serializers.CharField()
     note_for_corporation = serializers.CharField()
     urgency_reason = serializers.CharField()
     urgency_decided_by = serializers.CharField()
-    urgency_decided_on = serializers.DateField(allow_null=True)
-    urgency_valid_until = serializers.DateField(allow_null=True)
+    urgency_decided_on = serializers.DateField(validators=[validation.HAPPENED], allow_null=True)
+    urgency_valid_until = serializers.DateField(validators=[validation.PLANNED], allow_null=True)
 
     def get_preferred_municipality_codes(self, profile: Any) -> list[str]:
         return [m.code for m in profile.preferred_municipalities.all()]
@@ -138,7 +139,9 @@ class ClientInputSerializer(serializers.Serializer[Any]):
     are the service's, returned per field."""
 
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = serializers.DateField(
+        validators=[validation.BIRTH], required=False, allow_null=True
+    )
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     contact_details = serializers.CharField(required=False, allow_blank=True)
@@ -172,7 +175,9 @@ class ClientInputSerializer(serializers.Serializer[Any]):
     target_group = serializers.ChoiceField(
         choices=TargetGroup.choices, required=False, allow_blank=True
     )
-    earliest_move_date = serializers.DateField(required=False, allow_null=True)
+    earliest_move_date = serializers.DateField(
+        validators=[validation.PLANNED], required=False, allow_null=True
+    )
     pets = serializers.BooleanField(required=False)
     pets_description = serializers.CharField(max_length=100, required=False, allow_blank=True)
     note_for_corporation = serializers.CharField(max_length=500, required=False, allow_blank=True)
@@ -182,8 +187,12 @@ class ClientInputSerializer(serializers.Serializer[Any]):
     urgency_decided_by = serializers.ChoiceField(
         choices=UrgencyDecidedBy.choices, required=False, allow_blank=True
     )
-    urgency_decided_on = serializers.DateField(required=False, allow_null=True)
-    urgency_valid_until = serializers.DateField(required=False, allow_null=True)
+    urgency_decided_on = serializers.DateField(
+        validators=[validation.HAPPENED], required=False, allow_null=True
+    )
+    urgency_valid_until = serializers.DateField(
+        validators=[validation.PLANNED], required=False, allow_null=True
+    )
     mark_ready = serializers.BooleanField(required=False, default=False, write_only=True)
 
 
@@ -197,5 +206,5 @@ class TransitionInputSerializer(serializers.Serializer[Any]):
 class ConsentInputSerializer(serializers.Serializer[Any]):
     legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
     text_version = serializers.CharField(max_length=40)
-    given_on = serializers.DateField()
-    valid_until = serializers.DateField()
+    given_on = serializers.DateField(validators=[validation.HAPPENED])
+    valid_until = serializers.DateField(validators=[validation.PLANNED])

@@ -7,10 +7,19 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts import validation
+from accounts.api.fields import ScopedCodeField
 from accounts.constraints import ConstraintSerializerMixin
 
 from .. import selectors
-from ..models import Complex, Dwelling, Neighbourhood, NeighbourhoodIndicator, Stairwell
+from ..models import (
+    DWELLING_RENT_MAX,
+    Complex,
+    Dwelling,
+    Neighbourhood,
+    NeighbourhoodIndicator,
+    Stairwell,
+)
 
 
 class NeighbourhoodSerializer(serializers.ModelSerializer):
@@ -77,9 +86,7 @@ class LimitSerializer(serializers.Serializer):
 
 class ComplexSerializer(serializers.ModelSerializer):
     corporation = serializers.CharField(source="corporation.name", read_only=True)
-    neighbourhood = serializers.SlugRelatedField(
-        slug_field="code", queryset=Neighbourhood.objects.all()
-    )
+    neighbourhood = ScopedCodeField(model=Neighbourhood)
     stopped_until = serializers.SerializerMethodField()
 
     class Meta:
@@ -93,7 +100,7 @@ class ComplexSerializer(serializers.ModelSerializer):
 
 class StopSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
-    until = serializers.DateField()
+    until = serializers.DateField(validators=[validation.PLANNED])
 
 
 class DwellingSerializer(serializers.ModelSerializer):
@@ -117,10 +124,10 @@ class DwellingSerializer(serializers.ModelSerializer):
 class DwellingInputSerializer(ConstraintSerializerMixin, serializers.ModelSerializer):
     """What a corporation may write. Neighbourhood by CBS code; complex/stairwell by id."""
 
-    neighbourhood = serializers.SlugRelatedField(
-        slug_field="code", queryset=Neighbourhood.objects.all()
+    neighbourhood = ScopedCodeField(model=Neighbourhood)
+    net_rent = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=0, max_value=DWELLING_RENT_MAX
     )
-    net_rent = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
 
     class Meta:
         model = Dwelling

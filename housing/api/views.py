@@ -233,7 +233,7 @@ class DwellingViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.DwellingInputSerializer(data=request.data)
+        data = s.DwellingInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         obj = services.dwelling_create(
             actor=actor(request),
@@ -245,7 +245,10 @@ class DwellingViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
         data = s.DwellingInputSerializer(
-            obj, data=request.data, partial=kwargs.get("partial", False)
+            obj,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         data.is_valid(raise_exception=True)
         obj = services.dwelling_update(actor=actor(request), dwelling=obj, **data.validated_data)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 
+from .. import models as m
 from ..models import (
     Complex,
     Dwelling,
@@ -118,7 +119,10 @@ COLUMNS = [
     Column("address", v.text, ("adres",), False),
     Column("street", lambda x: v.text(x)[:120], ("straat", "straatnaam"), False),
     Column(
-        "number", lambda x: v.integer(x, low=1, high=99999), ("huisnummer", "nr", "huisnr"), False
+        "number",
+        lambda x: v.integer(x, low=1, high=m.DWELLING_NUMBER_MAX),
+        ("huisnummer", "nr", "huisnr"),
+        False,
     ),
     Column(
         "suffix",
@@ -140,22 +144,30 @@ COLUMNS = [
     Column("dwelling_type", _dwelling_type, ("type", "woningtype", "soortwoning")),
     Column(
         "floor",
-        v.optional(lambda x: v.integer(x, low=-1, high=60)),
+        v.optional(lambda x: v.integer(x, low=m.DWELLING_FLOOR_MIN, high=m.DWELLING_FLOOR_MAX)),
         ("verdieping", "etage", "bouwlaag"),
         False,
     ),
     Column("has_lift", v.boolean, ("lift",), False),
-    Column("rooms", lambda x: v.integer(x, low=1, high=20), ("kamers", "aantalkamers")),
     Column(
-        "bedrooms", lambda x: v.integer(x, low=0, high=20), ("slaapkamers", "aantalslaapkamers")
+        "rooms",
+        lambda x: v.integer(x, low=1, high=m.DWELLING_ROOMS_MAX),
+        ("kamers", "aantalkamers"),
+    ),
+    Column(
+        "bedrooms",
+        lambda x: v.integer(x, low=0, high=m.DWELLING_ROOMS_MAX),
+        ("slaapkamers", "aantalslaapkamers"),
     ),
     Column(
         "living_area",
-        lambda x: v.integer(x, low=5, high=1000),
+        lambda x: v.integer(x, low=m.DWELLING_AREA_MIN, high=m.DWELLING_AREA_MAX),
         ("woonoppervlakte", "oppervlakte", "gbo", "m2"),
     ),
     Column(
-        "net_rent", lambda x: _money(x, 99999), ("nettohuur", "kalehuur", "huur", "nettohuurprijs")
+        "net_rent",
+        lambda x: _money(x, m.DWELLING_RENT_MAX),
+        ("nettohuur", "kalehuur", "huur", "nettohuurprijs"),
     ),
     Column("service_costs", v.optional(lambda x: _money(x, 9999)), ("servicekosten",), False),
     Column("step_free", v.boolean, ("traploos",), False),

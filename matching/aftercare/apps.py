@@ -16,7 +16,10 @@ class AftercareConfig(AppConfig):
         from matching.board import agenda
         from matching.placements.signals import care_stopped
 
-        from . import permissions  # noqa: F401 - registers the policies
+        from . import (
+            data_export,
+            permissions,  # noqa: F401 - registers the policies
+        )
         from .receivers import signal_on_care_stop
         from .views import agenda_section
         from .worklist import work_items
@@ -33,3 +36,4 @@ class AftercareConfig(AppConfig):
         agenda.register(agenda_section)
         worklist.register(work_items)
         care_stopped.connect(signal_on_care_stop, dispatch_uid="aftercare-care-stopped")
+        data_export.register()  # this app's part of a client's data export

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
 from matching.placements.models import Party
 
 from .models import (
@@ -25,7 +26,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class SignalForm(forms.Form):
     category = forms.ChoiceField(label=_("Soort signaal"))
-    observed_on = forms.DateField(label=_("Waargenomen op"), widget=DATE)
+    observed_on = forms.DateField(
+        validators=[validation.HAPPENED], label=_("Waargenomen op"), widget=DATE
+    )
     severity = forms.ChoiceField(
         label=_("Ernst"),
         choices=Severity.choices,
@@ -70,12 +73,14 @@ class PlanActionForm(forms.Form):
         choices=[("", "—"), *PARTY_CHOICES],
         required=False,
     )
-    due_on = forms.DateField(label=_("Uiterlijk op"), widget=DATE)
+    due_on = forms.DateField(validators=[validation.PLANNED], label=_("Uiterlijk op"), widget=DATE)
 
 
 class FollowUpForm(forms.Form):
     action = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-    done_on = forms.DateField(label=_("Uitgevoerd op"), widget=DATE, required=False)
+    done_on = forms.DateField(
+        validators=[validation.HAPPENED], label=_("Uitgevoerd op"), widget=DATE, required=False
+    )
     follow_up = forms.CharField(label=_("Opvolging"), max_length=500, required=False)
 
 
@@ -109,8 +114,12 @@ class SignalFilterForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Van"), widget=DATE, required=False)
-    end = forms.DateField(label=_("Tot en met"), widget=DATE, required=False)
+    start = forms.DateField(
+        validators=[validation.FILTER], label=_("Van"), widget=DATE, required=False
+    )
+    end = forms.DateField(
+        validators=[validation.FILTER], label=_("Tot en met"), widget=DATE, required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -240,6 +240,8 @@ class SignalEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("gebeurtenis bij een signaal")
+        verbose_name_plural = _("gebeurtenissen bij signalen")
 
     def __str__(self) -> str:
         return f"{self.signal_id} {self.kind}"

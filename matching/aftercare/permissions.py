@@ -76,3 +76,6 @@ class SignalPolicy(access.Policy):
 
     def log_id(self, obj: Signal) -> str:
         return f"{obj.reference}:{obj.placement.client_reference}"
+
+    def client_reference(self, obj: Signal) -> str:
+        return obj.placement.client_reference

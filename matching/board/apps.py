@@ -12,7 +12,10 @@ class BoardConfig(AppConfig):
         from accounts.models import Role
         from cases.signals import client_left_board, consent_ended
 
-        from . import permissions  # noqa: F401 - registers the policies
+        from . import (
+            data_export,
+            permissions,  # noqa: F401 - registers the policies
+        )
         from .models import (
             ClientDecision,
             ConsultantDecision,
@@ -35,3 +38,4 @@ class BoardConfig(AppConfig):
         )
         client_left_board.connect(withdraw_proposals_of_client, dispatch_uid="matching-client-left")
         consent_ended.connect(drop_profiles_of_client, dispatch_uid="matching-consent-ended")
+        data_export.register()  # this app's part of a client's data export

@@ -132,3 +132,6 @@ class ProposalPolicy(access.Policy):
     def log_id(self, obj: Proposal) -> str:
         # The pseudonym only: the access log never names a client.
         return f"{obj.pk}:{obj.profile.get('reference', '')}"
+
+    def client_reference(self, obj: Proposal) -> str:
+        return str(obj.profile.get("reference", ""))

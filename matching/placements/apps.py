@@ -14,7 +14,10 @@ class PlacementsConfig(AppConfig):
         from accounts import navigation, states, worklist
         from accounts.models import Role
 
-        from . import permissions  # noqa: F401 - registers the policies
+        from . import (
+            data_export,
+            permissions,  # noqa: F401 - registers the policies
+        )
         from .models import AgreementKind, AgreementState, Judgement, Party, PlacementStatus
         from .worklist import work_items
 
@@ -33,3 +36,4 @@ class PlacementsConfig(AppConfig):
             {Role.BOARD_CHAIR, Role.ANALYST},
             order=41,
         )
+        data_export.register()  # this app's part of a client's data export

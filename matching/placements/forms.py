@@ -9,7 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
+
 from .models import (
+    NUISANCE_REPORTS_MAX,
     AgreementKind,
     AgreementState,
     Condition,
@@ -55,9 +58,14 @@ class PlacementCreateForm(forms.Form):
 
 
 class TermsForm(forms.Form):
-    lease_start = forms.DateField(label=_("Ingangsdatum"), widget=DATE)
-    end_date = forms.DateField(label=_("Einddatum"), required=False, widget=DATE)
+    lease_start = forms.DateField(
+        validators=[validation.HAPPENED], label=_("Ingangsdatum"), widget=DATE
+    )
+    end_date = forms.DateField(
+        validators=[validation.PLANNED], label=_("Einddatum"), required=False, widget=DATE
+    )
     evaluation_on = forms.DateField(
+        validators=[validation.PLANNED],
         label=_("(Eerste) evaluatiedatum"),
         required=False,
         widget=DATE,
@@ -158,8 +166,11 @@ class _CitingForm(forms.Form):
 
 
 class ExtendForm(_CitingForm):
-    end_date = forms.DateField(label=_("Nieuwe einddatum"), widget=DATE)
+    end_date = forms.DateField(
+        validators=[validation.PLANNED], label=_("Nieuwe einddatum"), widget=DATE
+    )
     evaluation_on = forms.DateField(
+        validators=[validation.PLANNED],
         label=_("Nieuwe evaluatiedatum"),
         required=False,
         widget=DATE,
@@ -170,6 +181,7 @@ class ExtendForm(_CitingForm):
 
 class FlipForm(_CitingForm):
     lease_start = forms.DateField(
+        validators=[validation.HAPPENED],
         label=_("Ingangsdatum huurcontract op naam van de huurder"),
         required=False,
         widget=DATE,
@@ -179,7 +191,9 @@ class FlipForm(_CitingForm):
 
 
 class EndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Beëindigd per"), required=False, widget=DATE)
+    ended_on = forms.DateField(
+        validators=[validation.HAPPENED], label=_("Beëindigd per"), required=False, widget=DATE
+    )
     reason = forms.CharField(label=_("Reden"), max_length=500)
     evaluation = forms.ChoiceField(label=_("Op grond van de evaluatie (optioneel)"), required=False)
 
@@ -194,7 +208,9 @@ class EndForm(forms.Form):
 
 
 class CareStopForm(forms.Form):
-    stopped_on = forms.DateField(label=_("Zorg gestopt per"), required=False, widget=DATE)
+    stopped_on = forms.DateField(
+        validators=[validation.HAPPENED], label=_("Zorg gestopt per"), required=False, widget=DATE
+    )
     reason = forms.CharField(
         label=_("Reden (blijft bij de zorgaanbieder)"),
         max_length=500,
@@ -226,7 +242,12 @@ def action_form(action: str, data: Any = None, *, evaluations: list[Evaluation])
 
 class SignForm(forms.Form):
     party = forms.ChoiceField(label=_("Partij"), choices=Party.choices)
-    signed_on = forms.DateField(label=_("Getekend op"), widget=DATE, initial=timezone.localdate)
+    signed_on = forms.DateField(
+        validators=[validation.HAPPENED],
+        label=_("Getekend op"),
+        widget=DATE,
+        initial=timezone.localdate,
+    )
     signed_by_name = forms.CharField(
         label=_("Getekend door (naam, optioneel)"), max_length=150, required=False
     )
@@ -243,7 +264,7 @@ YES_NO = [("yes", _("ja")), ("no", _("nee"))]
 
 
 class EvaluationForm(forms.Form):
-    held_on = forms.DateField(label=_("Gehouden op"), widget=DATE)
+    held_on = forms.DateField(validators=[validation.HAPPENED], label=_("Gehouden op"), widget=DATE)
     living_independently = forms.ChoiceField(
         label=_("Woont de huurder zelfstandig?"),
         choices=Independence.choices,
@@ -253,7 +274,10 @@ class EvaluationForm(forms.Form):
         label=_("Wordt de huur betaald?"), choices=RentPayment.choices, widget=forms.RadioSelect
     )
     nuisance_reports = forms.IntegerField(
-        label=_("Aantal overlastmeldingen sinds de vorige evaluatie"), min_value=0, initial=0
+        label=_("Aantal overlastmeldingen sinds de vorige evaluatie"),
+        min_value=0,
+        max_value=NUISANCE_REPORTS_MAX,
+        initial=0,
     )
     care_continuing = forms.ChoiceField(
         label=_("Loopt de begeleiding door?"), choices=YES_NO, widget=forms.RadioSelect
@@ -293,7 +317,9 @@ class EvaluationForm(forms.Form):
 
 
 class WelcomeTalkForm(forms.Form):
-    held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=timezone.localdate)
+    held_on = forms.DateField(
+        validators=[validation.HAPPENED], label=_("Datum"), widget=DATE, initial=timezone.localdate
+    )
     participants = forms.CharField(label=_("Wie waren erbij"), max_length=300)
     notes = forms.CharField(
         label=_("Notities"),

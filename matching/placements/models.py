@@ -22,6 +22,7 @@ Invariants in the database, so no code path can break them:
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -415,6 +416,10 @@ class Network(models.TextChoices):
     ABSENT = "absent", _("afwezig")
 
 
+# More than this many nuisance reports between two evaluations is a typing error.
+NUISANCE_REPORTS_MAX = 500
+
+
 class Evaluation(ConstraintMessages, models.Model):
     """A scheduled and then held evaluation (evaluatie) of an agreement.
 
@@ -458,7 +463,9 @@ class Evaluation(ConstraintMessages, models.Model):
     rent_paid = models.CharField(
         _("huur betaald"), max_length=10, choices=RentPayment.choices, blank=True
     )
-    nuisance_reports = models.PositiveSmallIntegerField(_("overlastmeldingen"), default=0)
+    nuisance_reports = models.PositiveSmallIntegerField(
+        _("overlastmeldingen"), default=0, validators=[MaxValueValidator(NUISANCE_REPORTS_MAX)]
+    )
     care_continuing = models.BooleanField(_("begeleiding loopt door"), null=True)
     social_network = models.CharField(
         _("sociaal netwerk"), max_length=10, choices=Network.choices, blank=True

@@ -96,6 +96,9 @@ class PlacementPolicy(access.Policy):
     def log_id(self, obj: Placement) -> str:
         return f"{obj.pk}:{obj.client_reference}"
 
+    def client_reference(self, obj: Placement) -> str:
+        return obj.client_reference
+
 
 @access.register
 class AgreementPolicy(access.Policy):
@@ -126,6 +129,9 @@ class AgreementPolicy(access.Policy):
     def log_id(self, obj: Agreement) -> str:
         return f"{obj.pk}:{obj.placement.client_reference}"
 
+    def client_reference(self, obj: Agreement) -> str:
+        return obj.placement.client_reference
+
 
 @access.register
 class EvaluationPolicy(access.Policy):
@@ -144,3 +150,6 @@ class EvaluationPolicy(access.Policy):
 
     def log_id(self, obj: Evaluation) -> str:
         return f"{obj.pk}:{obj.agreement.placement.client_reference}"
+
+    def client_reference(self, obj: Evaluation) -> str:
+        return obj.agreement.placement.client_reference

@@ -53,6 +53,7 @@ KIND_FOR_ROLE = {
     Role.HOUSING_CONSULTANT: OrganisationKind.HOUSING_CORPORATION,
     Role.BOARD_CHAIR: OrganisationKind.MUNICIPALITY,
     Role.ANALYST: OrganisationKind.MUNICIPALITY,
+    Role.PRIVACY_OFFICER: OrganisationKind.CARE_PROVIDER,
 }
 
 

@@ -27,7 +27,7 @@ def test_a_consultant_raises_a_signal_on_the_page_and_sees_who_will_see_it(world
         url,
         {
             "category": "rent_arrears",
-            "observed_on": "2999-01-01",
+            "observed_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
             "severity": "medium",
             "description": "Achterstand",
         },

@@ -84,3 +84,26 @@ def test_the_weekly_digest_is_sent_once_per_person_per_week(
     assert digests.filter(user=proposed.chair).count() == 1
     assert not digests.filter(user=proposed.outsider).exists()
     assert len([m for m in mailoutbox if "Weekoverzicht" in m.subject]) == first
+
+
+def test_a_decision_taken_while_the_check_runs_is_not_reminded(proposed, monkeypatch):
+    """The check lists the overdue proposals, then locks each one: a consultant who decides in
+    between (here: just before the lock is taken) gets no reminder. The reminders were once built
+    from the unlocked list and reached people who had already decided."""
+    from matching.board.services import deadlines
+
+    p = Proposal.objects.get(meeting=proposed.meeting, corporation=proposed.corp_a)
+    locked = deadlines._locked
+
+    def decide_first(proposal):
+        if proposal.pk == p.pk and not Proposal.objects.get(pk=p.pk).consultant_decision:
+            services.proposal_decide(actor=proposed.consultant_a, proposal=p, decision="approved")
+        return locked(proposal)
+
+    monkeypatch.setattr(deadlines, "_locked", decide_first)
+    services.deadlines_check(today=p.deadline + dt.timedelta(days=1))
+    assert Proposal.objects.get(pk=p.pk).consultant_decision == "approved"
+    assert not Notification.objects.filter(
+        user=proposed.consultant_a, kind="board.reminder"
+    ).exists()
+    assert Notification.objects.filter(user=proposed.coordinator, kind="board.reminder").exists()

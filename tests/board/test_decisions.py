@@ -277,3 +277,35 @@ def test_only_the_chair_closes_a_meeting(world):
     with pytest.raises(Forbidden) as refused:
         services.meeting_close(actor=world.consultant_a, meeting=world.meeting)
     assert refused.value.code in ("forbidden", "not_found")
+
+
+@pytest.mark.parametrize("text", ["Sloop\x00gepland", "Sloop\x1b[2J"])
+def test_a_decision_text_with_a_nul_or_control_character_is_refused_at_its_field(
+    proposed, login, text
+):
+    p = _p(proposed, proposed.corp_a)
+    with pytest.raises(services.DomainError) as refused:
+        services.proposal_decide(
+            actor=proposed.consultant_a, proposal=p, decision="declined", reason="other", text=text
+        )
+    assert (refused.value.code, refused.value.field) == ("control_characters", "text")
+    response = login(proposed.consultant_a).post(
+        f"/api/v1/proposals/{p.pk}/decide/",
+        {"decision": "declined", "reason": "other", "text": text},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert {e["attr"] for e in response.json()["errors"]} == {"text"}
+    p.refresh_from_db()
+    assert p.consultant_decision == "" and p.status == ProposalStatus.OPEN
+
+
+def test_an_override_reason_with_a_nul_byte_is_refused_at_its_field(full_neighbourhood):
+    world, client, dwelling = full_neighbourhood
+    with pytest.raises(services.DomainError) as refused:
+        services.proposal_override_request(
+            actor=world.chair, meeting=world.meeting, client_id=client.pk,
+            dwelling_id=dwelling.pk, reason="Netwerk van de cliënt\x00 woont om de hoek.",
+        )  # fmt: skip
+    assert (refused.value.code, refused.value.field) == ("control_characters", "reason")
+    assert not Proposal.objects.filter(client=client, dwelling=dwelling).exists()

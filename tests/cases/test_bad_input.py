@@ -25,7 +25,7 @@ BAD = {
     # Extremes that overflowed their columns (a 500) before the bounds.
     "children": (40_000, "Hoogstens 15"),
     "max_floor": (2**31, "tot en met 50"),
-    "date_of_birth": ("0001-01-01", "na 1900"),
+    "date_of_birth": ("0001-01-01", "1 januari 1900"),
     "note_for_corporation": ("a\x00b", "toegestaan"),
     "pets_description": ("kat\x07", "niet-toegestaan teken"),
 }

@@ -97,6 +97,26 @@ MATRIX = {
     ("cases:consent-withdraw", "post"): (web("consent-withdraw"), {}, expect(302)),
     ("cases:note-add", "post"): (web("note-add"), {"body": "Gebeld."}, expect(302)),
     ("cases:client-reassign", "post"): (web("client-reassign"), lambda: {}, expect(302, 403)),
+    ("cases:client-access-overview", "get"): (web("client-access-overview"), None, expect(200)),
+    ("cases:client-access-overview-pdf", "get"): (
+        web("client-access-overview-pdf"),
+        None,
+        expect(200),
+    ),
+    ("cases:client-data-export", "get"): (web("client-data-export"), None, expect(200)),
+    ("cases:client-data-export-pdf", "get"): (web("client-data-export-pdf"), None, expect(200)),
+    ("cases:client-data-export-json", "get"): (
+        web("client-data-export-json"),
+        None,
+        expect(200),
+    ),
+    # Class level (pick a client by pseudonym): any coordinator; other roles are refused.
+    ("cases:privacy-requests", "get"): (
+        lambda c: reverse("cases:privacy-requests"),
+        None,
+        {**expect(200, outsider=200), "consultant": 403, "chair": 403, "analyst": 403}
+        | {"org_admin": 403},
+    ),
     ("cases-client-list", "get"): (
         lambda c: "/api/v1/clients/",
         None,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from housing.models import Dwelling
 
@@ -40,6 +43,14 @@ def test_a_corporation_creates_a_dwelling_by_neighbourhood_code(world, api):
         ({"net_rent": "-1"}, "net_rent"),
         ({"neighbourhood": "BU12345678"}, "neighbourhood"),
         ({"postcode": "12AB"}, "postcode"),
+        ({"floor": 32767}, "floor"),
+        ({"floor": -40000}, "floor"),
+        ({"rooms": 4000, "bedrooms": 1}, "rooms"),
+        ({"living_area": 70000}, "living_area"),
+        ({"number": 2_000_000_000}, "number"),
+        ({"net_rent": "99999.00"}, "net_rent"),
+        ({"available_from": "9999-12-31"}, "available_from"),
+        ({"available_from": "0001-01-01"}, "available_from"),
     ],
 )
 def test_bad_dwelling_input_is_a_400_naming_the_field(world, api, change, attr):
@@ -100,7 +111,8 @@ def test_neighbourhoods_filter_by_municipality(world, api):
 
 
 def test_complexes_stop_only_by_the_board_chair(world, api):
-    body = {"reason": "overlast", "until": "2099-01-01"}
+    until = timezone.localdate() + dt.timedelta(days=365)
+    body = {"reason": "overlast", "until": until.isoformat()}
     assert (
         api(world.consultant_a)
         .post(f"/api/v1/complexes/{world.complex.pk}/stop/", body)

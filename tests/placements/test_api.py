@@ -124,3 +124,31 @@ def test_lists_filter_by_state_and_due(world, login):
     assert signing["count"] == 1
     open_evaluations = browser.get("/api/v1/evaluations/?open=true").json()
     assert open_evaluations["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"nuisance_reports": 40_000}, "nuisance_reports"),
+        ({"held_on": "9999-12-31"}, "held_on"),
+        ({"held_on": "0001-01-01"}, "held_on"),
+    ],
+)
+def test_an_evaluation_out_of_bounds_is_a_field_error(world, login, change, field):
+    agreement = backdate(world.signed(), days=366)
+    evaluation = agreement.evaluations.get()
+    body = {
+        "held_on": (agreement.lease_start + dt.timedelta(days=200)).isoformat(),
+        "living_independently": "yes",
+        "rent_paid": "on_time",
+        "nuisance_reports": 0,
+        "care_continuing": True,
+        "social_network": "sufficient",
+        "judgement": "positive",
+        **change,
+    }
+    response = post(login(world.coordinator), f"/api/v1/evaluations/{evaluation.pk}/record/", body)
+    assert response.status_code == 400
+    assert field in errors(response)
+    evaluation.refresh_from_db()
+    assert evaluation.held_on is None

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts import validation
+
 from ..models import (
     DESCRIPTION_MAX,
     PARTY_CHOICES,
@@ -63,7 +65,7 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
 class SignalCreateSerializer(serializers.Serializer[None]):
     agreement = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     category = serializers.ChoiceField(choices=SignalCategory.choices)
-    observed_on = serializers.DateField()
+    observed_on = serializers.DateField(validators=[validation.HAPPENED])
     description = serializers.CharField(max_length=DESCRIPTION_MAX)
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
     already_done = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
@@ -77,7 +79,7 @@ class AnswerSerializer(serializers.Serializer[None]):
 class PlanActionInputSerializer(serializers.Serializer[None]):
     description = serializers.CharField(max_length=300)
     owner_party = serializers.ChoiceField(choices=PARTY_CHOICES)
-    due_on = serializers.DateField()
+    due_on = serializers.DateField(validators=[validation.PLANNED])
 
 
 class CloseSerializer(serializers.Serializer[None]):

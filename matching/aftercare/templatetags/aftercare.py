@@ -43,6 +43,7 @@ def signals_panel(
             rule="party-or-chair",
             purpose=f"nazorg {agreement.placement.client_reference}",
             request=request,
+            client_reference=agreement.placement.client_reference,
         )
     return {
         "show": True,

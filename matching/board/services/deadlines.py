@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import formatting
 from accounts.access import SystemActor
 from accounts.models import OrganisationKind, Role, User
 from accounts.services import notify
@@ -63,23 +64,25 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
     alert_after = dt.timedelta(days=_cfg("BOARD_CHAIR_ALERT_DAYS", 2))
     expire_after = dt.timedelta(days=_cfg("BOARD_EXPIRY_DAYS", 7))
     counts = {"stalled": 0, "reminded": 0, "alerted": 0, "expired": 0}
-    overdue = Proposal.objects.filter(
-        status=ProposalStatus.OPEN, deadline__lt=today
-    ).select_related("meeting__board", "client__coordinator")
-    for p in overdue:
-        url = reverse("matching:proposal-detail", args=[p.pk])
-        ref = p.profile.get("reference", "")
+    # Only the ids are read unlocked: what a reminder says and whom it reaches comes from the row
+    # as it is once locked (a decision taken since the list was read is respected).
+    overdue = Proposal.objects.filter(status=ProposalStatus.OPEN, deadline__lt=today).values_list(
+        "pk", flat=True
+    )
+    for pk in list(overdue):
+        url = reverse("matching:proposal-detail", args=[pk])
         with transaction.atomic():
-            locked = _locked(p)
-            if locked.status != ProposalStatus.OPEN:
+            locked = _locked(Proposal(pk=pk))
+            if locked.status != ProposalStatus.OPEN or locked.deadline >= today:
                 continue
-            if today > p.deadline + expire_after:
+            ref = locked.profile.get("reference", "")
+            if today > locked.deadline + expire_after:
                 locked.status = ProposalStatus.EXPIRED
                 locked.closed_at = timezone.now()
                 locked.close_reason = _(
                     "Verlopen: geen besluit binnen %(days)s dagen na de termijn; cliënt en woning gaan terug naar de tafel."
                 ) % {"days": expire_after.days}
-                locked.save()
+                locked.save(update_fields=["status", "closed_at", "close_reason", "updated_at"])
                 _event(locked, actor=DEADLINES, kind="expired", message=locked.close_reason)
                 counts["expired"] += 1
                 continue
@@ -93,26 +96,26 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
                     message=_("Termijn verstreken zonder besluit: vastgelopen."),
                 )
                 counts["stalled"] += 1
-            for user in _responsible(p):
+            for user in _responsible(locked):
                 if notify(
                     user=user,
                     kind="board.reminder",
                     title=_("Herinnering: besluit over voorstel %(ref)s") % {"ref": ref},
-                    body=_("De termijn was %(date)s.") % {"date": p.deadline.strftime("%d-%m-%Y")},
+                    body=_("De termijn was %(date)s.") % {"date": formatting.date(locked.deadline)},
                     url=url,
-                    dedupe_key=f"board-reminder:{p.pk}",
+                    dedupe_key=f"board-reminder:{pk}",
                 ):
                     counts["reminded"] += 1
-            if today > p.deadline + alert_after:
-                for user in _chairs(p.meeting.board):
+            if today > locked.deadline + alert_after:
+                for user in _chairs(locked.meeting.board):
                     if notify(
                         user=user,
                         kind="board.chair_alert",
                         title=_("Voorstel %(ref)s loopt vast") % {"ref": ref},
                         body=_("Geen besluit sinds %(date)s.")
-                        % {"date": p.deadline.strftime("%d-%m-%Y")},
+                        % {"date": formatting.date(locked.deadline)},
                         url=url,
-                        dedupe_key=f"board-chair-alert:{p.pk}",
+                        dedupe_key=f"board-chair-alert:{pk}",
                     ):
                         counts["alerted"] += 1
     return counts

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import access
+from accounts import access, validation
 from accounts.access import Actor
 from accounts.errors import DomainError
 from accounts.models import User
@@ -47,14 +47,14 @@ CLIENT_ACCEPT_REASONS = {"accepted": gettext_lazy("cliënt heeft de woning bekek
 
 
 def _reason(reasons: dict[str, Any], code: str, text: str) -> tuple[str, str]:
-    text = (text or "").strip()
+    text = validation.free_text(text, field="text", max_length=500)
     if code not in reasons:
         raise DomainError(_("Kies een reden uit de lijst."), field="reason", code="reason_required")
     if code == "other" and not text:
         raise DomainError(
             _("Bij ‘anders’ is een toelichting verplicht."), field="text", code="text_required"
         )
-    return code, text[:500]
+    return code, text
 
 
 def _maybe_agree(proposal: Proposal, actor: User) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accounts import access, validation
 from accounts.errors import DomainError
 from accounts.models import AccessAction, User
 from accounts.services import notify
@@ -44,7 +44,7 @@ def proposal_override_request(
     exclusions) still apply, and a full stairwell is not overridable here.
     """
     rule = access.authorize(actor, "override", meeting)
-    reason = (reason or "").strip()
+    reason = validation.free_text(reason, field="reason")
     if len(reason) < 10:
         raise DomainError(
             _("Schrijf een reden van minstens tien tekens; een tweede persoon bevestigt die."),
@@ -216,7 +216,7 @@ def proposal_override_reject(
     """The second municipality user refuses the chair's override: the proposal is withdrawn,
     and its client and dwelling return to the pool. Four eyes: not by the requester."""
     rule = access.authorize(actor, "confirm", proposal)
-    reason = reason.strip()
+    reason = validation.free_text(reason, field="reason")
     if not reason:
         raise DomainError(
             _("Geef aan waarom u de overschrijding niet bevestigt."),

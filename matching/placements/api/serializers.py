@@ -9,8 +9,11 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from accounts import validation
+
 from .. import selectors
 from ..models import (
+    NUISANCE_REPORTS_MAX,
     Agreement,
     AgreementKind,
     Condition,
@@ -206,15 +209,19 @@ class PlacementCreateInputSerializer(serializers.Serializer[Any]):
 
 
 class WelcomeTalkInputSerializer(serializers.Serializer[Any]):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[validation.HAPPENED])
     participants = serializers.CharField(max_length=300)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class TermsInputSerializer(serializers.Serializer[Any]):
-    lease_start = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False, allow_null=True)
-    evaluation_on = serializers.DateField(required=False, allow_null=True)
+    lease_start = serializers.DateField(validators=[validation.HAPPENED], required=False)
+    end_date = serializers.DateField(
+        validators=[validation.PLANNED], required=False, allow_null=True
+    )
+    evaluation_on = serializers.DateField(
+        validators=[validation.PLANNED], required=False, allow_null=True
+    )
     support_hours_per_week = serializers.DecimalField(
         max_digits=4, decimal_places=1, required=False, allow_null=True
     )
@@ -232,24 +239,36 @@ class StepInputSerializer(serializers.Serializer[Any]):
 
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     evaluation = serializers.IntegerField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
-    evaluation_on = serializers.DateField(required=False, allow_null=True)
-    lease_start = serializers.DateField(required=False, allow_null=True)
-    ended_on = serializers.DateField(required=False, allow_null=True)
-    stopped_on = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(
+        validators=[validation.PLANNED], required=False, allow_null=True
+    )
+    evaluation_on = serializers.DateField(
+        validators=[validation.PLANNED], required=False, allow_null=True
+    )
+    lease_start = serializers.DateField(
+        validators=[validation.HAPPENED], required=False, allow_null=True
+    )
+    ended_on = serializers.DateField(
+        validators=[validation.HAPPENED], required=False, allow_null=True
+    )
+    stopped_on = serializers.DateField(
+        validators=[validation.HAPPENED], required=False, allow_null=True
+    )
 
 
 class SignInputSerializer(serializers.Serializer[Any]):
     party = serializers.ChoiceField(choices=Party.choices)
-    signed_on = serializers.DateField(required=False, allow_null=True)
+    signed_on = serializers.DateField(
+        validators=[validation.HAPPENED], required=False, allow_null=True
+    )
     signed_by_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
 class EvaluationInputSerializer(serializers.Serializer[Any]):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[validation.HAPPENED])
     living_independently = serializers.ChoiceField(choices=Independence.choices)
     rent_paid = serializers.ChoiceField(choices=RentPayment.choices)
-    nuisance_reports = serializers.IntegerField(min_value=0)
+    nuisance_reports = serializers.IntegerField(min_value=0, max_value=NUISANCE_REPORTS_MAX)
     care_continuing = serializers.BooleanField()
     social_network = serializers.ChoiceField(choices=Network.choices)
     judgement = serializers.ChoiceField(choices=Judgement.choices)

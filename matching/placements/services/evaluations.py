@@ -16,6 +16,7 @@ from accounts.models import User
 
 from .. import rules
 from ..models import (
+    NUISANCE_REPORTS_MAX,
     Evaluation,
     Independence,
     Judgement,
@@ -83,8 +84,8 @@ def evaluation_record(
             if values[field] not in choices:
                 errors[field] = [_("Maak een keuze.")]
         nuisance = values["nuisance_reports"]
-        if nuisance is None or int(nuisance) < 0:
-            errors["nuisance_reports"] = [_("Vul een aantal van 0 of meer in.")]
+        if nuisance is None or not 0 <= int(nuisance) <= NUISANCE_REPORTS_MAX:
+            errors["nuisance_reports"] = [_("Vul een aantal van 0 tot en met 500 in.")]
         if values["care_continuing"] is None:
             errors["care_continuing"] = [_("Geef aan of de begeleiding doorloopt.")]
         if errors:
