@@ -91,6 +91,11 @@ def test_a_refused_request_logs_only_the_raw_id_never_what_the_lookup_found(worl
     admin = member(Role.ORG_ADMIN, outsider.memberships.get().organisation)
     log_api = login(admin).get("/api/v1/access-log/").content.decode()
     assert reference not in log_api and world.meeting.week_label not in log_api
+    page = login(admin).get("/toegangslog/")
+    assert page.status_code == 200
+    assert reference not in page.content.decode()
+    # The client's own overview (its care provider) does list the attempt, by its client.
+    assert all(r.client_reference in ("", reference) for r in rows)
 
 
 def test_a_403_on_a_visible_object_logs_the_raw_id_too(world, login):
