@@ -11,11 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
-from accounts import access
+from accounts import access, small_numbers
 from accounts.models import User
 from matching.board.models import Meeting, MeetingStatus
 from matching.board.permissions import municipality_region_ids
@@ -71,7 +70,8 @@ def meeting_agenda(*, user: User, meeting: Meeting) -> list[Signal]:
 
 
 def small_number_threshold() -> int:
-    return int(getattr(settings, "SIMULATION_SMALL_NUMBERS", 5))
+    """The one small-number rule's threshold (`accounts.small_numbers`, the simulation's too)."""
+    return small_numbers.threshold()
 
 
 @dataclass
@@ -103,7 +103,6 @@ def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> lis
     and where exactly one cell of a row is suppressed but the total is shown, a second cell is
     suppressed too (secondary suppression), so no hidden count follows from the others."""
     regions = municipality_region_ids(user)
-    threshold = small_number_threshold()
     raw = (
         Signal.objects.filter(
             placement__board__region_id__in=regions,
@@ -131,10 +130,10 @@ def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> lis
             raw_counts = {c: int(n or 0) for c, n in row.cells.items()}
             total = sum(raw_counts.values())
             cells: dict[str, int | None] = {
-                c: (n if n >= threshold else None) for c, n in raw_counts.items()
+                c: small_numbers.suppress(n) for c, n in raw_counts.items()
             }
             hidden = [c for c, v in cells.items() if v is None]
-            shown_total: int | None = total if total >= threshold else None
+            shown_total = small_numbers.suppress(total)
             if shown_total is not None and len(hidden) == 1:
                 others = sorted((v, c) for c, v in cells.items() if v is not None)
                 if others:
