@@ -201,7 +201,34 @@ def seed(*, stdout: TextIO) -> None:
             coordinator = coordinators[i % len(coordinators)].user
             made += _make_client(coordinator, provider, data, state, days_ago, rng)
     total = Client.objects.filter(care_provider__region=region).count()
-    stdout.write(f"  cases: {total} cliënten ({made} nieuw)")
+    aged = _age_one_closed_case(region)
+    stdout.write(
+        f"  cases: {total} cliënten ({made} nieuw)" + (f"; {aged} oud dossier" if aged else "")
+    )
+
+
+def _age_one_closed_case(region: Region) -> str:
+    """One closed case ended longer ago than its retention period, so the daily retention task
+    has something to anonymise in the demo (idempotent: once one is that old, nothing more)."""
+    from django.conf import settings
+
+    closed = Client.objects.filter(care_provider__region=region, status=ClientStatus.CLOSED)
+    cutoff = timezone.now() - timedelta(days=settings.RETENTION_CARE_DAYS)
+    if closed.filter(status_changed_at__lt=cutoff).exists():
+        return ""
+    client = closed.order_by("pk").first()
+    if client is None:
+        return ""
+    ended = cutoff - timedelta(days=60)
+    shift = client.status_changed_at - ended
+    Client.objects.filter(pk=client.pk).update(
+        registered_at=client.registered_at - shift,
+        ready_since=client.ready_since - shift if client.ready_since else None,
+        status_changed_at=ended,
+    )
+    for transition in client.transitions.all():
+        ClientTransition.objects.filter(pk=transition.pk).update(at=transition.at - shift)
+    return client.reference
 
 
 def _make_client(

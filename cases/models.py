@@ -110,6 +110,13 @@ class Client(ConstraintMessages, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+    # Retention (cases.rights.retention): when the personal and care-only data were removed,
+    # and when the contract data kept for the legal period after that. The pseudonym, the
+    # statuses and the dates stay, so the monitor's numbers keep counting the case.
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    contract_anonymised_at = models.DateTimeField(
+        _("contractgegevens geanonimiseerd op"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("cliënt")

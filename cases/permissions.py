@@ -87,7 +87,8 @@ class ClientPolicy(access.Policy):
 # The client's rights (NEN 7513 inzage, GDPR art. 15 copy): any coordinator of the client's
 # provider (the client asks the person they know) or the provider's privacy officer, who
 # answers requests for every client of the provider. Nobody else learns the client exists.
-rights_holder = own_provider | has_role_in(lambda client: client.care_provider_id, PRIVACY_OFFICER)
+privacy_officer = has_role_in(lambda client: client.care_provider_id, PRIVACY_OFFICER)
+rights_holder = own_provider | privacy_officer
 
 
 @access.register
@@ -101,6 +102,9 @@ class ClientRightsPolicy(access.Policy):
         ),
         "access_overview": Rule("own-provider-or-privacy-officer", rights_holder, logs_as="view"),
         "data_export": Rule("own-provider-or-privacy-officer", rights_holder, logs_as="export"),
+        # Erasure on request removes data for good: the privacy officer decides, not the
+        # coordinator who works with the case.
+        "erase": Rule("privacy-officer", privacy_officer, logs_as="delete"),
     }
 
     def scope(self, user: Any, queryset: QuerySet[ClientRights]) -> QuerySet[ClientRights]:

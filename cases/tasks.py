@@ -15,3 +15,18 @@ def expire_consents() -> int:
     catch up.
     """
     return services.consent_expire_due()
+
+
+@shared_task(
+    name="cases.tasks.apply_retention",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=540,
+    time_limit=600,
+)
+def apply_retention() -> dict[str, object]:
+    """Daily: anonymise the cases past their retention period (idempotent, bounded in time by
+    RETENTION_TIME_LIMIT_SECONDS well inside the task's own limits; the next run continues)."""
+    from .rights import retention
+
+    return retention.retention_apply().as_dict()

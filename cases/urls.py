@@ -52,4 +52,5 @@ urlpatterns = [
         rights.DataExportJsonView.as_view(),
         name="client-data-export-json",
     ),
+    path(f"clienten/{REF}/wissen/", rights.EraseView.as_view(), name="client-erase"),
 ]

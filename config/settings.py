@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "matching.simulation",
     "matching.placements",
     "matching.aftercare",
+    "matching.monitor",
 ]
 
 MIDDLEWARE = [
@@ -474,6 +475,39 @@ if not FIELD_ENCRYPTION_KEYS:
 CELERY_BEAT_SCHEDULE["cases-expire-consents"] = {
     "task": "cases.tasks.expire_consents",
     "schedule": timedelta(hours=1),
+}
+
+# Retention (docs/privacy.md "Retention"): a closed or withdrawn case keeps its personal and
+# care-only data for RETENTION_CARE_DAYS, then a daily task anonymises it (pseudonym, statuses
+# and dates stay for the statistics); the agreements' contract data stay RETENTION_CONTRACT_DAYS
+# after the last agreement ended (the fiscal duty to keep, art. 52 AWR / 2:10 BW: 7 years).
+# The access log is never shortened by it: NEN 7513 asks at least ACCESS_LOG_RETENTION_DAYS.
+RETENTION_CARE_DAYS = ENV.int(
+    "RETENTION_CARE_DAYS",
+    730,
+    "Days after a case is closed or withdrawn before its personal and care-only data are "
+    "anonymised (default 2 years).",
+)
+RETENTION_CONTRACT_DAYS = ENV.int(
+    "RETENTION_CONTRACT_DAYS",
+    2557,
+    "Days after the last agreement ended before its contract data (names, contact, documents, "
+    "signatures) are anonymised (default 7 years: the fiscal duty to keep records).",
+)
+ACCESS_LOG_RETENTION_DAYS = ENV.int(
+    "ACCESS_LOG_RETENTION_DAYS",
+    1827,
+    "Days access-log rows are kept at least (NEN 7513: 5 years); only older months may be "
+    "detached for the archive.",
+)
+RETENTION_TIME_LIMIT_SECONDS = ENV.int(
+    "RETENTION_TIME_LIMIT_SECONDS",
+    240,
+    "Seconds one run of the daily retention task may work; the next run continues.",
+)
+CELERY_BEAT_SCHEDULE["cases-apply-retention"] = {
+    "task": "cases.tasks.apply_retention",
+    "schedule": timedelta(days=1),
 }
 
 # --- Placement board (matching) -------------------------------------------------------------

@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("matching.simulation.api.urls")),
     path("", include("matching.placements.api.urls")),
     path("", include("matching.aftercare.api.urls")),
+    path("", include("matching.monitor.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("matching.simulation.urls")),
     path("", include("matching.placements.urls")),
     path("", include("matching.aftercare.urls")),
+    path("", include("matching.monitor.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import access, small_numbers
+from accounts import access, smallnumbers
 from accounts.models import Role
 
 from . import capacity
@@ -117,6 +117,14 @@ def _latest_indicators(
     return latest
 
 
+def latest_indicators(
+    neighbourhood_ids: list[int], *, year: int
+) -> dict[int, NeighbourhoodIndicator]:
+    """Per neighbourhood its indicators of `year` or the latest year before it (the monitor
+    relates placements to the homes of that year)."""
+    return _latest_indicators(neighbourhood_ids, year=year)
+
+
 def inputs_from(indicator: NeighbourhoodIndicator, placements: int) -> Inputs:
     def number(value: Any) -> float | None:
         return None if value is None else float(value)
@@ -181,11 +189,11 @@ def dwelling_notes_visible(user: Any, dwelling: Dwelling) -> bool:
 
 def capacity_for_reader(user: Any, result: CapacityResult) -> CapacityResult:
     """A capacity result as `user` may see it: small placement counts hidden unless the
-    reader is one of the municipality's analysts (accounts.small_numbers, shared with the
+    reader is one of the municipality's analysts (accounts.smallnumbers, shared with the
     simulation)."""
-    if small_numbers.sees_exact_counts(user):
+    if smallnumbers.sees_exact_counts(user):
         return result
-    return result.with_small_counts_hidden(small_numbers.threshold())
+    return result.with_small_counts_hidden(smallnumbers.threshold())
 
 
 def neighbourhood_capacity(

@@ -21,7 +21,7 @@ PURE = frozenset()
 ALLOWED: dict[str, frozenset[str]] = {
     "config": frozenset(
         {"accounts", "cases", "housing", "matching.board", "matching.placements"}
-        | {"matching.simulation", "matching.aftercare"}
+        | {"matching.simulation", "matching.aftercare", "matching.monitor"}
     ),
     "accounts": frozenset({"config"}),
     # The template filters every app's templates load (formatting of labels and values):
@@ -51,6 +51,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     "matching.aftercare": frozenset(
         {"accounts", "config", "cases", "housing", "matching.board", "matching.placements"}
+    ),
+    "matching.monitor": frozenset(
+        {"accounts", "config", "cases", "housing", "housing.capacity", "matching.board"}
+        | {"matching.placements"}
     ),
     # The namespace package itself holds only a docstring.
     "matching": PURE,

@@ -56,6 +56,8 @@ RULE_NAMES = {
         "eigen zorgaanbieder of privacyfunctionaris van de aanbieder"
     ),
     "coordinator-or-privacy-officer": gettext_lazy("zorgcoördinator of privacyfunctionaris"),
+    "privacy-officer": gettext_lazy("privacyfunctionaris van de aanbieder"),
+    "anonymised": gettext_lazy("gegevens zijn geanonimiseerd"),
     "not-visible": gettext_lazy("buiten uw zicht (onbekend gegeven)"),
     "anonymous": gettext_lazy("niet aangemeld"),
     "unregistered-model": gettext_lazy("geen regel voor dit gegeven"),
@@ -94,12 +96,14 @@ ACTION_NAMES = {
     "request": gettext_lazy("privacyverzoek"),
     "access_overview": gettext_lazy("overzicht inzage"),
     "data_export": gettext_lazy("gegevens exporteren"),
+    "erase": gettext_lazy("gegevens wissen"),
 }
 
 # Object types in the log that are no model of their own.
 OBJECT_NAMES = {
     "cases.access_overview": gettext_lazy("inzageoverzicht"),
     "cases.data_export": gettext_lazy("kopie van de gegevens"),
+    "cases.retention": gettext_lazy("bewaartermijnen"),
 }
 
 # Coded suffixes of purposes ("plaatsingstafel 2026-W49: accepted").
@@ -280,6 +284,9 @@ EVENT_VERBS = {
     "vulnerable_added": gettext_lazy("kwetsbare bewoner geteld"),
     "listed": gettext_lazy("in een overzicht getoond"),
     "counted": gettext_lazy("geteld"),
+    "anonymised": gettext_lazy("geanonimiseerd"),
+    "applied": gettext_lazy("toegepast"),
+    "checked": gettext_lazy("gecontroleerd"),
 }
 
 

@@ -1,4 +1,5 @@
-"""'Mijn gegevens': a complete copy of one client's data (GDPR art. 15), as JSON and a PDF.
+"""Each app's part of one client's data: the copy for the client ('Mijn gegevens', GDPR art.
+15, as JSON and a PDF) and what retention removes (`cases.rights.retention`).
 
 Each app contributes its own part (like the Werkvoorraad's providers), registered in its
 `AppConfig.ready()`:
@@ -37,6 +38,20 @@ from ..models import Client
 
 Rows = Callable[[Client], Iterable[models.Model]]
 
+# What retention removes: personal and care-only values ("care", after the case closed), and
+# the contract data kept for the legal period after the last agreement ended ("contract").
+CARE, CONTRACT = "care", "contract"
+# Put where a database constraint needs some text (an override has a reason).
+ANONYMISED_TEXT = "[geanonimiseerd]"
+
+
+def _nothing(client: Client) -> str | None:
+    return None
+
+
+def _no_duty(client: Client) -> dt.date | None:
+    return None
+
 
 @dataclass(frozen=True)
 class Source:
@@ -51,6 +66,13 @@ class Part:
     key: str
     title: str | Promise
     sources: tuple[Source, ...]
+    # Remove the client's personal values of the given kinds (CARE, CONTRACT) from this part's
+    # models, keeping rows, statuses, dates and the pseudonym; returns the rows changed.
+    anonymise: Callable[[Client, frozenset[str]], int]
+    # Why the case is still open here (then nothing is removed), or None.
+    open_reason: Callable[[Client], str | None] = _nothing
+    # Until when a legal duty keeps this part's contract data, or None.
+    keep_contract_until: Callable[[Client], dt.date | None] = _no_duty
     order: int = 100
 
 

@@ -61,6 +61,7 @@ class ClientReferenceForm(forms.Form):
     KINDS = [
         ("access", _("Wie heeft het dossier ingezien")),
         ("export", _("Kopie van alle gegevens")),
+        ("erase", _("Gegevens wissen (alleen de privacyfunctionaris)")),
     ]
 
     reference = forms.CharField(

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts import access
+from accounts import access, formatting
 from accounts.access.views import ProtectedView
+from accounts.errors import DomainError
 from accounts.models import AccessResult
 from cases.models import ClientRights
 
-from . import export, overview
+from . import export, overview, retention
 from .forms import ClientReferenceForm, PeriodForm, default_period
 
 PAGE_SIZE = 100
@@ -37,11 +42,11 @@ class PrivacyRequestView(ProtectedView, TemplateView):
         if form.is_bound and form.is_valid():
             reference = form.cleaned_data["reference"]
             if self.scoped(ClientRights).filter(reference=reference).exists():
-                name = (
-                    "cases:client-access-overview"
-                    if form.cleaned_data["kind"] == "access"
-                    else "cases:client-data-export"
-                )
+                name = {
+                    "access": "cases:client-access-overview",
+                    "export": "cases:client-data-export",
+                    "erase": "cases:client-erase",
+                }[form.cleaned_data["kind"]]
                 return redirect(reverse(name, kwargs={"reference": reference}))
             access.audit(
                 "cases.client.viewed",
@@ -143,6 +148,31 @@ class DataExportMixin(ProtectedView):
     access_lookup = ("reference", "reference")
     access_purpose = EXPORT_PURPOSE
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.object.anonymised_at is not None:
+            # Nothing personal is left: say so instead of handing over an empty shell.
+            access.audit(
+                "cases.data_export.exported",
+                actor=self.actor,
+                target="cases.data_export",
+                object_id=self.object.reference,
+                client_reference=self.object.reference,
+                result=AccessResult.REFUSED,
+                rule="anonymised",
+                purpose=EXPORT_PURPOSE,
+                request=request,
+            )
+            return TemplateResponse(
+                request,
+                "cases/rights/anonymised.html",
+                {"client": self.object},
+                status=409,
+            )
+        return self.respond(request)
+
+    def respond(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
     def build(self) -> export.Export:
         return export.build(
             client=self.object, produced_by=self.actor.full_name or self.actor.email
@@ -166,7 +196,7 @@ class DataExportView(DataExportMixin, TemplateView):
 
     template_name = "cases/rights/data_export.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def respond(self, request: HttpRequest) -> HttpResponse:
         built = self.build()
         self.record("cases.data_export.viewed", "overzicht")
         return self.render_to_response(self.get_context_data(client=self.object, export=built))
@@ -175,7 +205,7 @@ class DataExportView(DataExportMixin, TemplateView):
 class DataExportPdfView(DataExportMixin, View):
     """The readable copy (Dutch PDF)."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def respond(self, request: HttpRequest) -> HttpResponse:
         built = self.build()
         self.record("cases.data_export.exported", f"pdf, {built.record_count}")
         response = HttpResponse(export.render_pdf(built), content_type="application/pdf")
@@ -187,7 +217,7 @@ class DataExportPdfView(DataExportMixin, View):
 class DataExportJsonView(DataExportMixin, View):
     """The machine-readable copy (JSON, every field of every record)."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def respond(self, request: HttpRequest) -> HttpResponse:
         built = self.build()
         self.record("cases.data_export.exported", f"json, {built.record_count}")
         response = HttpResponse(
@@ -196,3 +226,57 @@ class DataExportJsonView(DataExportMixin, View):
         name = export.filename(built, "json")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class EraseView(ProtectedView, TemplateView):
+    """Erasure on the client's request: what would go and what must stay (and why), then the
+    privacy officer confirms. Refused with the reason while the case is open."""
+
+    template_name = "cases/rights/erase.html"
+    access_model = ClientRights
+    access_action = "erase"
+    access_lookup = ("reference", "reference")
+    access_purpose = "verzoek tot wissen"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        client = self.object
+        today = timezone.localdate()
+        return super().get_context_data(
+            client=client,
+            open_reason=retention.open_reason(client),
+            kinds=retention.kinds_due(client, today=today),
+            contract_kept_until=retention.contract_kept_until(client),
+            today=today,
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("confirm") != "on":
+            messages.error(request, _("Vink aan dat de cliënt om wissen heeft gevraagd."))
+            return self.render_to_response(self.get_context_data(), status=400)
+        try:
+            outcome = retention.client_erase(actor=self.actor, client=self.object, request=request)
+        except DomainError as error:
+            access.audit(
+                "cases.client.anonymised",
+                actor=self.actor,
+                target=self.object,
+                result=AccessResult.REFUSED,
+                rule=error.code or "refused",
+                purpose="verzoek van de cliënt",
+                request=request,
+            )
+            messages.error(request, error.message)
+            return self.render_to_response(self.get_context_data(), status=409)
+        if export.CONTRACT in outcome.kinds:
+            messages.success(request, _("De gegevens van de cliënt zijn gewist."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "De persoonlijke en zorggegevens zijn gewist. De afspraken blijven tot "
+                    "%(date)s bewaard (fiscale bewaarplicht) en worden daarna vanzelf gewist."
+                )
+                % {"date": formatting.date(outcome.contract_kept_until)},
+            )
+        return redirect(reverse("cases:client-erase", kwargs={"reference": self.object.reference}))

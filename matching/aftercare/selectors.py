@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
-from accounts import access, small_numbers
+from accounts import access, smallnumbers
 from accounts.models import User
 from matching.board.models import Meeting, MeetingStatus
 from matching.board.permissions import municipality_region_ids
@@ -70,8 +70,7 @@ def meeting_agenda(*, user: User, meeting: Meeting) -> list[Signal]:
 
 
 def small_number_threshold() -> int:
-    """The one small-number rule's threshold (`accounts.small_numbers`, the simulation's too)."""
-    return small_numbers.threshold()
+    return smallnumbers.threshold()
 
 
 @dataclass
@@ -103,6 +102,7 @@ def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> lis
     and where exactly one cell of a row is suppressed but the total is shown, a second cell is
     suppressed too (secondary suppression), so no hidden count follows from the others."""
     regions = municipality_region_ids(user)
+    threshold = small_number_threshold()
     raw = (
         Signal.objects.filter(
             placement__board__region_id__in=regions,
@@ -124,20 +124,28 @@ def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> lis
         )
         row.cells[r["category"]] = int(row.cells.get(r["category"]) or 0) + r["n"]
     months = []
+    categories = list(SignalCategory.values)
     for month in sorted(grouped):
-        rows = []
-        for row in sorted(grouped[month].values(), key=lambda r: r.neighbourhood):
-            raw_counts = {c: int(n or 0) for c, n in row.cells.items()}
-            total = sum(raw_counts.values())
-            cells: dict[str, int | None] = {
-                c: small_numbers.suppress(n) for c, n in raw_counts.items()
-            }
-            hidden = [c for c, v in cells.items() if v is None]
-            shown_total = small_numbers.suppress(total)
-            if shown_total is not None and len(hidden) == 1:
-                others = sorted((v, c) for c, v in cells.items() if v is not None)
-                if others:
-                    cells[others[0][1]] = None
-            rows.append(CountRow(row.neighbourhood, row.code, cells, shown_total))
-        months.append(MonthCounts(month, rows))
+        rows = sorted(grouped[month].values(), key=lambda r: r.neighbourhood)
+        # The one suppression (accounts.smallnumbers): the row totals are published, the
+        # column totals are not (the page shows none).
+        grid = smallnumbers.suppress_grid(
+            [[int(r.cells.get(c) or 0) for c in categories] for r in rows],
+            limit=threshold,
+            column_totals_shown=False,
+        )
+        months.append(
+            MonthCounts(
+                month,
+                [
+                    CountRow(
+                        r.neighbourhood,
+                        r.code,
+                        {c: grid.cells[i][j] for j, c in enumerate(categories)},
+                        grid.row_totals[i],
+                    )
+                    for i, r in enumerate(rows)
+                ],
+            )
+        )
     return months

@@ -168,8 +168,12 @@ def agenda_version(*, user: User, meeting: Meeting, view: str) -> AgendaVersion:
     No JSON columns, no joins, no rendering: the live refresh compares this with the version the
     screen has and sends nothing when they are equal. The fingerprint covers the rows' state
     and decision columns, which names the user may see (consent can end during a meeting), the
-    meeting's state, the user and `view` (grouping, language), so one user's version never
-    matches another's screen.
+    meeting's state, who the viewer is and `view` (grouping, language).
+
+    "Who the viewer is" is the set of (organisation, role) the user holds, not the user: two
+    people in the same role at the same organisation see the same agenda (the same rows, names
+    and profiles, which the fingerprint covers row by row), so they share one version and one
+    rendered copy. Everything a person-level grant changes (a row, a name) is in the rows.
     """
     proposals = list(
         access.scope(user, Proposal)
@@ -188,7 +192,7 @@ def agenda_version(*, user: User, meeting: Meeting, view: str) -> AgendaVersion:
             meeting.status,
             meeting.generated_at,
             meeting.closed_at,
-            user.pk,
+            sorted((m.organisation_id, m.role) for m in access.memberships_of(user)),
             view,
             sorted(rows.items()),
         ]

@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access, small_numbers
+from accounts import access, smallnumbers
 from accounts.errors import DomainError, Forbidden
 from accounts.models import User
 from matching.board.models import Board
@@ -84,8 +84,7 @@ MAX_ATTEMPTS = 3
 
 
 def small_number_threshold() -> int:
-    """The one small-number rule's threshold (accounts.small_numbers, also the live capacity)."""
-    return small_numbers.threshold()
+    return smallnumbers.threshold()
 
 
 def _clean(data: dict[str, Any], *, base: Scenario) -> dict[str, Any]:
@@ -273,7 +272,7 @@ def suppress_neighbourhoods(
     at the end too (start and end together would give the count away)."""
     out = []
     for n in rows:
-        small = small_numbers.is_small(n.placements, limit=threshold)
+        small = smallnumbers.is_small(n.placements, limit=threshold)
         out.append(
             {
                 "code": n.code,

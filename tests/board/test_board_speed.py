@@ -81,11 +81,29 @@ def test_a_forgotten_version_sends_the_whole_agenda(proposed, login):
     assert response.content.decode().lstrip().startswith('<div id="agenda"')
 
 
-def test_versions_are_per_user(proposed, login):
+def test_versions_differ_between_viewers_who_see_different_things(proposed, login):
     chair = _poll(login(proposed.chair), _live(proposed))["ETag"]
     other = login(proposed.coordinator)
     assert _poll(other, _live(proposed))["ETag"] != chair
     assert _poll(other, _live(proposed), chair).status_code == 200
+
+
+def test_two_chairs_of_one_municipality_share_one_version_and_one_rendered_agenda(
+    world, login, django_assert_num_queries
+):
+    """The first board view of a version renders the agenda once for everyone in the same role
+    at the same organisation: the second chair's first view is a cache hit (the 17 queries of a
+    repeated view, plus its own "no match" list, not the 21 of a render)."""
+    _bulk_proposals(world, 200)
+    url = reverse("matching:meeting-detail", args=[world.meeting.pk])
+    first = login(world.chair)
+    first.get(url)
+    etag = _poll(first, _live(world))["ETag"]
+    second = login(world.second_chair)
+    with django_assert_num_queries(18):
+        page = second.get(url).content.decode()
+    assert page.count("data-row-link") == 200 and etag.strip('"') in page
+    assert _poll(second, _live(world), etag).status_code == 204
 
 
 def test_an_ended_consent_changes_the_version_of_a_consultant_who_saw_the_name(proposed, login):

@@ -110,6 +110,9 @@ MATRIX = {
         None,
         expect(200),
     ),
+    # Erasure: the privacy officer only (coordinators of the provider are refused).
+    ("cases:client-erase", "get"): (web("client-erase"), None, expect(403)),
+    ("cases:client-erase", "post"): (web("client-erase"), {"confirm": "on"}, expect(403)),
     # Class level (pick a client by pseudonym): any coordinator; other roles are refused.
     ("cases:privacy-requests", "get"): (
         lambda c: reverse("cases:privacy-requests"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from accounts import small_numbers
+from accounts import smallnumbers
 from housing.models import DwellingStatus
 from tests.housing.factories import DwellingFactory
 
@@ -46,10 +46,10 @@ def test_the_analyst_reads_the_exact_count(world, login, one_placement):
 
 def test_the_simulation_and_the_live_capacity_share_one_rule(settings):
     settings.SIMULATION_SMALL_NUMBERS = 5
-    assert [small_numbers.suppress(n) for n in (0, 1, 4, 5, 12)] == [0, None, None, 5, 12]
+    assert [smallnumbers.suppress_value(n) for n in (0, 1, 4, 5, 12)] == [0, None, None, 5, 12]
     from matching.simulation import services
 
-    assert services.small_number_threshold() == small_numbers.threshold()
+    assert services.small_number_threshold() == smallnumbers.threshold()
 
 
 def test_a_dwellings_notes_stay_inside_the_owning_corporation(world, login):

@@ -11,7 +11,16 @@ from django.db import models
 
 from accounts.constraints import ConstraintMessages, resolve
 
-PROJECT_APPS = {"accounts", "housing", "cases", "matching", "simulation", "placements", "aftercare"}
+PROJECT_APPS = {
+    "accounts",
+    "housing",
+    "cases",
+    "matching",
+    "simulation",
+    "placements",
+    "aftercare",
+    "monitor",
+}
 
 
 def project_constraints():

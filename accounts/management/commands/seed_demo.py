@@ -15,6 +15,8 @@ DEMO_MODULES = [
     "matching.board.demo",
     "matching.placements.demo",
     "matching.aftercare.demo",
+    "matching.simulation.demo",
+    "matching.monitor.demo",
 ]
 
 

@@ -1,0 +1,1 @@
+"""The regional monitor (monitor): figures over time, aggregates only (docs/monitor.md)."""

@@ -1,0 +1,57 @@
+"""The monitor's tables for BI tools: the same suppressed figures as the pages (null = hidden)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..selectors import Table
+
+
+class TableRowSerializer(serializers.Serializer):
+    row = serializers.CharField()
+    date = serializers.DateField(allow_null=True, help_text="first day of the month or quarter")
+    cells = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    total = serializers.IntegerField(allow_null=True)
+
+
+class TableSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    unit = serializers.CharField()
+    row_header = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = TableRowSerializer(many=True)
+    column_totals = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True), allow_null=True
+    )
+
+
+class ReportSerializer(serializers.Serializer):
+    report = serializers.CharField()
+    region = serializers.CharField()
+    period = serializers.CharField()
+    suppressed_below = serializers.IntegerField(
+        help_text="counts from 1 to this minus one are null (and so is a cell they would follow from)"
+    )
+    exact = serializers.BooleanField(help_text="true for the region's own analysts: nothing hidden")
+    tables = TableSerializer(many=True)
+
+
+def table_data(t: Table) -> dict[str, Any]:
+    return {
+        "title": str(t.title),
+        "unit": str(t.unit),
+        "row_header": str(t.row_header),
+        "columns": [str(c) for c in t.columns],
+        "rows": [
+            {
+                "row": label,
+                "date": t.row_dates[i] if t.row_dates else None,
+                "cells": cells,
+                "total": total if t.row_totals else None,
+            }
+            for i, (label, cells, total) in enumerate(t.body)
+        ],
+        "column_totals": t.grid.column_totals if t.column_totals else None,
+    }
