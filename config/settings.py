@@ -588,3 +588,11 @@ CELERY_BEAT_SCHEDULE["aftercare-check-deadlines"] = {
     "task": "matching.aftercare.tasks.check_signal_deadlines",
     "schedule": timedelta(hours=1),
 }
+
+# --- Regional monitor (matching.monitor) -----------------------------------------------------
+# The monthly counts are rebuilt from the event history every 5 minutes (a page whose counts
+# are older than 15 minutes rebuilds them itself; docs/monitor.md).
+CELERY_BEAT_SCHEDULE["monitor-refresh-figures"] = {
+    "task": "matching.monitor.tasks.refresh_figures",
+    "schedule": timedelta(minutes=5),
+}

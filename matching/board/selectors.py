@@ -281,7 +281,9 @@ def summary(proposals: list[Proposal]) -> dict[str, int]:
 
 # A run stores the engine's whole instance and solution (megabytes of JSON at regional scale):
 # no screen reads them, so every read of runs leaves them in the database.
-RUN_STORED_COLUMNS = ("instance", "solution")
+# What a screen never reads from a run: the stored instance and solution, the archive, and the
+# "why no match" lists (megabytes at regional scale; `no_match_for` asks for them by name).
+RUN_STORED_COLUMNS = ("instance", "solution", "archive", "no_match")
 
 
 def latest_run(meeting: Meeting) -> Any:

@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
@@ -289,9 +289,39 @@ class MeetingCloseView(MeetingMixin, View):
 
 
 class MeetingOverrideView(MeetingMixin, View):
-    """The chair asks to place beyond headroom / in a stopped complex (four eyes)."""
+    """The chair asks to place beyond headroom / in a stopped complex (four eyes).
+
+    GET `?client=<id>` is the override helper of one client without a proposal: the dwellings
+    that fit if a limit is lifted, and the request form. The meeting page loads it when the chair
+    opens a client's helper (htmx), or links here without JavaScript; carrying every client's
+    list in the page made it megabytes at regional scale.
+    """
 
     access_action = "override"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        meeting = self.object
+        if refusal := rules.meeting_open(meeting):
+            messages.error(request, refusal.message)
+            return redirect("matching:meeting-detail", pk=meeting.pk)
+        try:
+            client_id = int(request.GET.get("client", ""))
+        except ValueError:
+            raise Http404 from None
+        entry = next(
+            (
+                c
+                for c in selectors.no_match_for(user=self.actor, meeting=meeting)["clients"]
+                if c["client_id"] == client_id and c["if_lifted"]
+            ),
+            None,
+        )
+        if entry is None:  # since proposed, never without a proposal, or nothing fits
+            raise Http404
+        context = {"meeting": meeting, "c": entry}
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "board/_override_helper.html", context)
+        return render(request, "board/override_helper.html", context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:

@@ -75,6 +75,8 @@ def seed(*, stdout: TextIO) -> None:
         made = _history(board, region)
         stdout.write(f"  monitor: {made} voorstellen in {WEEKS} weken geschiedenis")
     _quotas(region)
+    refresh = services.figures_refresh(region_id=region.pk)
+    stdout.write(f"  monitor: maandtellingen opnieuw geteld ({refresh.rows} rijen)")
     n = Quota.objects.filter(corporation__region=region).count()
     stdout.write(f"  monitor: {n} contingenten vastgesteld")
 

@@ -70,3 +70,50 @@ class Quota(ConstraintMessages, models.Model):
 
     def __str__(self) -> str:
         return f"contingent {self.corporation_id} {self.year}: {self.dwellings}"
+
+
+class MonthlyCount(models.Model):
+    """The flow per month, counted from the event history (materialised; refreshed by beat,
+    `services.figures_refresh`): one row per region, month, measure, care provider, target
+    group and reason. Counts of groups only, never a person; read only through the
+    monitor's selectors, which suppress small numbers on the way out."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    measure = models.CharField(max_length=16)
+    care_provider = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    target_group = models.CharField(max_length=8, blank=True)
+    reason = models.CharField(max_length=32, blank=True)  # placements: the class seen
+    # Placements only ("where people go"): the neighbourhood, an override, an occupied stairwell.
+    neighbourhood = models.ForeignKey(
+        "housing.Neighbourhood", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    override = models.BooleanField(default=False)
+    occupied = models.BooleanField(default=False)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("maandtelling")
+        verbose_name_plural = _("maandtellingen")
+        indexes = [models.Index(fields=["region", "month"], name="monthlycount_region_month")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.month} {self.measure}: {self.n}"
+
+
+class FiguresRefresh(models.Model):
+    """When a region's monthly counts were last rebuilt (and how long it took)."""
+
+    region = models.OneToOneField("accounts.Region", on_delete=models.CASCADE, related_name="+")
+    refreshed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("verversing maandtellingen")
+        verbose_name_plural = _("verversingen maandtellingen")
+
+    def __str__(self) -> str:
+        return f"{self.region_id} @ {self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -25,7 +25,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -42,7 +54,7 @@ from matching.board.permissions import municipality_region_ids
 from matching.board.services import CLIENT_REFUSAL_REASONS, CONSULTANT_DECLINE_REASONS
 from matching.placements.models import Placement, PlacementStatus
 
-from .models import Quota
+from .models import FiguresRefresh, MonthlyCount, Quota
 from .periods import QUARTER, Period
 from .sql import DaysBetween, Percentile
 
@@ -294,8 +306,13 @@ def _proposal_q(v: Viewer, f: FlowFilter) -> Q:
     return q
 
 
+def _board_ids(region_id: int) -> list[int]:
+    """The region's board (ids, so the big tables are filtered without a join)."""
+    return list(Board.objects.filter(region_id=region_id).values_list("pk", flat=True))
+
+
 def _placements(v: Viewer, f: FlowFilter | None = None) -> QuerySet[Placement]:
-    qs = Placement.objects.filter(board__region_id=v.region_id).exclude(
+    qs = Placement.objects.filter(board_id__in=_board_ids(v.region_id)).exclude(
         status=PlacementStatus.CANCELLED
     )
     if f and f.care_provider_id:
@@ -317,6 +334,7 @@ class Flow:
     by_provider: Table
     by_group: Table
     chart: dict[str, Any] = field(default_factory=dict)
+    refreshed_at: dt.datetime | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -326,102 +344,45 @@ class Flow:
 def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
     """Per month or quarter: how many came in, moved on, were proposed, decided, housed.
 
-    Six aggregate queries whatever the number of rows: registrations, lifecycle steps,
-    proposals with their decisions and reasons (one pass, grouped by every date bucket at
-    once), placements, the waiting times of the housed, and those waiting now."""
+    The counts come from the materialised monthly table (`MonthlyCount`, rebuilt from the
+    event history by `services.figures_refresh`: by beat, and here when the region's
+    counts are older than `FIGURES_MAX_AGE`); the waiting times are aggregated live (the
+    database's percentile). A fixed number of queries whatever the number of rows."""
     f = f or FlowFilter()
-    start, end = period.start_at, period.end_at
     buckets = period.buckets()
+    refreshed = figures_fresh(v.region_id)
     counts: dict[str, dict[dt.date, int]] = {k: defaultdict(int) for k, _label in FLOW_MEASURES}
     per: dict[str, dict[tuple[str, Any], int]] = {
         k: defaultdict(int) for k, _ in BREAKDOWN_MEASURES
     }
 
-    def add(key: str, bucket_value: Any, n: int, provider: Any = None, group: Any = None) -> None:
-        bucket = period.bucket_of(_as_date(bucket_value))
-        counts[key][bucket] += n
-        if key in per:
-            per[key][("p", provider)] += n
-            per[key][("g", group or "")] += n
-
-    registered = (
-        Client.objects.filter(_client_q(v, f), registered_at__gte=start, registered_at__lt=end)
-        .annotate(bucket=_trunc(period, "registered_at"))
-        .order_by()
-        .values("bucket", "care_provider_id", "profile__target_group")
-        .annotate(n=Count("pk"))
-    )
-    for r in registered:
-        add("registered", r["bucket"], r["n"], r["care_provider_id"], r["profile__target_group"])
-    transitions = (
-        ClientTransition.objects.filter(
-            _client_q(v, f, "client__"),
-            to_status__in=list(TRANSITION_MEASURES),
-            at__gte=start,
-            at__lt=end,
-        )
-        .annotate(bucket=_trunc(period, "at"))
-        .order_by()
-        .values("bucket", "to_status", "client__care_provider_id", "client__profile__target_group")
-        .annotate(n=Count("pk"))
-    )
-    for t in transitions:
-        add(
-            TRANSITION_MEASURES[t["to_status"]],
-            t["bucket"],
-            t["n"],
-            t["client__care_provider_id"],
-            t["client__profile__target_group"],
-        )
-
-    proposals = Proposal.objects.filter(_proposal_q(v, f))
     declined: dict[str, int] = defaultdict(int)
     refused: dict[str, int] = defaultdict(int)
-    # Decisions follow their meeting within weeks (expiry: the deadline plus a week), so the
-    # meetings from DECISION_WINDOW before the period hold every decision in it: the
-    # (meeting, status) index keeps each query to those meetings' proposals.
-    window = proposals.filter(
-        meeting__date__gte=period.first - DECISION_WINDOW, meeting__date__lt=period.end
-    )
-    proposed = proposals.filter(
-        meeting__date__gte=period.first, meeting__date__lt=period.end
-    ).exclude(status=ProposalStatus.SUPERSEDED)
-    for (bucket,), n in _series(proposed, period, "meeting__date").items():
-        counts["proposed"][bucket] += n
-    agreed = window.filter(status=ProposalStatus.AGREED, closed_at__gte=start, closed_at__lt=end)
-    for (bucket,), n in _series(agreed, period, "closed_at").items():
-        counts["accepted"][bucket] += n
-    for key, qs, stamp, reason, reasons in (
-        (
-            "declined",
-            window.filter(consultant_decision="declined"),
-            "consultant_at",
-            "consultant_reason",
-            declined,
-        ),
-        (
-            "refused",
-            window.filter(client_decision="refused"),
-            "client_at",
-            "client_reason",
-            refused,
-        ),
-    ):
-        within = qs.filter(**{f"{stamp}__gte": start, f"{stamp}__lt": end})
-        for (bucket, code), n in _series(within, period, stamp, reason).items():
-            counts[key][bucket] += n
-            reasons[code] += n
-
-    housed = _placements(v, f).filter(housed_on__gte=period.first, housed_on__lt=period.end)
-    for h in (
-        housed.annotate(bucket=_trunc(period, "housed_on"))
+    counted = MonthlyCount.objects.filter(
+        region_id=v.region_id, month__gte=period.first, month__lt=period.end
+    ).exclude(measure="placed")
+    if f.care_provider_id:
+        counted = counted.filter(care_provider_id=f.care_provider_id)
+    if f.target_group:
+        counted = counted.filter(target_group=f.target_group)
+    for r in counted.order_by().values("month", "measure").annotate(total=Sum("n")):
+        counts[r["measure"]][period.bucket_of(r["month"])] += r["total"]
+    for b in (
+        counted.filter(measure__in=[k for k, _l in BREAKDOWN_MEASURES])
         .order_by()
-        .values("bucket", "care_provider_id", "client__profile__target_group")
-        .annotate(n=Count("pk"))
+        .values("measure", "care_provider_id", "target_group")
+        .annotate(total=Sum("n"))
     ):
-        add(
-            "housed", h["bucket"], h["n"], h["care_provider_id"], h["client__profile__target_group"]
-        )
+        per[b["measure"]][("p", b["care_provider_id"])] += b["total"]
+        per[b["measure"]][("g", b["target_group"])] += b["total"]
+    for c in (
+        counted.filter(measure__in=["declined", "refused"])
+        .order_by()
+        .values("measure", "reason")
+        .annotate(total=Sum("n"))
+    ):
+        (declined if c["measure"] == "declined" else refused)[c["reason"]] += c["total"]
+    housed = _placements(v, f).filter(housed_on__gte=period.first, housed_on__lt=period.end)
 
     main = table(
         _("Instroom, voorstellen en uitstroom"),
@@ -525,6 +486,7 @@ def flow(*, v: Viewer, period: Period, f: FlowFilter | None = None) -> Flow:
         by_provider,
         by_group,
         chart,
+        refreshed.refreshed_at,
     )
 
 
@@ -566,6 +528,163 @@ def _flow_breakdowns(
         unit=_("personen"),
     )
     return by_provider, by_group
+
+
+FIGURES_MAX_AGE = dt.timedelta(minutes=15)
+
+
+def figures_fresh(region_id: int) -> FiguresRefresh:
+    """The region's monthly counts, rebuilt first when missing or older than FIGURES_MAX_AGE
+    (beat rebuilds them every few minutes, so a page seldom waits for it)."""
+    from . import services  # the write lives in services; selectors only ask for it
+
+    refresh = FiguresRefresh.objects.filter(region_id=region_id).first()
+    if refresh is None or timezone.now() - refresh.refreshed_at > FIGURES_MAX_AGE:
+        refresh = services.figures_refresh(region_id=region_id)
+    return refresh
+
+
+def placement_rows(region_id: int) -> list[MonthlyCount]:
+    """Placements per month, neighbourhood, care provider, the class the board saw when it
+    proposed (`Proposal.capacity_before`), override or not, into an occupied stairwell or
+    not: the rows "where people go" reads (`MonthlyCount` with measure "placed")."""
+    placed: list[MonthlyCount] = []
+    earlier_in_stairwell = (
+        Placement.objects.filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+            dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
+        )
+        .exclude(status=PlacementStatus.CANCELLED)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
+    )
+    for pl in (
+        Placement.objects.filter(board__region_id=region_id)
+        .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(
+            month=TruncMonth("created_at"),
+            klass=F("proposal__capacity_before__class"),
+            # Only a dwelling in a stairwell can find it occupied (CASE spares the subquery).
+            occupied=Case(
+                When(dwelling__stairwell_id__isnull=True, then=Value(False)),
+                default=Exists(earlier_in_stairwell),
+                output_field=BooleanField(),
+            ),
+            override=~Q(proposal__override_kind=""),
+        )
+        .order_by()
+        .values("month", "neighbourhood_id", "care_provider_id", "klass", "occupied", "override")
+        .annotate(n=Count("pk"))
+    ):
+        placed.append(
+            MonthlyCount(
+                region_id=region_id,
+                month=_as_date(pl["month"]),
+                measure="placed",
+                care_provider_id=pl["care_provider_id"],
+                reason=_class_of(pl["klass"]),
+                neighbourhood_id=pl["neighbourhood_id"],
+                occupied=bool(pl["occupied"]),
+                override=bool(pl["override"]),
+                n=pl["n"],
+            )
+        )
+    return placed
+
+
+def event_rows(region_id: int) -> list[tuple[str, dt.date, int | None, str, str, int]]:
+    """Every flow event of the region, counted per (measure, month, care provider, target
+    group, reason): seven GROUP BY queries over the whole history, the rows `MonthlyCount`
+    holds. Same sources as the module docstring says."""
+    out: list[tuple[str, dt.date, int | None, str, str, int]] = []
+    region_clients = Q(care_provider__region_id=region_id)
+    for r in (
+        Client.objects.filter(region_clients)
+        .annotate(month=TruncMonth("registered_at"))
+        .order_by()
+        .values("month", "care_provider_id", "profile__target_group")
+        .annotate(n=Count("pk"))
+    ):
+        out.append(
+            (
+                "registered",
+                _as_date(r["month"]),
+                r["care_provider_id"],
+                r["profile__target_group"] or "",
+                "",
+                r["n"],
+            )
+        )
+    for t in (
+        ClientTransition.objects.filter(
+            client__care_provider__region_id=region_id, to_status__in=list(TRANSITION_MEASURES)
+        )
+        .annotate(month=TruncMonth("at"))
+        .order_by()
+        .values("month", "to_status", "client__care_provider_id", "client__profile__target_group")
+        .annotate(n=Count("pk"))
+    ):
+        out.append(
+            (
+                TRANSITION_MEASURES[t["to_status"]],
+                _as_date(t["month"]),
+                t["client__care_provider_id"],
+                t["client__profile__target_group"] or "",
+                "",
+                t["n"],
+            )
+        )
+    proposals = Proposal.objects.filter(meeting__board__region_id=region_id)
+    for measure, qs, stamp, reason in (
+        ("proposed", proposals.exclude(status=ProposalStatus.SUPERSEDED), "meeting__date", None),
+        ("accepted", proposals.filter(status=ProposalStatus.AGREED), "closed_at", None),
+        (
+            "declined",
+            proposals.filter(consultant_decision="declined"),
+            "consultant_at",
+            "consultant_reason",
+        ),
+        ("refused", proposals.filter(client_decision="refused"), "client_at", "client_reason"),
+    ):
+        fields = ["month", "care_provider_id", "client__profile__target_group"]
+        if reason:
+            fields.append(reason)
+        for p in (
+            qs.filter(**{f"{stamp}__isnull": False})
+            .annotate(month=TruncMonth(stamp))
+            .order_by()
+            .values(*fields)
+            .annotate(n=Count("pk"))
+        ):
+            out.append(
+                (
+                    measure,
+                    _as_date(p["month"]),
+                    p["care_provider_id"],
+                    p["client__profile__target_group"] or "",
+                    (p[reason] or "") if reason else "",
+                    p["n"],
+                )
+            )
+    for h in (
+        Placement.objects.filter(board__region_id=region_id, housed_on__isnull=False)
+        .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(month=TruncMonth("housed_on"))
+        .order_by()
+        .values("month", "care_provider_id", "client__profile__target_group")
+        .annotate(n=Count("pk"))
+    ):
+        out.append(
+            (
+                "housed",
+                _as_date(h["month"]),
+                h["care_provider_id"],
+                h["client__profile__target_group"] or "",
+                "",
+                h["n"],
+            )
+        )
+    return out
 
 
 # --- 2. Where people go --------------------------------------------------------------------
@@ -615,31 +734,20 @@ def _class_of(value: Any) -> str:
 def where(*, v: Viewer, period: Period) -> Where:
     """Placements per neighbourhood against its homes, headroom and carrying-capacity class
     (the class the board saw when it proposed the placement, stored on the proposal)."""
-    placements = _placements(v).filter(
-        created_at__gte=period.start_at, created_at__lt=period.end_at
-    )
-    earlier_in_stairwell = (
-        Placement.objects.filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-            dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
-        )
-        .exclude(status=PlacementStatus.CANCELLED)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
-    )
-    annotated = placements.annotate(
-        klass=F("proposal__capacity_before__class"),
-        occupied=Exists(earlier_in_stairwell),
-        override=~Q(proposal__override_kind=""),
-    )
+    figures_fresh(v.region_id)
     per_hood: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_bucket: dict[tuple[dt.date, str], int] = defaultdict(int)
     first_red: dict[int, dt.date] = {}
     rows = (
-        annotated.annotate(bucket=_trunc(period, "created_at"))
+        MonthlyCount.objects.filter(
+            region_id=v.region_id,
+            measure="placed",
+            month__gte=period.first,
+            month__lt=period.end,
+        )
         .order_by()
-        .values("neighbourhood_id", "bucket", "klass", "occupied", "override")
-        .annotate(n=Count("pk"))
+        .values("neighbourhood_id", "month", "occupied", "override")
+        .annotate(klass=F("reason"), bucket=F("month"), n=Sum("n"))
     )
     for r in rows:
         hood = per_hood[r["neighbourhood_id"]]

@@ -18,9 +18,9 @@ from accounts.access import Actor, user_or_none
 from accounts.errors import DomainError, FieldErrors
 from accounts.models import Organisation, OrganisationKind
 
-from .models import QUOTA_MAX, Quota
+from .models import QUOTA_MAX, FiguresRefresh, MonthlyCount, Quota
 
-__all__ = ["quota_set"]
+__all__ = ["figures_refresh", "quota_set"]
 
 YEARS_AHEAD = 2
 
@@ -80,3 +80,45 @@ def quota_in_force(*, corporation_id: int, year: int, on: dt.date | None = None)
     if on is not None:
         qs = qs.filter(set_at__date__lte=on)
     return qs.order_by("-set_at", "-id").first()
+
+
+def figures_refresh(*, region_id: int) -> FiguresRefresh:
+    """Rebuild the region's monthly counts from the event history (beat, every few minutes;
+    a page whose counts are stale asks for it too). Idempotent: the counts are replaced as a
+    whole in one transaction, under the region's refresh row (locked alone, at the end of
+    the lock order), so two refreshes never interleave and a reader sees the old counts or
+    the new ones, never half."""
+    import time
+
+    from .selectors import event_rows, placement_rows
+
+    started = time.perf_counter()
+    rows = event_rows(region_id)
+    placed = placement_rows(region_id)
+    with transaction.atomic():
+        refresh, _created = FiguresRefresh.objects.get_or_create(
+            region_id=region_id, defaults={"refreshed_at": timezone.now()}
+        )
+        refresh = FiguresRefresh.objects.select_for_update(of=("self",)).get(pk=refresh.pk)
+        MonthlyCount.objects.filter(region_id=region_id).delete()
+        MonthlyCount.objects.bulk_create(
+            [
+                MonthlyCount(
+                    region_id=region_id,
+                    month=month,
+                    measure=measure,
+                    care_provider_id=provider,
+                    target_group=group,
+                    reason=reason,
+                    n=n,
+                )
+                for measure, month, provider, group, reason, n in rows
+            ]
+            + placed,
+            batch_size=2000,
+        )
+        refresh.refreshed_at = timezone.now()
+        refresh.duration_ms = int((time.perf_counter() - started) * 1000)
+        refresh.rows = len(rows) + len(placed)
+        refresh.save(update_fields=["refreshed_at", "duration_ms", "rows"])
+    return refresh

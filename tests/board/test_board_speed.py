@@ -157,6 +157,16 @@ def test_runs_are_read_without_their_stored_instance_and_solution(proposed):
     assert {"instance", "solution"} <= proposed.meeting.runs.get().get_deferred_fields()
 
 
+def test_the_board_screen_reads_its_runs_without_the_no_match_lists(proposed):
+    """The "why no match" lists are megabytes at regional scale and have their own cached
+    section: the screen's run status must not load them (it once did, 1.8 MB per view)."""
+    from matching.board import selectors
+
+    last, _current = selectors.screen_runs(proposed.meeting)
+    assert {"instance", "solution", "archive", "no_match"} <= last.get_deferred_fields()
+    assert selectors.no_match_for(user=proposed.chair, meeting=proposed.meeting) is not None
+
+
 def test_old_runs_are_archived_compressed_and_read_back(proposed):
     import datetime as dt
 

@@ -84,8 +84,16 @@ def test_the_override_helper_names_the_dwellings_that_fit_if_the_limit_is_lifted
     assert lifted[dwelling.pk]["limit"] == "buurt"
     assert lifted[dwelling.pk]["room"] == 0 and lifted[dwelling.pk]["room_after"] == -1
     assert "ruimte 0 → \u22121" in lifted[dwelling.pk]["text"]
-    html = login(world.chair).get(meeting_url(world)).content.decode()
+    chair = login(world.chair)
+    page = chair.get(meeting_url(world)).content.decode()
+    helper_url = reverse("matching:meeting-override", args=[world.meeting.pk])
+    assert f'hx-get="{helper_url}?client={client.pk}"' in page
+    assert "<option" not in page.split('id="language"')[1].split("</select>", 1)[1]  # lazy
+    html = chair.get(f"{helper_url}?client={client.pk}", HTTP_HX_REQUEST="true").content.decode()
     assert f'<option value="{dwelling.pk}">{dwelling.street_address}' in html
+    assert "<html" not in html
+    standalone = chair.get(f"{helper_url}?client={client.pk}").content.decode()
+    assert "<html" in standalone and f'<option value="{dwelling.pk}">' in standalone
     assert "passende woning" in entry["text"] and "woning(en)" not in entry["text"]
 
 
@@ -123,3 +131,15 @@ def test_an_override_waits_in_the_second_chairs_werkvoorraad_only(full_neighbour
     assert "board.overrides_to_confirm" not in {i.key for i in worklist.items_for(world.chair)}
     item = {i.key: i for i in worklist.items_for(world.second_chair)}["board.overrides_to_confirm"]
     assert item.count == 1
+
+
+def test_the_override_helper_is_the_chairs_and_only_for_a_client_without_a_proposal(
+    full_neighbourhood, login
+):
+    world, client, _dwelling = full_neighbourhood
+    helper_url = reverse("matching:meeting-override", args=[world.meeting.pk])
+    assert login(world.coordinator).get(f"{helper_url}?client={client.pk}").status_code == 403
+    chair = login(world.chair)
+    assert chair.get(f"{helper_url}?client=999999").status_code == 404
+    assert chair.get(f"{helper_url}?client=abc").status_code == 404
+    assert chair.get(helper_url).status_code == 404

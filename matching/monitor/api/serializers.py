@@ -11,7 +11,9 @@ from ..selectors import Table
 
 class TableRowSerializer(serializers.Serializer):
     row = serializers.CharField()
-    date = serializers.DateField(allow_null=True, help_text="first day of the month or quarter")
+    date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="first day of the month or quarter"
+    )
     cells = serializers.ListField(child=serializers.IntegerField(allow_null=True))
     total = serializers.IntegerField(allow_null=True)
 
