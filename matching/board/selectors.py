@@ -341,11 +341,9 @@ def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, An
     for c in run.no_match.get("clients", []):
         if c["client_id"] in taken_clients:
             continue
-        lifted = [
-            {**d, "text": lifted_text(d)}
-            for d in c.get("if_lifted", [])
-            if d["dwelling_id"] not in taken_dwellings
-        ]
+        # Worded only where shown (`with_lifted_texts`, the override helper): at regional scale
+        # these are tens of thousands of dwellings, and the meeting page shows only their count.
+        lifted = [d for d in c.get("if_lifted", []) if d["dwelling_id"] not in taken_dwellings]
         clients.append(
             {**c, "text": no_match_text(c), "if_lifted": lifted, "lifted_known": "if_lifted" in c}
         )
@@ -355,6 +353,11 @@ def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, An
             d for d in run.no_match.get("dwellings", []) if d["dwelling_id"] not in taken_dwellings
         ],
     }
+
+
+def with_lifted_texts(entry: dict[str, Any]) -> dict[str, Any]:
+    """A `no_match_for` client entry with each dwelling that fits if a limit is lifted worded."""
+    return {**entry, "if_lifted": [{**d, "text": lifted_text(d)} for d in entry["if_lifted"]]}
 
 
 def timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:

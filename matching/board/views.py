@@ -7,6 +7,7 @@ every few seconds (`meeting-live`), so everyone at the table sees decisions appe
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, cast
 
 from django.conf import settings
@@ -165,11 +166,36 @@ def agenda_html(request: HttpRequest, meeting: Meeting, version: selectors.Agend
     key = f"matching:agenda-html:{version.etag}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string(
-            "board/_agenda.html", agenda_context(request, meeting, version), request=request
-        )
-        cache.set(key, html, AGENDA_HTML_TTL)
+        # One render per version: when a meeting opens, every viewer of the same kind asks for
+        # the same copy at once. The first takes the render lock; the others wait for its result
+        # (a short poll) instead of rendering 200 rows each. Without a cache (Redis down: `add`
+        # answers None) or when the render takes too long, a viewer renders for itself.
+        lock = f"{key}:rendering"
+        if cache.add(lock, 1, AGENDA_RENDER_LOCK_SECONDS) is False:
+            html = _wait_for(key, AGENDA_RENDER_WAIT_SECONDS)
+        if html is None:
+            try:
+                html = render_to_string(
+                    "board/_agenda.html", agenda_context(request, meeting, version), request=request
+                )
+                cache.set(key, html, AGENDA_HTML_TTL)
+            finally:
+                cache.delete(lock)
     return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+
+AGENDA_RENDER_LOCK_SECONDS = 30
+AGENDA_RENDER_WAIT_SECONDS = 10.0
+
+
+def _wait_for(key: str, seconds: float) -> str | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        html = cache.get(key)
+        if html is not None:
+            return cast(str, html)
+    return None
 
 
 def _rows_key(etag: str) -> str:
@@ -318,7 +344,7 @@ class MeetingOverrideView(MeetingMixin, View):
         )
         if entry is None:  # since proposed, never without a proposal, or nothing fits
             raise Http404
-        context = {"meeting": meeting, "c": entry}
+        context = {"meeting": meeting, "c": selectors.with_lifted_texts(entry)}
         if request.headers.get("HX-Request") == "true":
             return render(request, "board/_override_helper.html", context)
         return render(request, "board/override_helper.html", context)

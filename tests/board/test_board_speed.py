@@ -92,15 +92,15 @@ def test_two_chairs_of_one_municipality_share_one_version_and_one_rendered_agend
     world, login, django_assert_num_queries
 ):
     """The first board view of a version renders the agenda once for everyone in the same role
-    at the same organisation: the second chair's first view is a cache hit (the 16 queries of a
-    repeated view, plus its own "no match" list, not the 20 of a render)."""
+    at the same organisation: the second chair's first view is a cache hit for the agenda and for
+    the "why no match" section (the 16 queries of a repeated view, not the 20 of a render)."""
     _bulk_proposals(world, 200)
     url = reverse("matching:meeting-detail", args=[world.meeting.pk])
     first = login(world.chair)
     first.get(url)
     etag = _poll(first, _live(world))["ETag"]
     second = login(world.second_chair)
-    with django_assert_num_queries(17):  # (the purpose is no longer looked up by id: -1)
+    with django_assert_num_queries(16):  # (the purpose is no longer looked up by id: -1)
         page = second.get(url).content.decode()
     assert page.count("data-row-link") == 200 and etag.strip('"') in page
     assert _poll(second, _live(world), etag).status_code == 204
@@ -261,3 +261,66 @@ def test_with_the_broker_down_the_pdf_is_still_made(proposed, login, media, monk
 
     monkeypatch.setattr(tasks.render_minutes_pdf, "delay", down)
     assert login(proposed.chair).get(_pdf(proposed)).status_code == 200
+
+
+def test_viewers_opening_the_same_version_at_once_wait_for_one_render(monkeypatch):
+    """When a meeting opens, everyone of one kind asks for the same agenda at once: one renders,
+    the others wait for its copy (the render lock), instead of rendering 200 rows each."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from matching.board import views
+
+    renders = []
+
+    def slow_render(template, context, request=None):
+        renders.append(template)
+        time.sleep(0.3)
+        return "<div id='agenda'>rendered</div>"
+
+    monkeypatch.setattr(views, "agenda_context", lambda *args, **kwargs: {})
+    monkeypatch.setattr(views, "render_to_string", slow_render)
+    cache.clear()
+    version = SimpleNamespace(etag='"same-version"')
+    results = [None] * 5
+    barrier = threading.Barrier(5)
+
+    def view(i):
+        barrier.wait()
+        results[i] = str(views.agenda_html(None, None, version))
+
+    threads = [threading.Thread(target=view, args=(i,)) for i in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert renders == ["board/_agenda.html"]
+    assert results == ["<div id='agenda'>rendered</div>"] * 5
+
+
+def test_without_a_cache_every_viewer_renders_and_nobody_waits(monkeypatch):
+    from types import SimpleNamespace
+
+    from matching.board import views
+
+    class DownCache:  # django-redis with IGNORE_EXCEPTIONS when Redis is down
+        def get(self, *args, **kwargs):
+            return None
+
+        def add(self, *args, **kwargs):
+            return None
+
+        def set(self, *args, **kwargs):
+            return None
+
+        def delete(self, *args, **kwargs):
+            return None
+
+    monkeypatch.setattr(views, "cache", DownCache())
+    monkeypatch.setattr(views, "agenda_context", lambda *args, **kwargs: {})
+    monkeypatch.setattr(views, "render_to_string", lambda *args, **kwargs: "<div>x</div>")
+    monkeypatch.setattr(views, "_wait_for", lambda *args: pytest.fail("waited without a cache"))
+    assert str(views.agenda_html(None, None, SimpleNamespace(etag='"v"'))) == "<div>x</div>"
