@@ -51,7 +51,8 @@ def email_notification(notification_id: int) -> bool:
 
 
 @shared_task(name="accounts.tasks.send_invitation", **_MAIL)
-def send_invitation(user_id: int, organisation_id: int, invited_by_id: int) -> None:
+def send_invitation(enrolment_id: int, organisation_id: int, invited_by_id: int) -> None:
+    """Mail an enrolment link (invitation or second-factor reset); see invitation_send."""
     services.invitation_send(
-        user_id=user_id, organisation_id=organisation_id, invited_by_id=invited_by_id
+        enrolment_id=enrolment_id, organisation_id=organisation_id, invited_by_id=invited_by_id
     )

@@ -26,7 +26,7 @@ from django.views.generic import TemplateView
 from accounts import access
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from accounts.models import Role, User
+from accounts.models import AccessAction, Role, User
 
 from . import agenda, rules, selectors, services, tasks
 from .models import Board, Meeting, Proposal
@@ -86,9 +86,7 @@ def agenda_context(
     version = version or _agenda_version(request, meeting)
     user = cast(User, request.user)  # called by protected views only
     proposals = list(selectors.agenda(user=user, meeting=meeting))
-    consented = selectors.consented_for(user=user, proposals=proposals)
-    selectors.hide_profiles_without_consent(user=user, proposals=proposals, consented=consented)
-    names = selectors.visible_names(user=user, proposals=proposals, consented=consented)
+    names = selectors.for_reader(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     roles = access.roles_of(user)
@@ -100,6 +98,20 @@ def agenda_context(
         "is_chair": Role.BOARD_CHAIR in roles,
         "agenda_etag": version.etag,
     }
+
+
+def _log_meeting_read(request: HttpRequest, meeting: Meeting, *, what: str, action: str) -> None:
+    """One access-log row for a read of the meeting's proposals (agenda, minutes, PDF),
+    written by the view, whether the body came from the cache or was just rendered."""
+    access.audit(
+        f"matching.meeting.{what}",
+        action=action,
+        actor=cast(User, request.user),
+        target=meeting,
+        rule=getattr(meeting, "_access_rule", ""),
+        purpose=meeting.purpose,
+        request=request,
+    )
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
@@ -217,6 +229,8 @@ class MeetingLiveView(MeetingMixin, View):
             else:
                 response = HttpResponse(agenda_html(request, meeting, version))
             cache.set(_rows_key(version.etag), version.rows, self.ROWS_TTL)
+            # A body was sent (not 204/304): that is a read of the proposals.
+            _log_meeting_read(request, meeting, what="agenda_viewed", action=AccessAction.VIEW)
         response["ETag"] = version.etag
         # The screen keeps the version itself; the browser's cache must not answer for it.
         response["Cache-Control"] = "no-store"
@@ -227,7 +241,7 @@ class MeetingLiveView(MeetingMixin, View):
     ) -> HttpResponse:
         user = self.actor
         rows = list(selectors.agenda(user=user, meeting=meeting).filter(pk__in=changed))
-        names = selectors.visible_names(user=user, proposals=rows)
+        names = selectors.for_reader(user=user, proposals=rows)
         parts = [
             render_to_string(
                 "board/_agenda_summary.html",
@@ -359,6 +373,9 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
     access_action = "minutes"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        _log_meeting_read(
+            self.request, self.object, what="minutes_viewed", action=AccessAction.VIEW
+        )
         return minutes_context(self.request, self.object)
 
 
@@ -378,6 +395,7 @@ class MeetingMinutesPdfView(MeetingMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         meeting = self.object
         user = self.actor
+        _log_meeting_read(request, meeting, what="minutes_printed", action=AccessAction.PRINT)
         language = get_language() or settings.LANGUAGE_CODE
         version = services.minutes_pdf_version(meeting=meeting, user=user, language=language)
         path = services.minutes_pdf_stored(meeting=meeting, user=user, version=version)
@@ -426,14 +444,14 @@ class ProposalDetailView(ProposalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
         user = self.actor
-        consented = selectors.consented_for(user=user, proposals=[p])
-        selectors.hide_profiles_without_consent(user=user, proposals=[p], consented=consented)
         return {
             "p": p,
             "meeting": p.meeting,
-            "name": selectors.visible_names(user=user, proposals=[p], consented=consented).get(
-                p.pk, ""
-            ),
+            "name": selectors.for_reader(user=user, proposals=[p]).get(p.pk, ""),
+            # Only the two parties hear that it became a placement (and get the link).
+            "is_party": p.care_provider_id
+            in access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+            or p.corporation_id in access.organisation_ids_of(user, Role.HOUSING_CONSULTANT),
             "events": selectors.timeline(p),
             "can_decide": access.decide(user, "decide", p).allowed
             and rules.answer(p, side="consultant") is None,

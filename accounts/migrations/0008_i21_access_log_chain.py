@@ -53,7 +53,7 @@ def reinstall_sqlite_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_i21_client_reference_privacy_officer'),
+        ('accounts', '0007_i13_tokens_enrolment_role_grants'),
     ]
 
     operations = [
