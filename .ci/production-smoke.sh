@@ -42,6 +42,14 @@ db_name="${DATABASE_URL##*/}"
 psql "$PG_URL_BASE/postgres" -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null
 psql "$PG_URL_BASE/postgres" -qc "CREATE DATABASE $db_name" >/dev/null
 redis-cli -u "$REDIS_URL" flushdb >/dev/null
+# Two database roles, as docker-compose.yml: the owner (DATABASE_URL here) migrates and loads
+# the demo; gunicorn and the workers connect as the application role, which may only INSERT
+# and SELECT on the access log (accounts/db_roles.py grants it at every migrate).
+export DATABASE_APP_ROLE="${SMOKE_APP_ROLE:-woonbrug_smoke_app}"
+psql "$PG_URL_BASE/postgres" -qtc "SELECT 1 FROM pg_roles WHERE rolname='$DATABASE_APP_ROLE'" | grep -q 1 \
+  || psql "$PG_URL_BASE/postgres" -qc \
+    "CREATE ROLE $DATABASE_APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" >/dev/null
+APP_DATABASE_URL="postgres://$DATABASE_APP_ROLE@${PG_URL_BASE#*://*@}/$db_name"
 
 echo "-- check --deploy (DEBUG=false, HTTPS)"
 $PY manage.py check --deploy --fail-level WARNING
@@ -51,16 +59,25 @@ echo "-- migrate and load the demo region"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py seed_demo >/dev/null
 
-echo "-- gunicorn and a Celery worker"
+echo "-- the application role may not rewrite the access log"
+psql "$APP_DATABASE_URL" -qtc "SELECT has_table_privilege('accounts_accesslogentry', 'INSERT')
+  AND has_table_privilege('accounts_accesslogentry', 'SELECT')
+  AND NOT has_table_privilege('accounts_accesslogentry', 'UPDATE')
+  AND NOT has_table_privilege('accounts_accesslogentry', 'DELETE')
+  AND NOT has_table_privilege('accounts_accesslogentry', 'TRUNCATE')
+  AND NOT has_table_privilege('accounts_accesslogentry', 'TRIGGER')" | grep -q t \
+  || { echo "the application role has more than INSERT and SELECT on the access log"; exit 1; }
+
+echo "-- gunicorn and Celery workers, connected as the application role ($DATABASE_APP_ROLE)"
 # The same gunicorn configuration as the image (config/gunicorn.py); only the port differs.
-.venv/bin/gunicorn config.wsgi:application -c config/gunicorn.py --bind "127.0.0.1:$SMOKE_PORT" \
+DATABASE_URL="$APP_DATABASE_URL" .venv/bin/gunicorn config.wsgi:application -c config/gunicorn.py --bind "127.0.0.1:$SMOKE_PORT" \
   >"$logs/gunicorn.log" 2>&1 &
 pids+=($!)
 # The two workers of docker-compose.yml: the board and everything else, and the simulation.
-.venv/bin/celery -A config worker -Q board,default --loglevel INFO --concurrency 1 \
+DATABASE_URL="$APP_DATABASE_URL" .venv/bin/celery -A config worker -Q board,default --loglevel INFO --concurrency 1 \
   --without-gossip --without-mingle -n "smoke-board@%h" >"$logs/celery.log" 2>&1 &
 pids+=($!)
-.venv/bin/celery -A config worker -Q simulation --loglevel INFO --concurrency 1 \
+DATABASE_URL="$APP_DATABASE_URL" .venv/bin/celery -A config worker -Q simulation --loglevel INFO --concurrency 1 \
   --without-gossip --without-mingle -n "smoke-simulation@%h" >"$logs/celery-simulation.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do

@@ -12,10 +12,23 @@ from .models import AccessLogEntry, Membership, Organisation, Region, User
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: roles are given through the organisation's admins (four eyes for roles
+    that read client data, logged), never edited past them here."""
+
     model = Membership
     fk_name = "user"
     extra = 0
     fields = ["organisation", "role", "is_active"]
+    readonly_fields = ("organisation", "role", "is_active")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)

@@ -6,7 +6,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts en organisaties"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import navigation, permissions, signals, worklist  # noqa: F401  (policies, nav, signals)
+        from .api import schema  # noqa: F401  (OpenAPI: the token scheme)
+        from .db_roles import grant_after_migrate
         from .worklist_items import work_items
 
         worklist.register(work_items)
+        # After every migrate (as the owner): the application role's grants.
+        post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="woonbrug-app-role")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import validation
@@ -23,26 +23,40 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class TokenForm(forms.Form):
+    """A code from the authenticator app, or one of the recovery codes (each works once)."""
+
     token = forms.CharField(
-        label=_("Code uit uw authenticator-app"),
+        label=_("Code uit uw authenticator-app of een herstelcode"),
         min_length=6,
-        max_length=8,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 
-    def __init__(self, *args: Any, device: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, devices: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.device = device
+        self.devices = devices or []
+        self.device: Any = None
 
     def clean_token(self) -> str:
-        token = self.cleaned_data["token"].replace(" ", "")
-        if self.device is None or not self.device.verify_token(token):
-            raise forms.ValidationError(
-                _("Deze code klopt niet of is verlopen. Probeer de volgende code.")
-            )
-        return token
+        token = self.cleaned_data["token"].replace(" ", "").lower()
+        for device in self.devices:
+            if device.verify_token(token):
+                self.device = device
+                return token
+        raise forms.ValidationError(
+            _("Deze code klopt niet of is verlopen. Probeer de volgende code.")
+        )
+
+
+class EnrolForm(SetPasswordForm):
+    """Choose a password and confirm the authenticator app with its first code."""
+
+    token = forms.CharField(
+        label=_("Code van zes cijfers uit uw authenticator-app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class InviteMemberForm(forms.Form):
@@ -126,3 +140,11 @@ def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:
     if not isinstance(field, kind):
         raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}")
     return field
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Waarvoor gebruikt u deze sleutel?"),
+        max_length=100,
+        help_text=_("Bijvoorbeeld de naam van het systeem dat u koppelt."),
+    )

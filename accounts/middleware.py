@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 SESSION_LOGIN_AT = "woonbrug_login_at"
@@ -23,6 +23,7 @@ MFA_EXEMPT_PREFIXES = (
     "/accounts/login/",
     "/accounts/logout/",
     "/accounts/2fa/",
+    "/accounts/inschrijven/",
     "/accounts/password-reset/",
     "/accounts/reset/",
     "/i18n/",
@@ -36,6 +37,27 @@ def user_is_verified(user: Any) -> bool:
     """Has this signed-in user passed the second factor? (django-otp sets `is_verified`.)"""
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every response the application itself renders.
+
+    Pages, fragments, PDFs, exports and API bodies may carry personal data, and which ones do
+    depends on who asks; a rule per view would miss one. So every dynamic response is
+    uncacheable by browsers and shared caches alike; only the static files (served by
+    WhiteNoise, earlier in the chain, with their own long-lived headers) are cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # A view's own "public"/"max-age" must not survive: drop it before patching.
+        if "Cache-Control" in response.headers:
+            del response.headers["Cache-Control"]
+        add_never_cache_headers(response)
+        return response
 
 
 class SessionLifetimeMiddleware:

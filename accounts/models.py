@@ -149,6 +149,14 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganisationKind.HOUSING_CORPORATION: frozenset({Role.HOUSING_CONSULTANT, Role.ORG_ADMIN}),
 }
 
+# Roles that read client data (names, profiles, care data) and the role that can confirm a
+# grant: giving one of these needs a second organisation admin (four eyes, issue 13).
+ROLES_NEEDING_SECOND_ADMIN: frozenset[str] = frozenset(
+    {Role.CARE_COORDINATOR, Role.HOUSING_CONSULTANT, Role.BOARD_CHAIR, Role.ORG_ADMIN}
+    # The privacy officer reads every client's "who opened my file" overview.
+    | {Role.PRIVACY_OFFICER}
+)
+
 
 class Membership(ConstraintMessages, models.Model):
     """A user's role in an organisation (lidmaatschap). Deactivated, never deleted."""
@@ -218,13 +226,20 @@ class AccessResult(models.TextChoices):
     ERROR = "error", _("fout")
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(ConstraintMessages, models.Model):
     """One access to protected data, in the spirit of NEN 7513 (toegangslog).
 
     Append-only: a database trigger refuses UPDATE and DELETE (see migration 0002). It holds
     no foreign keys to what it describes, so deleting a user, organisation or client never
     deletes or changes its history; names are copied at the time of access.
     """
+
+    constraint_messages = {
+        "accesslog_chain_seq_unique": (
+            "seq",
+            _("Deze plaats in de keten van het toegangslog is al bezet."),
+        ),
+    }
 
     at = models.DateTimeField(_("tijdstip (UTC)"), default=timezone.now, db_index=True)
     user_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True, db_index=True)
@@ -250,6 +265,12 @@ class AccessLogEntry(models.Model):
     # proposals, placements, agreements, evaluations and signals (filled by the one audit
     # call from the object's policy), so "who looked at my file" is one indexed query.
     client_reference = models.CharField(_("cliënt"), max_length=20, blank=True, default="")
+    # The hash chain (accounts.access.chain): the row's month, its place in that month's
+    # chain, the previous row's hash and its own over the previous hash and its fields.
+    chain = models.CharField(_("keten"), max_length=7, blank=True, default="")
+    seq = models.BigIntegerField(_("volgnummer"), default=0)
+    prev_hash = models.CharField(_("vorige hash"), max_length=64, blank=True, default="")
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("toegangslogregel")
@@ -258,6 +279,9 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx"),
             models.Index(fields=["client_reference", "at"], name="accesslog_client_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="accesslog_chain_seq_unique"),
         ]
 
     def __str__(self) -> str:
@@ -302,3 +326,191 @@ class Notification(ConstraintMessages, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.title}"
+
+
+class ApiToken(ConstraintMessages, models.Model):
+    """An API key (API-sleutel) of one person: expires, can be revoked, remembers its last use.
+
+    Only a SHA-256 digest of the key is stored; the key itself is shown once. A personal token
+    follows the sessions' idle rule (unused for SESSION_IDLE_MINUTES: dead); an integration
+    token (`is_integration`, named, created by a platform administrator with
+    `manage.py api_token_create --integration`) does not, but still expires.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    is_integration = models.BooleanField(_("koppeling"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("verloopt op"))
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    constraint_messages = {
+        "api_token_expires_later": (
+            "expires_at",
+            _("Een API-sleutel verloopt na het moment waarop hij is aangemaakt."),
+        ),
+        "api_token_integration_named": (
+            "name",
+            _("Geef een koppelingssleutel een naam."),
+        ),
+    }
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_integration=False) | ~Q(name=""), name="api_token_integration_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class EnrolmentReason(models.TextChoices):
+    INVITATION = "invitation", _("uitnodiging")
+    RE_ENROLMENT = "re_enrolment", _("opnieuw instellen door beheerder")
+
+
+class Enrolment(ConstraintMessages, models.Model):
+    """A one-time, expiring link to choose a password and set up the second factor
+    (inschrijving), sent with an invitation or when an admin resets someone's second factor.
+
+    The link is the only way to register a device: signing in with a password (even a new
+    one from a reset) never offers a new secret. A device registered through it stays
+    unusable until an organisation admin other than the person confirms it
+    (`confirmed_at`), so a mailbox alone never gets anyone in. Only a digest of the link's
+    secret is stored.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(_("aanleiding"), max_length=16, choices=EnrolmentReason.choices)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("verloopt op"))
+    used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("vervallen op"), null=True, blank=True)
+
+    constraint_messages = {
+        "enrolment_confirmed_after_use": (
+            "confirmed_at",
+            _("Een inschrijving wordt pas bevestigd nadat de link is gebruikt."),
+        ),
+    }
+
+    class Meta:
+        verbose_name = _("inschrijving tweede factor")
+        verbose_name_plural = _("inschrijvingen tweede factor")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(used_at__isnull=False),
+                name="enrolment_confirmed_after_use",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.reason} ({self.created_at:%Y-%m-%d})"
+
+
+class RoleGrantStatus(models.TextChoices):
+    AWAITING = "awaiting", _("wacht op tweede beheerder")
+    CONFIRMED = "confirmed", _("bevestigd")
+    REFUSED = "refused", _("afgewezen")
+
+
+class RoleGrant(ConstraintMessages, models.Model):
+    """A request to give someone a role that reads client data (rolverzoek). It becomes a
+    membership only when a second organisation admin, neither the requester nor the person,
+    confirms it; the database refuses a request for oneself and a decision by the requester.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RoleGrantStatus.choices,
+        default=RoleGrantStatus.AWAITING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    constraint_messages = {
+        "role_grant_one_awaiting": (
+            "role",
+            _("Voor deze persoon wacht deze rol al op een tweede beheerder."),
+        ),
+        "role_grant_not_for_oneself": (
+            "user",
+            _("U kunt deze rol niet aan uzelf geven; een andere beheerder vraagt hem aan."),
+        ),
+        "role_grant_decided_by_another": (
+            "decided_by",
+            _("Een andere beheerder dan de aanvrager en de persoon zelf beslist over dit verzoek."),
+        ),
+    }
+
+    class Meta:
+        verbose_name = _("rolverzoek")
+        verbose_name_plural = _("rolverzoeken")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"],
+                condition=Q(status="awaiting"),
+                name="role_grant_one_awaiting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requested_by=models.F("user")), name="role_grant_not_for_oneself"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | ~Q(decided_by=models.F("requested_by")) & ~Q(decided_by=models.F("user")),
+                name="role_grant_decided_by_another",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.role} @ {self.organisation_id} ({self.status})"

@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import access
 from .access import Rule, has_grant, has_role, has_role_in
-from .models import AccessLogEntry, Membership, Notification, Organisation, Role
+from .models import (
+    AccessLogEntry,
+    ApiToken,
+    Membership,
+    Notification,
+    Organisation,
+    Role,
+    RoleGrant,
+)
 
 ANY_ROLE = has_role(*Role.values)
 
@@ -48,6 +57,13 @@ class MembershipPolicy(access.Policy):
         "list": Rule("org-admin", has_role(Role.ORG_ADMIN)),
         "create": Rule("org-admin", has_role(Role.ORG_ADMIN)),
         "deactivate": Rule("org-admin", has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN)),
+        # The services also refuse the admin's own membership (someone else confirms).
+        "confirm_second_factor": Rule(
+            "org-admin", has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
+        "reset_second_factor": Rule(
+            "org-admin", has_role_in(lambda m: m.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
     }
 
     def scope(self, user: Any, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
@@ -83,3 +99,67 @@ class NotificationPolicy(access.Policy):
 
     def scope(self, user: Any, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
         return queryset.filter(user_id=user.pk)
+
+
+@access.register
+class ApiTokenPolicy(access.Policy):
+    """A person's API tokens are theirs alone (a platform admin revokes with the command)."""
+
+    model = ApiToken
+    rules = {
+        "revoke": Rule(
+            "own",
+            access.Predicate(lambda user, t: getattr(t, "user_id", None) == user.pk, "self"),
+            logs_as="change",
+        ),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[ApiToken]) -> QuerySet[ApiToken]:
+        return queryset.filter(user_id=user.pk)
+
+    def log_id(self, obj: ApiToken) -> str:
+        return f"api-token:{obj.prefix}"
+
+
+@access.register
+class PasskeyPolicy(access.Policy):
+    """A person's passkeys are theirs alone (an admin's second-factor reset removes them)."""
+
+    model = WebAuthnCredential
+    rules = {
+        "view": Rule("own", ANY_ROLE),
+        "delete": Rule(
+            "own",
+            access.Predicate(lambda user, k: getattr(k, "user_id", None) == user.pk, "self"),
+        ),
+    }
+
+    def scope(
+        self, user: Any, queryset: QuerySet[WebAuthnCredential]
+    ) -> QuerySet[WebAuthnCredential]:
+        return queryset.filter(user_id=user.pk)
+
+    def log_id(self, obj: WebAuthnCredential) -> str:
+        return f"passkey:{obj.pk}"
+
+
+@access.register
+class RoleGrantPolicy(access.Policy):
+    """Role requests are visible to the admins of their organisation; any of them may decide,
+    and the service refuses the requester and the person themselves (four eyes)."""
+
+    model = RoleGrant
+    rules = {
+        "confirm": Rule(
+            "org-admin", has_role_in(lambda g: g.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
+        "refuse": Rule(
+            "org-admin", has_role_in(lambda g: g.organisation_id, Role.ORG_ADMIN), logs_as="change"
+        ),
+    }
+
+    def scope(self, user: Any, queryset: QuerySet[RoleGrant]) -> QuerySet[RoleGrant]:
+        return queryset.filter(organisation_id__in=access.organisation_ids_of(user, Role.ORG_ADMIN))
+
+    def log_id(self, obj: RoleGrant) -> str:
+        return f"role-grant:{obj.pk}"

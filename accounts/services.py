@@ -7,30 +7,30 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from config.queueing import enqueue_on_commit
 
-from . import access
+from . import access, second_factor
 from .errors import DomainError
 from .models import (
     ROLES_BY_KIND,
+    ROLES_NEEDING_SECOND_ADMIN,
     AccessAction,
+    Enrolment,
+    EnrolmentReason,
     LoginSession,
     Membership,
     Notification,
     Organisation,
     Role,
+    RoleGrant,
     User,
 )
 
@@ -87,8 +87,11 @@ def membership_grant(
 
 def member_invite(
     *, actor: User, organisation: Organisation, email: str, full_name: str, role: str
-) -> Membership:
-    """Invite a person into the actor's organisation with a role; they get a link to set a password."""
+) -> Membership | RoleGrant:
+    """Invite a person into the actor's organisation with a role; they get a one-time link to
+    set a password and their second factor. A role that reads client data (or confirms such
+    grants) becomes a `RoleGrant` awaiting a second admin instead, and nobody asks it for
+    themselves."""
     rule = access.authorize(actor, "manage_members", organisation)
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
@@ -109,8 +112,18 @@ def member_invite(
             ).exists()
         ):
             raise DomainError(_("Deze persoon heeft deze rol al."), field="role", code="duplicate")
+        if user is not None and user.pk == actor.pk and role in ROLES_NEEDING_SECOND_ADMIN:
+            raise DomainError(
+                _("U kunt uzelf geen rol geven die cliëntgegevens toont of rollen bevestigt."),
+                field="email",
+                code="self_grant",
+            )
         if user is None:
             user = User.objects.create_user(email=email, full_name=full_name)
+        if role in ROLES_NEEDING_SECOND_ADMIN:
+            from .grants import role_grant_request
+
+            return role_grant_request(actor=actor, organisation=organisation, user=user, role=role)
         membership = membership_grant(
             user=user, organisation=organisation, role=role, created_by=actor
         )
@@ -123,37 +136,43 @@ def member_invite(
             rule=rule,
             purpose=_("ledenbeheer"),
         )
-        from . import tasks
-
-        enqueue_on_commit(tasks.send_invitation, user.pk, organisation.pk, actor.pk)
+        send_invitation_on_commit(actor=actor, user=user, organisation=organisation)
     return membership
 
 
-def invitation_send(*, user_id: int, organisation_id: int, invited_by_id: int) -> None:
-    """Mail the invitation (a set-password link). Run by `tasks.send_invitation`, which retries
-    with backoff when the mail server is unreachable; a refused address is not retried."""
-    user = User.objects.get(pk=user_id)
+def send_invitation_on_commit(*, actor: User, user: User, organisation: Organisation) -> None:
+    """Someone without a working second factor gets a one-time enrolment link, mailed after
+    commit through a retrying task; a person who already has one just gets the new role."""
+    if second_factor.status(user) == second_factor.ACTIVE:
+        return
+    enrolment, _secret = second_factor.enrolment_issue(
+        actor=actor, user=user, reason=EnrolmentReason.INVITATION
+    )
+    from . import tasks
+
+    enqueue_on_commit(tasks.send_invitation, enrolment.pk, organisation.pk, actor.pk)
+
+
+def invitation_send(*, enrolment_id: int, organisation_id: int, invited_by_id: int) -> None:
+    """Mail the enrolment link. Run by `tasks.send_invitation`, which retries with backoff
+    when the mail server is unreachable; a refused address is not retried. The link's secret
+    is made here, never passed through the broker: a retry makes a fresh one (the earlier
+    link stops working), and a link used or lapsed meanwhile is not sent at all."""
+    secret = second_factor.enrolment_rotate(enrolment_id)
+    if secret is None:
+        return
+    enrolment = Enrolment.objects.select_related("user").get(pk=enrolment_id)
     organisation = Organisation.objects.get(pk=organisation_id)
     invited_by = User.objects.get(pk=invited_by_id)
+    context = {
+        "organisation": organisation,
+        "invited_by": invited_by,
+        "reset": enrolment.reason == EnrolmentReason.RE_ENROLMENT,
+    }
     try:
-        _send_invitation(user=user, organisation=organisation, invited_by=invited_by)
+        second_factor.send_enrolment_link(user=enrolment.user, secret=secret, context=context)
     except smtplib.SMTPRecipientsRefused:
-        logger.warning("invitation to user %s refused by the mail server", user_id)
-
-
-def _send_invitation(*, user: User, organisation: Organisation, invited_by: User) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = settings.SITE_URL + reverse(
-        "accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token}
-    )
-    context = {"user": user, "organisation": organisation, "invited_by": invited_by, "link": link}
-    send_mail(
-        subject=_("Uitnodiging voor Woonbrug"),
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+        logger.warning("invitation to user %s refused by the mail server", enrolment.user_id)
 
 
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:

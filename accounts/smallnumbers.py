@@ -30,6 +30,18 @@ def is_small(n: int | None, *, limit: int | None = None) -> bool:
     return n is not None and 0 < n < limit
 
 
+def sees_exact_counts(user: object) -> bool:
+    """Only the municipality's own analysts read exact small counts (the live capacity's
+    `placements_12m` on the API, the map and the pages; issue 13)."""
+    from .access import core
+    from .models import OrganisationKind, Role
+
+    return any(
+        m.role == Role.ANALYST and m.organisation.kind == OrganisationKind.MUNICIPALITY
+        for m in core.memberships_of(user)
+    )
+
+
 def suppress_value(n: int | None, *, limit: int | None = None) -> int | None:
     """One published count on its own (no total beside it): None when it is small."""
     return None if is_small(n, limit=limit) else n

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -23,16 +23,43 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from django_otp_webauthn.models import WebAuthnCredential
 
-from . import access, access_log_export, selectors, services, worklist
+from . import (
+    access,
+    access_log_export,
+    grants,
+    passkeys,
+    second_factor,
+    selectors,
+    services,
+    tokens,
+    worklist,
+)
 from .access import labels
 from .access.views import ProtectedView, PublicView, public
 from .errors import DomainError, add_to_form
-from .forms import AccessLogFilterForm, EmailAuthenticationForm, InviteMemberForm, TokenForm
+from .forms import (
+    AccessLogFilterForm,
+    ApiTokenForm,
+    EmailAuthenticationForm,
+    EnrolForm,
+    InviteMemberForm,
+    TokenForm,
+)
 from .middleware import user_is_verified
-from .models import AccessAction, AccessLogEntry, Membership, Notification, Organisation, Role
+from .models import (
+    AccessAction,
+    AccessLogEntry,
+    ApiToken,
+    Enrolment,
+    Membership,
+    Notification,
+    Organisation,
+    Role,
+    RoleGrant,
+    User,
+)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -61,7 +88,9 @@ class LogoutView(PublicView, auth_views.LogoutView):
 
 @method_decorator(never_cache, name="dispatch")
 class MFAView(PublicView, View):
-    """Second factor: verify a code, or first set up the authenticator app (QR code)."""
+    """Second factor at sign-in: a code from the confirmed authenticator app, or a recovery
+    code. Never sets up a device: that happens only through an enrolment link, so a password
+    (even a new one from a reset) gives a mailbox-holder nothing."""
 
     template_name = "accounts/mfa.html"
 
@@ -70,41 +99,77 @@ class MFAView(PublicView, View):
             return redirect(settings.LOGIN_URL)
         if user_is_verified(request.user):
             return redirect(_safe_next(request))
-        confirmed = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
-        self.needs_setup = confirmed is None
-        if self.needs_setup:
-            self.device, _created = TOTPDevice.objects.get_or_create(
-                user=request.user, confirmed=False, defaults={"name": "Authenticator-app"}
-            )
-        else:
-            self.device = confirmed
+        self.devices = second_factor.usable_devices(request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def render(self, form: TokenForm) -> HttpResponse:
+    def render(self, form: TokenForm | None, status: int = 200) -> HttpResponse:
+        passkey = passkeys.has_usable_passkey(cast("User", self.request.user))
         context: dict[str, Any] = {
             "form": form,
-            "setup": self.needs_setup,
+            "enrolled": bool(self.devices) or passkey,
+            "passkey": passkey,
+            "status": second_factor.status(cast("User", self.request.user)),
             "next": _safe_next(self.request),
         }
-        if self.needs_setup:
-            qr = segno.make(self.device.config_url, micro=False)
-            context["qr_svg"] = qr.svg_data_uri(scale=5, border=2)
-            context["secret_b32"] = base64.b32encode(self.device.bin_key).decode().rstrip("=")
-        return render(self.request, self.template_name, context)
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(TokenForm(device=self.device))
+        return self.render(TokenForm(devices=self.devices) if self.devices else None)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = TokenForm(request.POST, device=self.device)
+        if not self.devices:
+            return self.render(None, status=403)
+        form = TokenForm(request.POST, devices=self.devices)
         if not form.is_valid():
             return self.render(form)
-        if self.needs_setup:
-            self.device.confirmed = True
-            self.device.save(update_fields=["confirmed"])
-            messages.success(request, _("Tweestapsverificatie is ingesteld."))
-        otp_login(request, self.device)
+        otp_login(request, form.device)
         return redirect(_safe_next(request))
+
+
+@method_decorator(never_cache, name="dispatch")
+class EnrolView(PublicView, View):
+    """The enrolment link: choose a password and set up the authenticator app, once.
+
+    Signs nobody in; the device works after an organisation admin has confirmed it."""
+
+    template_name = "accounts/enrol.html"
+    enrolment: Enrolment
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        enrolment = second_factor.enrolment_for(kwargs["secret"])
+        if enrolment is None:
+            return render(request, "accounts/enrol_invalid.html", status=404)
+        self.enrolment = enrolment
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form: EnrolForm, status: int = 200) -> HttpResponse:
+        device = second_factor.pending_device(self.enrolment)
+        qr = segno.make(device.config_url, micro=False)
+        context = {
+            "form": form,
+            "enrolment": self.enrolment,
+            "qr_svg": qr.svg_data_uri(scale=5, border=2),
+            "secret_b32": base64.b32encode(device.bin_key).decode().rstrip("="),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, secret: str) -> HttpResponse:
+        return self.render(EnrolForm(self.enrolment.user))
+
+    def post(self, request: HttpRequest, secret: str) -> HttpResponse:
+        form = EnrolForm(self.enrolment.user, request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            codes = second_factor.enrolment_complete(
+                enrolment=self.enrolment,
+                password=form.cleaned_data["new_password1"],
+                code=form.cleaned_data["token"],
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+            return self.render(form, status=409 if error.conflict else 400)
+        return render(request, "accounts/enrol_done.html", {"codes": codes})
 
 
 class PasswordResetView(PublicView, auth_views.PasswordResetView):
@@ -173,7 +238,12 @@ class MemberListView(OwnOrganisationMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["organisation"] = self.object
-        context["members"] = selectors.member_list(user=self.actor, organisation=self.object)
+        members = list(selectors.member_list(user=self.actor, organisation=self.object))
+        factors = second_factor.statuses([m.user for m in members])
+        for m in members:
+            m.second_factor = factors[m.user_id]  # type: ignore[attr-defined]
+        context["members"] = members
+        context["grants"] = grants.awaiting_grants(user=self.actor, organisation=self.object)
         context["form"] = kwargs.get("form") or InviteMemberForm(organisation=self.object)
         return context
 
@@ -189,9 +259,16 @@ class MemberInviteView(OwnOrganisationMixin, View):
             except DomainError as error:
                 add_to_form(form, error)
             else:
+                if isinstance(membership, RoleGrant):
+                    done = _(
+                        "De rol %(role)s voor %(name)s wacht op bevestiging door een tweede "
+                        "beheerder."
+                    )
+                else:
+                    done = _("%(name)s is uitgenodigd als %(role)s.")
                 messages.success(
                     request,
-                    _("%(name)s is uitgenodigd als %(role)s.")
+                    done
                     % {"name": membership.user.full_name, "role": membership.get_role_display()},
                 )
                 return redirect("accounts:members", pk=pk)
@@ -218,6 +295,64 @@ class MemberDeactivateView(ProtectedView, View):
                 _("Het lidmaatschap van %(name)s is beëindigd.") % {"name": self.object.user},
             )
         return redirect("accounts:members", pk=self.object.organisation_id)
+
+
+class MemberSecondFactorView(ProtectedView, View):
+    """Confirm the device someone registered, or reset their second factor (POST only)."""
+
+    access_model = Membership
+    access_lookup = ("pk", "pk")
+    access_purpose = "ledenbeheer"
+    access_action = {"POST": "confirm_second_factor"}
+    operation = "confirm"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            if self.operation == "confirm":
+                second_factor.second_factor_confirm(actor=self.actor, membership=self.object)
+                done = _("De tweede factor van %(name)s is bevestigd.")
+            else:
+                second_factor.second_factor_reset(actor=self.actor, membership=self.object)
+                done = _("%(name)s krijgt een nieuwe link om de tweede factor in te stellen.")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done % {"name": self.object.user})
+        return redirect("accounts:members", pk=self.object.organisation_id)
+
+
+class MemberSecondFactorResetView(MemberSecondFactorView):
+    access_action = {"POST": "reset_second_factor"}
+    operation = "reset"
+
+
+class RoleGrantConfirmView(ProtectedView, View):
+    """A second admin confirms (or, in the subclass, refuses) a role request."""
+
+    access_model = RoleGrant
+    access_lookup = ("pk", "pk")
+    access_purpose = "ledenbeheer"
+    access_action = {"POST": "confirm"}
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            if self.access_action == {"POST": "confirm"}:
+                grants.role_grant_confirm(actor=self.actor, grant=self.object)
+                done = _("%(name)s heeft de rol %(role)s gekregen.")
+            else:
+                grants.role_grant_refuse(actor=self.actor, grant=self.object)
+                done = _("De rol %(role)s voor %(name)s is afgewezen.")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, done % {"name": self.object.user, "role": self.object.get_role_display()}
+            )
+        return redirect("accounts:members", pk=self.object.organisation_id)
+
+
+class RoleGrantRefuseView(RoleGrantConfirmView):
+    access_action = {"POST": "refuse"}
 
 
 class AccessLogView(ProtectedView, TemplateView):
@@ -307,16 +442,66 @@ class NotificationListView(ProtectedView, TemplateView):
 
 
 class ApiTokenView(ProtectedView, TemplateView):
-    """Issue (or replace) the user's API token. Shown once; reachable only after the second factor."""
+    """The user's API tokens with their expiry and last use; issue a new one (shown once).
+    Reachable only after the second factor, like every page."""
 
     template_name = "accounts/api_token.html"
     access_model = Organisation
-    access_action = "view"
+    access_action = {"GET": "view", "POST": "view"}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = tokens.api_token_list(user=self.actor)
+        context.setdefault("form", ApiTokenForm())
+        context["days"] = settings.API_TOKEN_DAYS
+        context["idle_minutes"] = settings.SESSION_COOKIE_AGE // 60
+        return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        Token.objects.filter(user=self.actor).delete()
-        token = Token.objects.create(user=self.actor)
-        return self.render_to_response({"new_token": token.key})
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        _token, key = tokens.api_token_create(
+            actor=self.actor, user=self.actor, name=form.cleaned_data["name"]
+        )
+        return self.render_to_response(self.get_context_data(new_token=key))
+
+
+class ApiTokenRevokeView(ProtectedView, View):
+    access_model = ApiToken
+    access_action = "revoke"
+    access_lookup = ("pk", "pk")
+    access_purpose = "API-sleutel intrekken"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tokens.api_token_revoke(actor=self.actor, token=self.object)
+        messages.success(request, _("De API-sleutel is ingetrokken."))
+        return redirect("accounts:api-token")
+
+
+class PasskeyListView(ProtectedView, TemplateView):
+    """The person's passkeys, and adding one (the browser's prompt; django-otp-webauthn).
+    Reachable only after the second factor, like every page."""
+
+    template_name = "accounts/passkeys.html"
+    access_model = WebAuthnCredential
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["passkeys"] = passkeys.passkeys_of(self.actor)
+        return context
+
+
+class PasskeyDeleteView(ProtectedView, View):
+    access_model = WebAuthnCredential
+    access_action = "delete"
+    access_lookup = ("pk", "pk")
+    access_purpose = "passkey verwijderen"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        passkeys.passkey_remove(actor=self.actor, credential=self.object, request=request)
+        messages.success(request, _("De passkey is verwijderd."))
+        return redirect("accounts:passkeys")
 
 
 def _cache_status() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "accounts",
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every dynamic response: Cache-Control no-store, private (personal data; issue 13).
+    "accounts.middleware.NoStoreMiddleware",
     "accounts.limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -134,6 +138,14 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Set where migrations run (as the owner): after every migrate this role gets the grants the
+# application needs, and only INSERT and SELECT on the access log (accounts/db_roles.py).
+DATABASE_APP_ROLE = ENV.str(
+    "DATABASE_APP_ROLE",
+    "",
+    "PostgreSQL role the application connects as (not the owner); migrate grants it "
+    "its rights, on the access log only INSERT and SELECT.",
+)
 
 # --- Cache and Celery -----------------------------------------------------------------------
 REDIS_URL = ENV.str(
@@ -216,6 +228,24 @@ REQUIRE_MFA = ENV.bool(
     "Require TOTP two-factor sign-in for every user (NEN 7510). Only the demo turns it off.",
 )
 OTP_TOTP_ISSUER = "Woonbrug"
+# Passkeys (django-otp-webauthn) as the second option for the second factor, never as a
+# sign-in on their own (accounts/passkeys.py). Bound to the public address (SITE_URL).
+# Browsers offer passkeys only over HTTPS or on `localhost` (never on an IP address), so a
+# plain-HTTP development address is served for passkeys as http://localhost:<port>.
+_SITE = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_NAME = "Woonbrug"
+if _SITE.scheme == "https":
+    OTP_WEBAUTHN_RP_ID = _SITE.hostname or "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"https://{_SITE.netloc}"]
+else:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost" + (f":{_SITE.port}" if _SITE.port else "")]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+ENROLMENT_HOURS = ENV.int(
+    "ENROLMENT_HOURS",
+    72,
+    "Hours an enrolment link (invitation, second-factor reset) stays valid; it works once.",
+)
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one
 # e-mail address from one IP address, that pair is cooled off for AXES_COOLOFF minutes.
@@ -243,6 +273,11 @@ SESSION_MAX_AGE = (
     ENV.int("SESSION_MAX_HOURS", 12, "Hours after sign-in when a session ends regardless.") * 3600
 )
 SESSION_SAVE_EVERY_REQUEST = True
+API_TOKEN_DAYS = ENV.int(
+    "API_TOKEN_DAYS",
+    30,
+    "Days an API token is valid. Personal tokens also die after SESSION_IDLE_MINUTES unused.",
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -295,8 +330,10 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Session first: an anonymous or dead-token request answers 403 as before (the
+        # token's own message says why: expired, idle, revoked).
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
     ],
     # Default deny: a view that does not name a policy of the permission layer refuses.
     "DEFAULT_PERMISSION_CLASSES": ["accounts.access.drf.LayerPermission"],
@@ -345,6 +382,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        # Times of day are "HH:MM[:SS]" without an offset: not JSON Schema's "time" format.
+        "accounts.api.schema.plain_times",
     ],
 }
 
@@ -461,6 +500,17 @@ ACCESS_LOG_RETENTION_DAYS = ENV.int(
     "Days access-log rows are kept at least (NEN 7513: 5 years); only older months may be "
     "detached for the archive.",
 )
+ACCESS_LOG_ANCHOR_FILE = ENV.str(
+    "ACCESS_LOG_ANCHOR_FILE",
+    str(BASE_DIR / "var" / "access-log-anchors.jsonl"),
+    "Append-only file the daily job writes the access log's chain heads to; put it outside "
+    "the application's reach (a WORM or append-only mount). Empty: no anchors.",
+    shown="`<project>/var/access-log-anchors.jsonl`",
+)
+CELERY_BEAT_SCHEDULE["accounts-anchor-access-log"] = {
+    "task": "accounts.tasks.anchor_access_log",
+    "schedule": timedelta(days=1),
+}
 RETENTION_TIME_LIMIT_SECONDS = ENV.int(
     "RETENTION_TIME_LIMIT_SECONDS",
     240,

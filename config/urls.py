@@ -22,6 +22,7 @@ api_patterns = [
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
+    path("", include("accounts.passkey_urls")),
     path("", include("cases.urls")),
     path("", include("housing.urls")),
     path("", include("matching.board.urls")),

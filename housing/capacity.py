@@ -36,7 +36,7 @@ what-if simulation limits and counts with.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -162,7 +162,8 @@ class CapacityResult:
     breakdown: list[Contribution] = field(default_factory=list)
     headroom: int | None = None
     year: int | None = None
-    placements_12m: int = 0
+    # None once hidden for a reader (small numbers, see with_small_counts_hidden).
+    placements_12m: int | None = 0
     placements_per_1000: float | None = None
     inputs_known: int = 0
     inputs_total: int = len(INPUT_LABELS)
@@ -170,6 +171,18 @@ class CapacityResult:
     @property
     def klass_label(self) -> str:
         return CLASS_LABELS[self.klass]
+
+    def with_small_counts_hidden(self, limit: int) -> CapacityResult:
+        """This result for a reader who may not see exact small counts: a placement count
+        from 1 to `limit - 1` (and its rate, and the breakdown line that names both) goes."""
+        if self.placements_12m is None or not 0 < self.placements_12m < limit:
+            return self
+        hidden = f"minder dan {limit}"
+        breakdown = [
+            replace(c, value=hidden, points=0.0) if c.key == "placements" else c
+            for c in self.breakdown
+        ]
+        return replace(self, placements_12m=None, placements_per_1000=None, breakdown=breakdown)
 
     @property
     def missing(self) -> list[str]:

@@ -11,7 +11,8 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import access
+from accounts import access, smallnumbers
+from accounts.models import Role
 
 from . import capacity
 from .capacity import CapacityResult, Inputs
@@ -179,6 +180,22 @@ def capacities(
     return results
 
 
+def dwelling_notes_visible(user: Any, dwelling: Dwelling) -> bool:
+    """A dwelling's notes are the owning corporation's internal working notes: other
+    corporations, the board and care providers see the dwelling while it is offered, never
+    its notes."""
+    return dwelling.corporation_id in access.organisation_ids_of(user, Role.HOUSING_CONSULTANT)
+
+
+def capacity_for_reader(user: Any, result: CapacityResult) -> CapacityResult:
+    """A capacity result as `user` may see it: small placement counts hidden unless the
+    reader is one of the municipality's analysts (accounts.smallnumbers, shared with the
+    simulation)."""
+    if smallnumbers.sees_exact_counts(user):
+        return result
+    return result.with_small_counts_hidden(smallnumbers.threshold())
+
+
 def neighbourhood_capacity(
     neighbourhood: Neighbourhood, *, at: datetime | None = None
 ) -> CapacityResult:
@@ -216,7 +233,7 @@ def map_features(*, user: Any, at: datetime | None = None) -> dict[str, Any]:
                 "code": n.code,
                 "name": n.name,
                 "municipality": n.district.municipality.name,
-                **results[n.pk].as_dict(),
+                **capacity_for_reader(user, results[n.pk]).as_dict(),
             },
         }
         for n in neighbourhoods

@@ -167,6 +167,7 @@ class DwellingDetailView(ProtectedView, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "dwelling": d,
+            "show_notes": selectors.dwelling_notes_visible(user, d),
             "events": d.events.all(),
             "actions": actions,
             "can_edit": access.decide(user, "change", d).allowed and rules.dwelling_edit(d) is None,
@@ -466,7 +467,8 @@ class NeighbourhoodListView(ProtectedView, TemplateView):
             selectors.neighbourhood_list(user=self.request.user, q=q), PAGE_SIZE
         ).get_page(self.request.GET.get("page"))
         results = selectors.capacities(page.object_list)
-        rows = [(n, results[n.pk]) for n in page.object_list]
+        user = self.request.user
+        rows = [(n, selectors.capacity_for_reader(user, results[n.pk])) for n in page.object_list]
         municipalities = access.scope(self.request.user, Municipality).order_by("name")
         return {
             **super().get_context_data(**kwargs),
@@ -491,7 +493,7 @@ class NeighbourhoodDetailView(ProtectedView, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "neighbourhood": n,
-            "result": selectors.neighbourhood_capacity(n),
+            "result": selectors.capacity_for_reader(user, selectors.neighbourhood_capacity(n)),
             "history": access.scope(user, NeighbourhoodIndicator)
             .filter(neighbourhood=n)
             .order_by("-year"),

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -43,7 +42,9 @@ def is_second_factor_verified(request: Request) -> bool:
     """Session users must have passed TOTP; a token counts, as only verified users can issue one."""
     if not settings.REQUIRE_MFA:
         return True
-    if isinstance(request.auth, Token):
+    from accounts.tokens import is_token
+
+    if is_token(request.auth):
         return True
     from accounts.middleware import user_is_verified
 

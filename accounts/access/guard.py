@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -56,58 +57,73 @@ def get_object_or_404(
     action: str,
     *,
     purpose: str = "",
+    purpose_of: Callable[[M], str] | None = None,
     **lookup: Any,
 ) -> M:
     """The object matching `lookup` if the user may see it and perform `action`.
 
     Invisible and missing objects both raise Http404 (another organisation's object is
     indistinguishable from a non-existent one); a visible object the rule refuses raises
-    PermissionDenied. Either way one "refused" row is logged. Successful reads of a model
-    whose policy logs reads are logged as well.
+    PermissionDenied. Either way one "refused" row is logged, and it holds only what the
+    requester supplied: the raw id of the lookup and the view's fixed `purpose`, never
+    anything the lookup found (a pseudonym, a meeting's week), because the organisation
+    admins of the *requester* read that row. `purpose_of(obj)` names the purpose of the
+    rows written once the object has passed the layer. Successful reads of a model whose
+    policy logs reads are logged as well.
     """
     queryset = scope(request.user, model_or_queryset)
     model = queryset.model
     logged_action = log_action_for(model, action)
+    supplied_id = ":".join(str(v) for v in lookup.values())
     try:
         obj = queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
-        object_id = ":".join(str(v) for v in lookup.values())
-        log._record(
-            actor=request.user,
-            action=logged_action,
-            target=model,
-            object_id=object_id,
-            result=AccessResult.REFUSED,
-            rule="not-visible",
-            purpose=purpose,
-            request=request,
-            client_reference=_refused_client_reference(model, object_id, lookup),
-        )
+        _refused(request, logged_action, model, supplied_id, "not-visible", purpose, lookup)
         raise Http404(_("Niet gevonden.")) from None
     decision = decide(request.user, action, obj)
     if not decision:
-        log._record(
-            actor=request.user,
-            action=logged_action,
-            target=obj,
-            result=AccessResult.REFUSED,
-            rule=decision.rule,
-            purpose=purpose,
-            request=request,
-        )
+        _refused(request, logged_action, model, supplied_id, decision.rule, purpose, lookup)
         raise PermissionDenied(_("U heeft geen toestemming voor deze handeling."))
     policy = policy_for(model)
-    if policy is not None and policy.log_reads and logged_action in {"view", "export", "print"}:
+    # A GET renders the object whatever the action is called (an edit form pre-filled with
+    # care data is a read too), so it is logged as one.
+    is_read = logged_action in {"view", "export", "print"} or request.method in {"GET", "HEAD"}
+    if policy is not None and policy.log_reads and is_read:
         log._record(
             actor=request.user,
-            action=logged_action,
+            action=logged_action if logged_action in {"view", "export", "print"} else "view",
             target=obj,
             rule=decision.rule,
-            purpose=purpose,
+            purpose=purpose_of(obj) if purpose_of is not None else purpose,
             request=request,
         )
     obj._access_rule = decision.rule  # type: ignore[attr-defined]
     return obj
+
+
+def _refused(
+    request: HttpRequest,
+    action: str,
+    model: type[Model],
+    supplied_id: str,
+    rule: str,
+    purpose: str,
+    lookup: dict[str, Any],
+) -> None:
+    """The refused row: the supplied id and the fixed purpose only. Whose client data the
+    attempt aimed at is stored for the client's own overview (read by the client's care
+    provider), and never shown to the requester's admins (their page and API leave it out)."""
+    log._record(
+        actor=request.user,
+        action=action,
+        target=model,
+        object_id=supplied_id,
+        result=AccessResult.REFUSED,
+        rule=rule,
+        purpose=purpose,
+        request=request,
+        client_reference=_refused_client_reference(model, supplied_id, lookup),
+    )
 
 
 def _refused_client_reference(model: type[Model], object_id: str, lookup: dict[str, Any]) -> str:

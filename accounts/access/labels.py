@@ -32,6 +32,7 @@ RULE_NAMES = {
     "coordinator-of-provider": gettext_lazy("zorgcoördinator van de aanbieder"),
     "consultant": gettext_lazy("woonconsulent"),
     "member-of-region": gettext_lazy("organisatie in de regio"),
+    "region-member": gettext_lazy("monitor: lid in de regio"),
     "coordinator": gettext_lazy("zorgcoördinator"),
     "board-chair-of-region": gettext_lazy("voorzitter in de regio"),
     "own": gettext_lazy("eigen gegevens"),

@@ -3,7 +3,16 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import ROLES_BY_KIND, AccessLogEntry, Membership, Organisation, Role, User
+from accounts.models import (
+    ROLES_BY_KIND,
+    AccessLogEntry,
+    AccessResult,
+    Membership,
+    Organisation,
+    Role,
+    RoleGrant,
+    User,
+)
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -32,6 +41,19 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
             "created_at",
             "deactivated_at",
         ]
+        read_only_fields = fields
+
+
+class RoleGrantSerializer(serializers.ModelSerializer[RoleGrant]):
+    """A role request awaiting (or decided by) a second organisation admin."""
+
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField[Organisation](read_only=True)
+
+    class Meta:
+        model = RoleGrant
+        fields = ["id", "organisation", "email", "full_name", "role", "status", "requested_at"]
         read_only_fields = fields
 
 
@@ -77,6 +99,14 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer[AccessLogEntry]):
+    client_reference = serializers.SerializerMethodField()
+
+    def get_client_reference(self, entry: AccessLogEntry) -> str:
+        """A refused row names no client to the requester's admins (issue 13: the log must
+        not tell what a 404 hid); the client's own overview, read by its care provider,
+        lists the attempt with it."""
+        return "" if entry.result == AccessResult.REFUSED else entry.client_reference
+
     class Meta:
         model = AccessLogEntry
         exclude: list[str] = []

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -11,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts import access, selectors, services
 from accounts.access.drf import IsVerifiedUser, ProtectedViewSetMixin, actor
-from accounts.models import AccessLogEntry, Membership, Organisation
+from accounts.models import AccessLogEntry, Membership, Organisation, RoleGrant
 
 from .serializers import (
     AccessLogEntrySerializer,
@@ -19,6 +24,7 @@ from .serializers import (
     MembershipSerializer,
     MeSerializer,
     OrganisationSerializer,
+    RoleGrantSerializer,
 )
 
 
@@ -56,7 +62,16 @@ class MembershipViewSet(
     def get_base_queryset(self) -> Any:
         return Membership.objects.select_related("user", "organisation").order_by("id")
 
-    @extend_schema(request=MemberInviteSerializer, responses={201: MembershipSerializer})
+    @extend_schema(
+        request=MemberInviteSerializer,
+        responses={
+            201: MembershipSerializer,
+            202: OpenApiResponse(
+                RoleGrantSerializer,
+                description="A role that reads client data: awaiting a second admin.",
+            ),
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         organisations = {o.pk: o for o in selectors.organisation_list(user=actor(request))}
         serializer = MemberInviteSerializer(
@@ -64,6 +79,8 @@ class MembershipViewSet(
         )
         serializer.is_valid(raise_exception=True)
         membership = services.member_invite(actor=actor(request), **serializer.validated_data)
+        if isinstance(membership, RoleGrant):
+            return Response(RoleGrantSerializer(membership).data, status=status.HTTP_202_ACCEPTED)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MembershipSerializer)

@@ -142,7 +142,7 @@ class ClientViewSet(
         return Response(self._detail(client))
 
     @extend_schema(request=None, responses=ConsentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a client's few consents
     def consents(self, request: Request, reference: str | None = None) -> Response:
         client = self.get_object()
         return Response(ConsentSerializer(selectors.client_consents(client), many=True).data)

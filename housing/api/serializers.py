@@ -11,6 +11,7 @@ from accounts import validation
 from accounts.api.fields import ScopedCodeField
 from accounts.constraints import ConstraintSerializerMixin
 
+from .. import selectors
 from ..models import (
     DWELLING_RENT_MAX,
     Complex,
@@ -109,6 +110,15 @@ class DwellingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Dwelling
         exclude = ["latitude", "longitude", "created_at"]
+
+    def to_representation(self, instance: Dwelling) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        # Without a request this is the owner's own create/update answer (the service refused
+        # everyone else); with one, the notes stay inside the owning corporation.
+        if request is not None and not selectors.dwelling_notes_visible(request.user, instance):
+            data.pop("notes", None)
+        return data
 
 
 class DwellingInputSerializer(ConstraintSerializerMixin, serializers.ModelSerializer):

@@ -61,7 +61,9 @@ class NeighbourhoodViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet)
         obj = self.get_object()
         context = dict(self.get_serializer_context())
         if access.decide(request.user, "view_capacity", obj):
-            context["capacity"] = selectors.neighbourhood_capacity(obj)
+            context["capacity"] = selectors.capacity_for_reader(
+                request.user, selectors.neighbourhood_capacity(obj)
+            )
             context["indicators"] = (
                 access.scope(request.user, NeighbourhoodIndicator)
                 .filter(neighbourhood=obj)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from accounts import access, formatting
-from accounts.models import Role, User
+from accounts.models import AccessAction, Role, User
 from cases import selectors as case_selectors
 
 from .models import (
@@ -95,35 +96,11 @@ def name_allowed(user: User, proposal: Proposal, *, consented: bool) -> bool:
     )
 
 
-def consented_for(*, user: User, proposals: list[Proposal]) -> set[int]:
-    """Client ids, among the proposals of clients of other care providers than the user's,
-    whose consent is in force today (one query, none when there are no such proposals)."""
-    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
-    return _consented_client_ids(
-        sorted({p.client_id for p in proposals if p.care_provider_id not in own})
-    )
-
-
-def hide_profiles_without_consent(
-    *, user: User, proposals: list[Proposal], consented: set[int]
-) -> None:
-    """Another party never reads the stored profile of a client whose consent is not in force
-    (withdrawn, or expired and not yet swept): in memory, the proposal shows the pseudonym
-    only, as the withdrawal leaves it in the database (`signals.drop_profiles_of_client`)."""
-    from .signals import consent_ended_profile
-
-    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
-    for p in proposals:
-        if p.care_provider_id not in own and p.client_id not in consented:
-            p.profile = consent_ended_profile(p.profile.get("reference", ""))
-            p.breakdown, p.alternatives, p.explanation = [], [], ""
-
-
 def visible_names(
     *, user: User, proposals: list[Proposal], consented: set[int] | None = None
 ) -> dict[int, str]:
     """Proposal id -> client name, only where the user may see it (at most two queries;
-    one when `consented` comes from `consented_for`)."""
+    one when `consented` comes from `for_reader`, which every proposal read passes)."""
     allowed = _names_allowed(user, proposals, consented=consented)
     if not allowed:
         return {}
@@ -228,6 +205,49 @@ def fingerprint(values: list[Any]) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
+def for_reader(
+    *,
+    user: User,
+    proposals: list[Proposal],
+    request: HttpRequest | None = None,
+    purpose: str = "",
+    action: str = AccessAction.SEARCH,
+) -> dict[int, str]:
+    """Make `proposals` what this reader may see, and return the names they may see.
+
+    With `request`, the read is written to the access log (one row naming how many
+    proposals were read); views whose proposal the layer fetched (and logged) pass none.
+
+    Every read of a proposal goes through here (pages, fragments, minutes, API). The stored
+    copy of the shared profile (and the score's explanation drawn from it) is shown to a
+    reader outside the client's own care provider only while the client's consent is in
+    force *today*: consent that was withdrawn or simply ran out hides it at once, before any
+    task has dropped the stored copy. The instances are changed in memory only.
+    """
+    from .signals import consent_ended_profile
+
+    own = access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+    others = [p for p in proposals if p.care_provider_id not in own]
+    # One query serves both the profiles and the names below.
+    consented = _consented_client_ids(sorted({p.client_id for p in others}))
+    for p in others:
+        if p.client_id not in consented:
+            p.profile = consent_ended_profile((p.profile or {}).get("reference", ""))
+            p.breakdown, p.alternatives, p.explanation = [], [], ""
+    if request is not None and proposals:
+        access.audit(
+            "board.proposal.listed" if action == AccessAction.SEARCH else "board.proposal.viewed",
+            actor=user,
+            action=action,
+            target=Proposal,
+            object_id=",".join(str(p.pk) for p in proposals)[:100],
+            rule="matching.proposal.view:scope",
+            purpose=purpose,
+            request=request,
+        )
+    return visible_names(user=user, proposals=proposals, consented=consented)
+
+
 @dataclass
 class AgendaGroup:
     key: str
@@ -321,11 +341,9 @@ def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, An
     for c in run.no_match.get("clients", []):
         if c["client_id"] in taken_clients:
             continue
-        lifted = [
-            {**d, "text": lifted_text(d)}
-            for d in c.get("if_lifted", [])
-            if d["dwelling_id"] not in taken_dwellings
-        ]
+        # Worded only where shown (`with_lifted_texts`, the override helper): at regional scale
+        # these are tens of thousands of dwellings, and the meeting page shows only their count.
+        lifted = [d for d in c.get("if_lifted", []) if d["dwelling_id"] not in taken_dwellings]
         clients.append(
             {**c, "text": no_match_text(c), "if_lifted": lifted, "lifted_known": "if_lifted" in c}
         )
@@ -335,6 +353,11 @@ def no_match_for(*, user: User, meeting: Meeting) -> dict[str, list[dict[str, An
             d for d in run.no_match.get("dwellings", []) if d["dwelling_id"] not in taken_dwellings
         ],
     }
+
+
+def with_lifted_texts(entry: dict[str, Any]) -> dict[str, Any]:
+    """A `no_match_for` client entry with each dwelling that fits if a limit is lifted worded."""
+    return {**entry, "if_lifted": [{**d, "text": lifted_text(d)} for d in entry["if_lifted"]]}
 
 
 def timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:

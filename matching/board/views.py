@@ -7,6 +7,7 @@ every few seconds (`meeting-live`), so everyone at the table sees decisions appe
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, cast
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.views.generic import TemplateView
 from accounts import access
 from accounts.access.views import ProtectedView
 from accounts.errors import DomainError
-from accounts.models import Role, User
+from accounts.models import AccessAction, Role, User
 
 from . import agenda, rules, selectors, services, tasks
 from .models import Board, Meeting, Proposal
@@ -85,9 +86,7 @@ def agenda_context(
     version = version or _agenda_version(request, meeting)
     user = cast(User, request.user)  # called by protected views only
     proposals = list(selectors.agenda(user=user, meeting=meeting))
-    consented = selectors.consented_for(user=user, proposals=proposals)
-    selectors.hide_profiles_without_consent(user=user, proposals=proposals, consented=consented)
-    names = selectors.visible_names(user=user, proposals=proposals, consented=consented)
+    names = selectors.for_reader(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     roles = access.roles_of(user)
@@ -99,6 +98,20 @@ def agenda_context(
         "is_chair": Role.BOARD_CHAIR in roles,
         "agenda_etag": version.etag,
     }
+
+
+def _log_meeting_read(request: HttpRequest, meeting: Meeting, *, what: str, action: str) -> None:
+    """One access-log row for a read of the meeting's proposals (agenda, minutes, PDF),
+    written by the view, whether the body came from the cache or was just rendered."""
+    access.audit(
+        f"matching.meeting.{what}",
+        action=action,
+        actor=cast(User, request.user),
+        target=meeting,
+        rule=getattr(meeting, "_access_rule", ""),
+        purpose=meeting.purpose,
+        request=request,
+    )
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
@@ -153,11 +166,36 @@ def agenda_html(request: HttpRequest, meeting: Meeting, version: selectors.Agend
     key = f"matching:agenda-html:{version.etag}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string(
-            "board/_agenda.html", agenda_context(request, meeting, version), request=request
-        )
-        cache.set(key, html, AGENDA_HTML_TTL)
+        # One render per version: when a meeting opens, every viewer of the same kind asks for
+        # the same copy at once. The first takes the render lock; the others wait for its result
+        # (a short poll) instead of rendering 200 rows each. Without a cache (Redis down: `add`
+        # answers None) or when the render takes too long, a viewer renders for itself.
+        lock = f"{key}:rendering"
+        if cache.add(lock, 1, AGENDA_RENDER_LOCK_SECONDS) is False:
+            html = _wait_for(key, AGENDA_RENDER_WAIT_SECONDS)
+        if html is None:
+            try:
+                html = render_to_string(
+                    "board/_agenda.html", agenda_context(request, meeting, version), request=request
+                )
+                cache.set(key, html, AGENDA_HTML_TTL)
+            finally:
+                cache.delete(lock)
     return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+
+AGENDA_RENDER_LOCK_SECONDS = 30
+AGENDA_RENDER_WAIT_SECONDS = 10.0
+
+
+def _wait_for(key: str, seconds: float) -> str | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        html = cache.get(key)
+        if html is not None:
+            return cast(str, html)
+    return None
 
 
 def _rows_key(etag: str) -> str:
@@ -191,6 +229,8 @@ class MeetingLiveView(MeetingMixin, View):
             else:
                 response = HttpResponse(agenda_html(request, meeting, version))
             cache.set(_rows_key(version.etag), version.rows, self.ROWS_TTL)
+            # A body was sent (not 204/304): that is a read of the proposals.
+            _log_meeting_read(request, meeting, what="agenda_viewed", action=AccessAction.VIEW)
         response["ETag"] = version.etag
         # The screen keeps the version itself; the browser's cache must not answer for it.
         response["Cache-Control"] = "no-store"
@@ -201,7 +241,7 @@ class MeetingLiveView(MeetingMixin, View):
     ) -> HttpResponse:
         user = self.actor
         rows = list(selectors.agenda(user=user, meeting=meeting).filter(pk__in=changed))
-        names = selectors.visible_names(user=user, proposals=rows)
+        names = selectors.for_reader(user=user, proposals=rows)
         parts = [
             render_to_string(
                 "board/_agenda_summary.html",
@@ -304,7 +344,7 @@ class MeetingOverrideView(MeetingMixin, View):
         )
         if entry is None:  # since proposed, never without a proposal, or nothing fits
             raise Http404
-        context = {"meeting": meeting, "c": entry}
+        context = {"meeting": meeting, "c": selectors.with_lifted_texts(entry)}
         if request.headers.get("HX-Request") == "true":
             return render(request, "board/_override_helper.html", context)
         return render(request, "board/override_helper.html", context)
@@ -333,6 +373,9 @@ class MeetingMinutesView(MeetingMixin, TemplateView):
     access_action = "minutes"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        _log_meeting_read(
+            self.request, self.object, what="minutes_viewed", action=AccessAction.VIEW
+        )
         return minutes_context(self.request, self.object)
 
 
@@ -352,6 +395,7 @@ class MeetingMinutesPdfView(MeetingMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         meeting = self.object
         user = self.actor
+        _log_meeting_read(request, meeting, what="minutes_printed", action=AccessAction.PRINT)
         language = get_language() or settings.LANGUAGE_CODE
         version = services.minutes_pdf_version(meeting=meeting, user=user, language=language)
         path = services.minutes_pdf_stored(meeting=meeting, user=user, version=version)
@@ -400,14 +444,14 @@ class ProposalDetailView(ProposalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
         user = self.actor
-        consented = selectors.consented_for(user=user, proposals=[p])
-        selectors.hide_profiles_without_consent(user=user, proposals=[p], consented=consented)
         return {
             "p": p,
             "meeting": p.meeting,
-            "name": selectors.visible_names(user=user, proposals=[p], consented=consented).get(
-                p.pk, ""
-            ),
+            "name": selectors.for_reader(user=user, proposals=[p]).get(p.pk, ""),
+            # Only the two parties hear that it became a placement (and get the link).
+            "is_party": p.care_provider_id
+            in access.organisation_ids_of(user, Role.CARE_COORDINATOR)
+            or p.corporation_id in access.organisation_ids_of(user, Role.HOUSING_CONSULTANT),
             "events": selectors.timeline(p),
             "can_decide": access.decide(user, "decide", p).allowed
             and rules.answer(p, side="consultant") is None,

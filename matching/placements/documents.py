@@ -31,7 +31,12 @@ def context(*, document: AgreementDocument, viewer: User) -> dict[str, Any]:
     for field in ("lease_start", "end_date", "evaluation_on", "previous_end_date", "decided_on"):
         terms[field] = _date(terms.get(field))
     name = selectors.visible_names(user=viewer, placements=[placement]).get(placement.pk, "")
-    signatures = {s.party: s for s in selectors.signatures_of(agreement, document.version)}
+    signatures = {
+        s.party: s
+        for s in selectors.signatures_for(
+            user=viewer, agreement=agreement, version=document.version
+        )
+    }
     labels: dict[str, str] = {str(k): str(v) for k, v in Party.choices}
     party_names: dict[str, str] = {
         Party.CLIENT: name or f"cliënt {placement.client_reference}",

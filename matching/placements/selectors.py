@@ -301,6 +301,26 @@ def signatures_of(agreement: Agreement, version: int | None = None) -> list[Sign
     )
 
 
+def signatures_for(
+    *, user: User, agreement: Agreement, version: int | None = None
+) -> list[Signature]:
+    """The signatures as this reader may see them. The name typed at the client's signature
+    is the client's name, so it follows `visible_names` (the rule that governs every name
+    leaving the care provider); the other signers are staff and are named to the parties only.
+    """
+    from .permissions import PARTY
+
+    signatures = signatures_of(agreement, version)
+    placement = agreement.placement
+    client_name_visible = placement.pk in visible_names(user=user, placements=[placement])
+    is_party = PARTY(user, placement)
+    for signature in signatures:
+        hidden = not client_name_visible if signature.party == Party.CLIENT else not is_party
+        if hidden:
+            signature.signed_by_name = ""
+    return signatures
+
+
 def purpose_of_agreement(agreement_id: Any) -> str:
     """The access-log purpose for an agreement URL, before the layer has fetched it."""
     ref = (
@@ -388,11 +408,15 @@ def timeline_for(*, user: User, agreement: Agreement) -> list[TimelineEntry]:
     placement = agreement.placement
     is_party = PARTY(user, placement)
     is_coordinator = COORDINATOR(user, placement)
+    # The reason of the client's signature is the name typed there: the names rule decides.
+    client_name_visible = placement.pk in visible_names(user=user, placements=[placement])
     labels = dict(AgreementState.choices)
     entries = []
     for t in timeline(agreement):
         if not is_party or (t.action in CARE_ONLY_ACTIONS and not is_coordinator):
             reason = ""
+        elif t.action == "sign" and (t.details or {}).get("party") == Party.CLIENT:
+            reason = t.reason if client_name_visible else ""
         else:
             reason = t.reason
         entries.append(

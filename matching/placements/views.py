@@ -122,7 +122,7 @@ class ProposalsToPlaceView(ProtectedView, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         proposals = list(selectors.proposals_to_place(user=self.actor))
-        names = board_selectors.visible_names(user=self.actor, proposals=proposals)
+        names = board_selectors.for_reader(user=self.actor, proposals=proposals)
         for p in proposals:
             p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
         access.audit(
@@ -155,7 +155,7 @@ class PlacementCreateView(ProtectedView, TemplateView):
         )
 
     def render_form(self, proposal: Proposal, form: PlacementCreateForm) -> HttpResponse:
-        name = board_selectors.visible_names(user=self.actor, proposals=[proposal]).get(proposal.pk)
+        name = board_selectors.for_reader(user=self.actor, proposals=[proposal]).get(proposal.pk)
         return self.render_to_response({"proposal": proposal, "form": form, "name": name})
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -295,7 +295,7 @@ def agreement_context(
             continue
         form = bound if bound_action == t.action else action_form(t.action, evaluations=evaluations)
         steps.append({"transition": t, "form": form, "open": bound_action == t.action})
-    signatures = selectors.signatures_of(agreement)
+    signatures = selectors.signatures_for(user=user, agreement=agreement)
     signed = {s.party for s in signatures}
     next_party = (
         machine.next_signer(agreement.kind, signed)
@@ -365,6 +365,9 @@ class AgreementStepView(AgreementMixin, TemplateView):
     resumed, end), with its own small form on the agreement page."""
 
     template_name = "placements/agreement_detail.html"
+    # POST only: the page that shows the form is the agreement's (a GET here is 405, not a
+    # template rendered without its context).
+    http_method_names = ["post"]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if kwargs.get("action") not in ACTION_FORMS:
@@ -409,6 +412,7 @@ class AgreementStepView(AgreementMixin, TemplateView):
 class AgreementSignView(AgreementMixin, TemplateView):
     template_name = "placements/agreement_detail.html"
     access_action = "sign"
+    http_method_names = ["post"]  # as AgreementStepView
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         agreement = self.object

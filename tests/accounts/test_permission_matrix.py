@@ -20,6 +20,14 @@ PUBLIC = {
     "accounts:password-reset-done",
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
+    "accounts:enrol",  # the one-time link is the credential
+    # The passkey ceremony's JSON steps: registration only from a session past the second
+    # factor, sign-in only after the password (tests/accounts/test_passkeys.py).
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "healthz",
 }
 
@@ -57,6 +65,38 @@ MATRIX = {
         "post",
         lambda c: reverse("accounts:member-deactivate", args=[c["colleague"].pk]),
         {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:api-token-revoke": (
+        "post",
+        lambda c: reverse("accounts:api-token-revoke", args=[c["token"].pk]),
+        dict.fromkeys(ROLES, 302),
+    ),
+    "accounts:member-second-factor-confirm": (
+        "post",
+        lambda c: reverse("accounts:member-second-factor-confirm", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:member-second-factor-reset": (
+        "post",
+        lambda c: reverse("accounts:member-second-factor-reset", args=[c["colleague"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:role-grant-confirm": (
+        "post",
+        lambda c: reverse("accounts:role-grant-confirm", args=[c["grant"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:role-grant-refuse": (
+        "post",
+        lambda c: reverse("accounts:role-grant-refuse", args=[c["grant"].pk]),
+        {r: (302 if r == Role.ORG_ADMIN else 404) for r in ROLES},
+    ),
+    "accounts:passkeys": ("get", lambda c: reverse("accounts:passkeys"), EVERYONE),
+    # Someone else's passkey is invisible: 404 for everybody.
+    "accounts:passkey-delete": (
+        "post",
+        lambda c: reverse("accounts:passkey-delete", args=[c["passkey"].pk]),
+        dict.fromkeys(ROLES, 404),
     ),
     "accounts:notifications": ("get", lambda c: reverse("accounts:notifications"), EVERYONE),
     "accounts:access-log": ("get", lambda c: reverse("accounts:access-log"), ADMIN_ONLY),
@@ -120,8 +160,20 @@ def test_role_url_method(name, role, login, region):
     entry = log.audit(
         "test.object.viewed", actor=colleague.user, target="test.object", object_id="1"
     )
-    method, url, expected = MATRIX[name]
-    response = getattr(login(user), method)(
-        url({"org": org, "colleague": colleague, "entry": entry})
+    from accounts import tokens
+    from accounts.models import RoleGrant
+    from tests.accounts.factories import UserFactory
+
+    token, _key = tokens.api_token_create(actor=user, user=user, name="matrix")
+    grant = RoleGrant.objects.create(
+        organisation=org, user=UserFactory(), role=Role.ORG_ADMIN, requested_by=colleague.user
     )
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    passkey = WebAuthnCredential.objects.create(
+        user=colleague.user, credential_id=b"matrix-" + str(user.pk).encode(), public_key=b"-"
+    )
+    method, url, expected = MATRIX[name]
+    ctx = {"org": org, "colleague": colleague, "entry": entry, "token": token, "grant": grant}
+    response = getattr(login(user), method)(url({**ctx, "passkey": passkey}))
     assert response.status_code == expected[role]

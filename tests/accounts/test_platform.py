@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Membership, Organisation, Role, RoleGrant, User
 from tests.accounts.factories import member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,16 +128,21 @@ def test_an_org_admin_invites_a_colleague_who_receives_a_link(
 ):
     admin = member(Role.ORG_ADMIN)
     organisation = admin.memberships.get().organisation
+    second_admin = member(Role.ORG_ADMIN, organisation)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(admin).post(
             reverse("accounts:member-invite", args=[organisation.pk]),
             {"full_name": "Ans de Wit", "email": "Ans@Example.nl", "role": Role.CARE_COORDINATOR},
         )
     assert response.status_code == 302
+    grant = RoleGrant.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        login(second_admin).post(reverse("accounts:role-grant-confirm", args=[grant.pk]))
     invited = User.objects.get(email="ans@example.nl")
     assert not invited.has_usable_password()
     assert invited.memberships.get().role == Role.CARE_COORDINATOR
-    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+    links = [m for m in mail.outbox if "/accounts/inschrijven/" in m.body]
+    assert len(links) == 1 and links[0].to == ["ans@example.nl"]
 
 
 @pytest.mark.django_db

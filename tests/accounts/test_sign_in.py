@@ -51,29 +51,17 @@ def test_a_password_alone_does_not_open_the_api():
     assert client.get("/api/v1/me/").status_code == 403
 
 
-def test_first_sign_in_sets_up_totp_and_then_opens_the_app():
+def test_first_sign_in_offers_no_new_secret_a_password_alone_enrols_nothing():
+    """Hole 5: an account without a confirmed device used to be shown a new TOTP secret."""
     user = member(Role.CARE_COORDINATOR)
     client = Client()
     _post_login(client, user.email)
     page = client.get(reverse("accounts:mfa"))
     assert page.status_code == 200
-    assert b"QR" in page.content
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-
-    wrong = client.post(
-        reverse("accounts:mfa"),
-        {"token": "000000" if _current_code(device) != "000000" else "111111"},
-    )
-    assert wrong.status_code == 200
-    assert "klopt niet" in wrong.content.decode()
-
-    # django-otp throttles guessing: after a failure the next try must wait a moment.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
-    right = client.post(reverse("accounts:mfa"), {"token": _current_code(device)})
-    assert right.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get(reverse("home")).status_code == 200
+    assert b"QR" not in page.content and b"otpauth" not in page.content
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.post(reverse("accounts:mfa"), {"token": "123456"}).status_code == 403
+    assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:mfa"))
 
 
 def test_a_confirmed_device_is_asked_for_without_showing_a_new_qr_code():

@@ -9,6 +9,7 @@ from django.urls import reverse
 from matching.board import services
 from matching.board.models import GenerationRun, Proposal
 from tests.board.test_meeting_screen import _bulk_proposals
+from tests.log_cost import chain_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -92,15 +93,16 @@ def test_two_chairs_of_one_municipality_share_one_version_and_one_rendered_agend
     world, login, django_assert_num_queries
 ):
     """The first board view of a version renders the agenda once for everyone in the same role
-    at the same organisation: the second chair's first view is a cache hit (the 17 queries of a
-    repeated view, plus its own "no match" list, not the 21 of a render)."""
+    at the same organisation: the second chair's first view is a cache hit for the agenda and for
+    the "why no match" section (the 16 queries of a repeated view, not the 20 of a render)."""
     _bulk_proposals(world, 200)
     url = reverse("matching:meeting-detail", args=[world.meeting.pk])
     first = login(world.chair)
     first.get(url)
     etag = _poll(first, _live(world))["ETag"]
     second = login(world.second_chair)
-    with django_assert_num_queries(18):
+    # (the purpose is no longer looked up by id: -1; the log row's chain: +chain_statements)
+    with django_assert_num_queries(16 + chain_statements()):
         page = second.get(url).content.decode()
     assert page.count("data-row-link") == 200 and etag.strip('"') in page
     assert _poll(second, _live(world), etag).status_code == 204
@@ -128,9 +130,10 @@ def test_the_board_screen_at_200_proposals_makes_a_pinned_number_of_queries(
     browser = login(world.chair)
     url = reverse("matching:meeting-detail", args=[world.meeting.pk])
     # +1 on each view: the after-care section (escalated signals, `matching.board.agenda`).
-    with django_assert_num_queries(21):  # first view: agenda, "no match", consent read
+    # First view (the purpose is no longer looked up by id), then the same version again.
+    with django_assert_num_queries(20 + chain_statements()):
         assert browser.get(url).content.decode().count("data-row-link") == 200
-    with django_assert_num_queries(17):  # same version again: both come from the cache
+    with django_assert_num_queries(16 + chain_statements()):
         assert browser.get(url).content.decode().count("data-row-link") == 200
 
 
@@ -140,7 +143,8 @@ def test_an_unchanged_live_refresh_at_200_proposals_makes_a_pinned_number_of_que
     _bulk_proposals(world, 200)
     browser = login(world.chair)
     etag = _poll(browser, _live(world))["ETag"]
-    with django_assert_num_queries(11):  # sign-in checks, the meeting, two light reads, session
+    # sign-in checks, the meeting, two light reads, session (the purpose lookup by id is gone)
+    with django_assert_num_queries(10):
         assert _poll(browser, _live(world), etag).status_code == 204
 
 
@@ -260,3 +264,66 @@ def test_with_the_broker_down_the_pdf_is_still_made(proposed, login, media, monk
 
     monkeypatch.setattr(tasks.render_minutes_pdf, "delay", down)
     assert login(proposed.chair).get(_pdf(proposed)).status_code == 200
+
+
+def test_viewers_opening_the_same_version_at_once_wait_for_one_render(monkeypatch):
+    """When a meeting opens, everyone of one kind asks for the same agenda at once: one renders,
+    the others wait for its copy (the render lock), instead of rendering 200 rows each."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from matching.board import views
+
+    renders = []
+
+    def slow_render(template, context, request=None):
+        renders.append(template)
+        time.sleep(0.3)
+        return "<div id='agenda'>rendered</div>"
+
+    monkeypatch.setattr(views, "agenda_context", lambda *args, **kwargs: {})
+    monkeypatch.setattr(views, "render_to_string", slow_render)
+    cache.clear()
+    version = SimpleNamespace(etag='"same-version"')
+    results = [None] * 5
+    barrier = threading.Barrier(5)
+
+    def view(i):
+        barrier.wait()
+        results[i] = str(views.agenda_html(None, None, version))
+
+    threads = [threading.Thread(target=view, args=(i,)) for i in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert renders == ["board/_agenda.html"]
+    assert results == ["<div id='agenda'>rendered</div>"] * 5
+
+
+def test_without_a_cache_every_viewer_renders_and_nobody_waits(monkeypatch):
+    from types import SimpleNamespace
+
+    from matching.board import views
+
+    class DownCache:  # django-redis with IGNORE_EXCEPTIONS when Redis is down
+        def get(self, *args, **kwargs):
+            return None
+
+        def add(self, *args, **kwargs):
+            return None
+
+        def set(self, *args, **kwargs):
+            return None
+
+        def delete(self, *args, **kwargs):
+            return None
+
+    monkeypatch.setattr(views, "cache", DownCache())
+    monkeypatch.setattr(views, "agenda_context", lambda *args, **kwargs: {})
+    monkeypatch.setattr(views, "render_to_string", lambda *args, **kwargs: "<div>x</div>")
+    monkeypatch.setattr(views, "_wait_for", lambda *args: pytest.fail("waited without a cache"))
+    assert str(views.agenda_html(None, None, SimpleNamespace(etag='"v"'))) == "<div>x</div>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccessLogEntry
 from matching.board.models import Proposal, ProposalStatus
@@ -53,3 +54,18 @@ def test_a_conflicting_api_decision_is_a_409(proposed, login):
     )
     again = browser.post(f"/api/v1/proposals/{p.pk}/decide/", {"decision": "approved"})
     assert again.status_code == 409
+
+
+def test_an_action_answer_does_not_serve_a_profile_whose_consent_ran_out(proposed, login):
+    """Every proposal the API serializes passes the consent check at read time: also the
+    answer to an action (decide, respond, confirm), not only the list and the detail."""
+    import datetime as dt
+
+    p = Proposal.objects.get(meeting=proposed.meeting, corporation=proposed.corp_a)
+    assert p.profile.get("target_group")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    p.client.consents.update(given_on=yesterday - dt.timedelta(days=30), valid_until=yesterday)
+    browser = login(proposed.consultant_a)
+    answer = browser.post(f"/api/v1/proposals/{p.pk}/decide/", {"decision": "approved"})
+    assert answer.status_code == 200
+    assert set(answer.json()["profile"]) <= {"reference", "consent_ended"}

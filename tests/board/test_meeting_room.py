@@ -79,7 +79,7 @@ def test_the_override_helper_names_the_dwellings_that_fit_if_the_limit_is_lifted
         for c in selectors.no_match_for(user=world.chair, meeting=world.meeting)["clients"]
         if c["client_id"] == client.pk
     )
-    lifted = {d["dwelling_id"]: d for d in entry["if_lifted"]}
+    lifted = {d["dwelling_id"]: d for d in selectors.with_lifted_texts(entry)["if_lifted"]}
     assert dwelling.pk in lifted
     assert lifted[dwelling.pk]["limit"] == "buurt"
     assert lifted[dwelling.pk]["room"] == 0 and lifted[dwelling.pk]["room_after"] == -1

@@ -22,7 +22,10 @@ PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "woonbrug-demo-2026"
 
 ROLES = {
-    "coordinator": ("coordinator@debrug.demo", ["/", "/clienten/", "/plaatsingen/"]),
+    "coordinator": (
+        "coordinator@debrug.demo",
+        ["/", "/clienten/", "/plaatsingen/", "/accounts/passkeys/"],
+    ),
     "consultant": ("consulent@dekade.demo", ["/", "/woningen/", "/plaatsingen/"]),
     "chair": ("voorzitter@gemeente.demo", ["/", "/tafel/", "/plaatsingen/overzicht/"]),
     "analyst": ("analist@gemeente.demo", ["/", "/buurten/"]),
@@ -80,8 +83,8 @@ def test_every_role_reads_its_pages_on_a_screen_and_a_phone(live_server, browser
                 page.goto(f"{live_server.url}{path}")
                 page.wait_for_load_state("networkidle")
                 slug = "home" if path == "/" else path.strip("/").replace("/", "-")
-                if path == "/" or path == meeting:
-                    what = "meeting" if path == meeting else "home"
+                if path in ("/", meeting, "/accounts/passkeys/"):
+                    what = {"/": "home", meeting: "meeting"}.get(path, "passkeys")
                     page.screenshot(path=str(SCREENS / f"{what}-{role}-{name}.png"))
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > viewport["width"] + 1:

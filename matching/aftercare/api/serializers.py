@@ -27,6 +27,9 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
     agreement = serializers.IntegerField(source="agreement_id", read_only=True)
     client_reference = serializers.CharField(source="placement.client_reference", read_only=True)
     actions = PlanActionSerializer(many=True, read_only=True)
+    # Empty until the signal is closed (a read-only model field would lose its blank choice
+    # in the schema).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Signal

@@ -24,7 +24,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 
 class EventSerializer(serializers.ModelSerializer[ProposalEvent]):
-    actor = serializers.CharField(source="actor.full_name", default=None)
+    actor = serializers.CharField(source="actor.full_name", default=None, allow_null=True)
 
     class Meta:
         model = ProposalEvent
@@ -74,3 +74,14 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
     decision = serializers.CharField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     text = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ReasonInputSerializer(serializers.Serializer[Any]):
+    """The body of refusing an override: the reason (required by the service)."""
+
+    reason = serializers.CharField(max_length=500)
+
+
+class GenerateResultSerializer(serializers.Serializer[Any]):
+    run = serializers.IntegerField()
+    duration_ms = serializers.IntegerField(allow_null=True)

@@ -3,7 +3,7 @@ propagate to the project's exception handler (accounts.api.exceptions)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access.drf import ProtectedViewSetMixin, actor
-from accounts.models import User
+from accounts.api.schema import action_schema
 
 from .. import selectors, services
 from ..models import Board, Meeting, Proposal
@@ -38,6 +38,7 @@ class MeetingViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         board = self.request.query_params.get("board")
         return qs.filter(board_id=board) if board and board.isdigit() else qs
 
+    @action_schema(request=None, response=serializers.GenerateResultSerializer)
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
@@ -70,12 +71,18 @@ class ProposalViewSet(
         return serializers.ProposalSerializer
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        # Another party never reads the stored profile of a client without consent in force.
+        # Every proposal this API serializes (list, detail, every action's answer) passes the
+        # one reader rule: the consent check at read time and the names rule. The list's read
+        # is logged here (a detail's by the layer that fetched it).
         if args and isinstance(args[0], (list, Proposal)):
             items = args[0] if isinstance(args[0], list) else [args[0]]
-            user = cast(User, self.request.user)  # the layer let only users through
-            consented = selectors.consented_for(user=user, proposals=items)
-            selectors.hide_profiles_without_consent(user=user, proposals=items, consented=consented)
+            listed = self.action == "list"
+            self._names = selectors.for_reader(
+                user=actor(self.request),
+                proposals=items,
+                request=self.request if listed else None,
+                purpose=self.access_purpose if listed else "",
+            )
         return super().get_serializer(*args, **kwargs)
 
     def get_base_queryset(self) -> Any:
@@ -91,14 +98,8 @@ class ProposalViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = list(page if page is not None else self.get_queryset())
-        self._names = selectors.visible_names(user=actor(request), proposals=rows)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        proposal = self.get_object()
-        self._names = selectors.visible_names(user=actor(request), proposals=[proposal])
-        return Response(self.get_serializer(proposal).data)
 
     def _decision(self, request: Request, service: Any) -> Response:
         proposal = self.get_object()
@@ -107,21 +108,27 @@ class ProposalViewSet(
         proposal = service(
             actor=actor(request), proposal=proposal, request=request, **data.validated_data
         )
-        self._names = selectors.visible_names(user=actor(request), proposals=[proposal])
-        return Response(
-            serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
-        )
+        return Response(self.get_serializer(proposal).data)
 
+    @action_schema(
+        request=serializers.DecisionInputSerializer, response=serializers.ProposalSerializer
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """The corporation approves or declines (decision: approved|declined, reason, text)."""
         return self._decision(request, services.proposal_decide)
 
+    @action_schema(
+        request=serializers.DecisionInputSerializer, response=serializers.ProposalSerializer
+    )
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None) -> Response:
         """The client's answer (decision: accepted|refused, reason, text)."""
         return self._decision(request, services.proposal_respond)
 
+    @action_schema(
+        request=serializers.ReasonInputSerializer, response=serializers.ProposalSerializer
+    )
     @action(detail=True, methods=["post"], url_path="reject-override")
     def reject_override(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user refuses an override (four eyes; reason required)."""
@@ -132,10 +139,9 @@ class ProposalViewSet(
             reason=str(request.data.get("reason", "") if isinstance(request.data, dict) else ""),
             request=request,
         )
-        return Response(
-            serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
-        )
+        return Response(self.get_serializer(proposal).data)
 
+    @action_schema(request=None, response=serializers.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """A second municipality user confirms an override (four eyes)."""
@@ -143,6 +149,4 @@ class ProposalViewSet(
         proposal = services.proposal_override_confirm(
             actor=actor(request), proposal=proposal, request=request
         )
-        return Response(
-            serializers.ProposalSerializer(proposal, context=self.get_serializer_context()).data
-        )
+        return Response(self.get_serializer(proposal).data)

@@ -55,9 +55,7 @@ def minutes_pdf_stored(*, meeting: Meeting, user: User, version: str) -> Path | 
 def minutes_context_for(*, user: User, meeting: Meeting) -> dict[str, Any]:
     """What the minutes (page and PDF) show to `user`."""
     proposals = selectors.minutes(user=user, meeting=meeting)
-    consented = selectors.consented_for(user=user, proposals=proposals)
-    selectors.hide_profiles_without_consent(user=user, proposals=proposals, consented=consented)
-    names = selectors.visible_names(user=user, proposals=proposals, consented=consented)
+    names = selectors.for_reader(user=user, proposals=proposals)
     for p in proposals:
         p.visible_name = names.get(p.pk, "")  # type: ignore[attr-defined]
     return {

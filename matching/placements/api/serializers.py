@@ -77,7 +77,7 @@ class AgreementSerializer(_ReaderAware, serializers.ModelSerializer[Agreement]):
     neighbourhood = serializers.CharField(source="placement.neighbourhood.code")
     care_provider = serializers.CharField(source="placement.care_provider.name")
     corporation = serializers.CharField(source="placement.corporation.name")
-    next_evaluation = serializers.DateField(read_only=True, default=None)
+    next_evaluation = serializers.DateField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Agreement
@@ -106,7 +106,9 @@ class AgreementDetailSerializer(AgreementSerializer):
         fields = [*AgreementSerializer.Meta.fields, "signatures", "documents", "timeline"]
 
     def get_signatures(self, obj: Agreement) -> list[dict[str, Any]]:
-        return SignatureSerializer(selectors.signatures_of(obj), many=True).data  # type: ignore[return-value]
+        request = self.context["request"]
+        signatures = selectors.signatures_for(user=request.user, agreement=obj)
+        return SignatureSerializer(signatures, many=True).data  # type: ignore[return-value]
 
     def get_documents(self, obj: Agreement) -> list[dict[str, Any]]:
         request = self.context.get("request")

@@ -18,11 +18,14 @@ from rest_framework.response import Response
 
 from accounts import access
 from accounts.access.drf import ProtectedViewSetMixin, actor
+from accounts.api.schema import action_schema
 from matching.board.models import Proposal
 
 from .. import documents, selectors, services
 from ..models import Agreement, Evaluation, Placement
 from . import serializers
+
+STEP = serializers.StepInputSerializer
 
 
 def _log_search(request: Request, model: Any, count: int, purpose: str) -> None:
@@ -77,6 +80,11 @@ class PlacementViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self._respond([self.get_object()], many=False))
 
+    @action_schema(
+        request=serializers.PlacementCreateInputSerializer,
+        response=serializers.PlacementDetailSerializer,
+        created=True,
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Make a placement from an agreed proposal (proposal id, optional kind)."""
         data = serializers.PlacementCreateInputSerializer(data=request.data)
@@ -99,6 +107,10 @@ class PlacementViewSet(
         self.action = "retrieve"
         return Response(self._respond([placement], many=False), status=status.HTTP_201_CREATED)
 
+    @action_schema(
+        request=serializers.WelcomeTalkInputSerializer,
+        response=serializers.PlacementDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def welcome(self, request: Request, pk: str | None = None) -> Response:
         """Record the welcome talk (held_on, participants, notes)."""
@@ -181,6 +193,9 @@ class AgreementViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self._data(self.get_object()))
 
+    @action_schema(
+        request=serializers.TermsInputSerializer, response=serializers.AgreementDetailSerializer
+    )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Change the terms of a draft (whitelisted fields only)."""
         agreement = self.get_object()
@@ -204,51 +219,63 @@ class AgreementViewSet(
         )
         return Response(self._data(self._fresh(agreement.pk)))
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: str | None = None) -> Response:
         """Offer the document for signing (terms complete)."""
         return self._step(request, "issue")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: str | None = None) -> Response:
         """Back to draft (reason)."""
         return self._step(request, "revise")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """The placement lapses before anyone moved in (reason)."""
         return self._step(request, "cancel")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: str | None = None) -> Response:
         """Extend after the final evaluation (evaluation, end_date, evaluation_on, reason)."""
         return self._step(request, "extend")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"])
     def flip(self, request: Request, pk: str | None = None) -> Response:
         """Flip to the tenant after a positive evaluation (evaluation, lease_start)."""
         return self._step(request, "flip")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"])
     def convert(self, request: Request, pk: str | None = None) -> Response:
         """Tripartite to ordinary lease after a positive evaluation (evaluation, lease_start)."""
         return self._step(request, "convert")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"], url_path="care-stop")
     def care_stop(self, request: Request, pk: str | None = None) -> Response:
         """Triangle contract: care stopped (reason, stopped_on); the corporation is alerted."""
         return self._step(request, "care_stop")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"], url_path="care-resume")
     def care_resume(self, request: Request, pk: str | None = None) -> Response:
         """Triangle contract: care resumed (reason)."""
         return self._step(request, "care_resume")
 
+    @action_schema(request=STEP, response=serializers.AgreementDetailSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         """End the agreement (reason, ended_on, optional evaluation)."""
         return self._step(request, "end")
 
+    @action_schema(
+        request=serializers.SignInputSerializer, response=serializers.AgreementDetailSerializer
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
         """Record a party's signature (party, signed_on, signed_by_name), in order."""
@@ -311,6 +338,9 @@ class EvaluationViewSet(
         )
         return response
 
+    @action_schema(
+        request=serializers.EvaluationInputSerializer, response=serializers.EvaluationSerializer
+    )
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str | None = None) -> Response:
         """Record the outcome (structured fields, judgement, notes)."""
@@ -325,6 +355,7 @@ class EvaluationViewSet(
         )
         return Response(self.get_serializer(evaluation).data)
 
+    @action_schema(request=None, response=serializers.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """The other party confirms the recorded outcome."""

@@ -1,0 +1,124 @@
+"""API tokens expire, can be revoked, follow the idle rule unless they are integration tokens,
+and are listed with their last use (issue 13, hole 8)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from accounts import tokens
+from accounts.errors import DomainError
+from accounts.models import AccessLogEntry, ApiToken, Role
+from tests.accounts.factories import UserFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def api(key: str, url: str = "/api/v1/organisations/") -> int:
+    return Client().get(url, HTTP_AUTHORIZATION=f"Token {key}").status_code
+
+
+def test_a_fresh_token_answers(db):
+    user = member(Role.CARE_COORDINATOR)
+    token, key = tokens.api_token_create(actor=user, user=user, name="test")
+    assert api(key) == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert ApiToken.objects.get().digest != key and key not in token.digest
+
+
+def test_a_thirty_day_old_token_no_longer_answers(db, settings):
+    user = member(Role.CARE_COORDINATOR)
+    operator = UserFactory(is_staff=True)
+    # An integration token, so the idle rule cannot be what stops it.
+    token, key = tokens.api_token_create(actor=operator, user=user, name="x", integration=True)
+    created = timezone.now() - timedelta(days=30, minutes=1)
+    ApiToken.objects.filter(pk=token.pk).update(
+        created_at=created, expires_at=created + timedelta(days=30), last_used_at=None
+    )
+    assert api(key) == 403
+
+
+def test_the_expiry_is_a_setting(db, settings):
+    settings.API_TOKEN_DAYS = 7
+    user = member(Role.CARE_COORDINATOR)
+    token, _key = tokens.api_token_create(actor=user, user=user, name="test")
+    assert timedelta(days=6, hours=23) < token.expires_at - token.created_at <= timedelta(days=7)
+
+
+def test_a_personal_token_unused_past_the_idle_limit_dies(db, settings):
+    user = member(Role.CARE_COORDINATOR)
+    token, key = tokens.api_token_create(actor=user, user=user, name="test")
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - idle)
+    assert api(key) == 403
+
+
+def test_an_integration_token_made_by_a_platform_admin_has_no_idle_rule(db, settings):
+    user = member(Role.CARE_COORDINATOR)
+    operator = UserFactory(is_staff=True)
+    token, key = tokens.api_token_create(
+        actor=operator, user=user, name="Koppeling cliëntsysteem", integration=True
+    )
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE * 10)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - idle)
+    assert api(key) == 200
+
+
+def test_only_a_platform_admin_makes_integration_tokens(db):
+    user = member(Role.ORG_ADMIN)
+    with pytest.raises(DomainError):
+        tokens.api_token_create(actor=user, user=user, name="x", integration=True)
+    with pytest.raises(DomainError):
+        tokens.api_token_create(actor=user, user=member(Role.CARE_COORDINATOR), name="x")
+
+
+def test_the_command_issues_a_named_integration_token(db, capsys):
+    user = member(Role.CARE_COORDINATOR)
+    operator = UserFactory(is_staff=True)
+    call_command(
+        "api_token_create", user=user.email, name="ECD", by=operator.email, integration=True
+    )
+    key = capsys.readouterr().out.split()[0]
+    assert api(key) == 200
+    assert ApiToken.objects.get().is_integration
+
+
+def test_the_page_lists_tokens_with_last_use_and_revokes_them(db, login):
+    user = member(Role.CARE_COORDINATOR)
+    browser = login(user)
+    created = browser.post("/accounts/api-token/", {"name": "Rapportage"})
+    assert created.status_code == 200
+    key = created.context["new_token"]
+    assert api(key) == 200
+    page = browser.get("/accounts/api-token/")
+    (listed,) = page.context["tokens"]
+    assert listed.name == "Rapportage" and listed.last_used_at is not None
+    assert listed.state == "active"
+    assert browser.post(f"/accounts/api-token/{listed.pk}/intrekken/").status_code == 302
+    assert api(key) == 403
+    assert AccessLogEntry.objects.filter(object_id=f"api-token:{listed.prefix}").count() == 2
+
+
+def test_a_token_needs_a_name_a_clear_message_and_nothing_made(db, login):
+    browser = login(member(Role.CARE_COORDINATOR))
+    response = browser.post("/accounts/api-token/", {"name": ""})
+    assert response.status_code == 400 and "name" in response.context["form"].errors
+    assert not ApiToken.objects.exists()
+
+
+def test_another_users_token_is_not_found(db, login):
+    owner = member(Role.CARE_COORDINATOR)
+    token, key = tokens.api_token_create(actor=owner, user=owner, name="x")
+    other = login(member(Role.CARE_COORDINATOR))
+    assert other.post(f"/accounts/api-token/{token.pk}/intrekken/").status_code == 404
+    assert api(key) == 200
+
+
+def test_a_garbage_token_is_401_not_500(db):
+    assert api("nonsense") == 403
+    assert Client().get("/api/v1/organisations/", HTTP_AUTHORIZATION="Token a b").status_code == 403
