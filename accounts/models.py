@@ -226,13 +226,20 @@ class AccessResult(models.TextChoices):
     ERROR = "error", _("fout")
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(ConstraintMessages, models.Model):
     """One access to protected data, in the spirit of NEN 7513 (toegangslog).
 
     Append-only: a database trigger refuses UPDATE and DELETE (see migration 0002). It holds
     no foreign keys to what it describes, so deleting a user, organisation or client never
     deletes or changes its history; names are copied at the time of access.
     """
+
+    constraint_messages = {
+        "accesslog_chain_seq_unique": (
+            "seq",
+            _("Deze plaats in de keten van het toegangslog is al bezet."),
+        ),
+    }
 
     at = models.DateTimeField(_("tijdstip (UTC)"), default=timezone.now, db_index=True)
     user_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True, db_index=True)
@@ -258,6 +265,12 @@ class AccessLogEntry(models.Model):
     # proposals, placements, agreements, evaluations and signals (filled by the one audit
     # call from the object's policy), so "who looked at my file" is one indexed query.
     client_reference = models.CharField(_("cliënt"), max_length=20, blank=True, default="")
+    # The hash chain (accounts.access.chain): the row's month, its place in that month's
+    # chain, the previous row's hash and its own over the previous hash and its fields.
+    chain = models.CharField(_("keten"), max_length=7, blank=True, default="")
+    seq = models.BigIntegerField(_("volgnummer"), default=0)
+    prev_hash = models.CharField(_("vorige hash"), max_length=64, blank=True, default="")
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("toegangslogregel")
@@ -266,6 +279,9 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx"),
             models.Index(fields=["client_reference", "at"], name="accesslog_client_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="accesslog_chain_seq_unique"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,21 @@ def purge_login_sessions() -> int:
     return services.login_sessions_purge()
 
 
+@shared_task(
+    name="accounts.tasks.anchor_access_log",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=1500,
+    time_limit=1800,
+)
+def anchor_access_log() -> dict[str, object]:
+    """Daily: verify this month's and last month's chains and every earlier anchor, then write
+    each chain's head to the anchor file; the run and any broken link are logged."""
+    from .access import chain
+
+    return chain.anchor()
+
+
 # Mail goes through the broker so a slow or unreachable mail server never fails the request
 # that saved the data. Retries back off (30 s, 60 s, … up to an hour) with jitter; the SMTP
 # connection itself times out after EMAIL_TIMEOUT seconds, inside the soft time limit.

@@ -500,6 +500,17 @@ ACCESS_LOG_RETENTION_DAYS = ENV.int(
     "Days access-log rows are kept at least (NEN 7513: 5 years); only older months may be "
     "detached for the archive.",
 )
+ACCESS_LOG_ANCHOR_FILE = ENV.str(
+    "ACCESS_LOG_ANCHOR_FILE",
+    str(BASE_DIR / "var" / "access-log-anchors.jsonl"),
+    "Append-only file the daily job writes the access log's chain heads to; put it outside "
+    "the application's reach (a WORM or append-only mount). Empty: no anchors.",
+    shown="`<project>/var/access-log-anchors.jsonl`",
+)
+CELERY_BEAT_SCHEDULE["accounts-anchor-access-log"] = {
+    "task": "accounts.tasks.anchor_access_log",
+    "schedule": timedelta(days=1),
+}
 RETENTION_TIME_LIMIT_SECONDS = ENV.int(
     "RETENTION_TIME_LIMIT_SECONDS",
     240,

@@ -19,11 +19,14 @@ import re
 from typing import Any
 
 from axes.helpers import get_client_ip_address
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import AccessAction, AccessLogEntry, AccessResult
 
+from . import chain
 from .actors import SystemActor
 from .core import memberships_of, policy_for
 
@@ -168,22 +171,39 @@ def _record(
     if channel == "" and request is not None:
         channel = "api" if request.path.startswith("/api/") else "web"
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AccessLogEntry.objects.create(
-        user_id=actor.pk if authenticated else None,
-        user_email=actor.email if authenticated else "",
-        organisation_id=organisation.pk if organisation else None,
-        organisation_name=organisation.name if organisation else "",
-        role=",".join(roles),
-        responsible_user_id=responsible.pk if responsible is not None else None,
-        responsible_user_email=responsible.email if responsible is not None else "",
-        action=str(action),
-        event=(event or event_for(object_type, str(action)))[:100],
-        object_type=object_type,
-        object_id=logged_id[:100],
-        result=str(result),
-        rule=rule[:150],
-        ip_address=get_client_ip_address(request) if request is not None else None,
-        channel=channel or "service",
-        purpose=purpose[:200],
-        client_reference=client_reference[:20],
-    )
+    fields: dict[str, Any] = {
+        "user_id": actor.pk if authenticated else None,
+        "user_email": actor.email if authenticated else "",
+        "organisation_id": organisation.pk if organisation else None,
+        "organisation_name": organisation.name if organisation else "",
+        "role": ",".join(roles),
+        "responsible_user_id": responsible.pk if responsible is not None else None,
+        "responsible_user_email": responsible.email if responsible is not None else "",
+        "action": str(action),
+        "event": (event or event_for(object_type, str(action)))[:100],
+        "object_type": object_type,
+        "object_id": logged_id[:100],
+        "result": str(result),
+        "rule": rule[:150],
+        "ip_address": get_client_ip_address(request) if request is not None else None,
+        "channel": channel or "service",
+        "purpose": purpose[:200],
+        "client_reference": client_reference[:20],
+    }
+    return _append(fields)
+
+
+def _append(fields: dict[str, Any]) -> AccessLogEntry:
+    """Insert the row at the head of its month's chain (see `chain`): lock the chain, read its
+    head, hash, insert, in one transaction: the caller's when there is one (no savepoint: a
+    failed insert fails the caller's change too, as it did before), else its own."""
+    with transaction.atomic(savepoint=False):
+        at = timezone.now()
+        name = chain.chain_of(at)
+        chain.lock(name)
+        seq, prev = chain.head(name)
+        fields.update(at=at)
+        digest = chain.row_hash(chain=name, seq=seq + 1, prev_hash=prev, fields=fields)
+        return AccessLogEntry.objects.create(
+            **fields, chain=name, seq=seq + 1, prev_hash=prev, row_hash=digest
+        )

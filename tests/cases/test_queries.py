@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import Role
 from cases.selectors import shared_profiles_for_board
 from tests.accounts.factories import member
+from tests.log_cost import chain_statements
 
 from .factories import make_client
 
@@ -50,7 +51,7 @@ def test_the_client_list_page_is_flat_in_the_number_of_clients(
     many(coordinator, colleague, geo, 3)
     small = count_queries(lambda: browser.get(url))
     many(coordinator, colleague, geo, 27)
-    with django_assert_max_num_queries(LIST_PAGE_MAX):
+    with django_assert_max_num_queries(LIST_PAGE_MAX + chain_statements()):
         response = browser.get(url)
     assert response.status_code == 200
     assert len(response.context["rows"]) == 25
@@ -63,7 +64,7 @@ def test_searching_by_name_adds_one_query(
     many(coordinator, colleague, geo, 30)
     browser = login(coordinator)
     browser.get(reverse("cases:client-list"))
-    with django_assert_max_num_queries(LIST_PAGE_MAX + 1):
+    with django_assert_max_num_queries(LIST_PAGE_MAX + 1 + chain_statements()):
         assert (
             browser.get(reverse("cases:client-list"), {"q": "a", "status": "draft"}).status_code
             == 200
@@ -76,7 +77,7 @@ def test_the_api_list_is_flat_in_the_number_of_clients(
     many(coordinator, colleague, geo, 30)
     browser = login(coordinator)
     browser.get("/api/v1/clients/")
-    with django_assert_max_num_queries(API_LIST_MAX):
+    with django_assert_max_num_queries(API_LIST_MAX + chain_statements()):
         body = browser.get("/api/v1/clients/").json()
     assert body["count"] == 30
 
