@@ -717,6 +717,9 @@ class ImportBatch(ConstraintMessages, models.Model):
     # What the uploader said about the file: {"year": 2024, "municipalities": ["GM0308"],
     # "create_complexes": true}; read again when the batch is applied.
     options = models.JSONField(default=dict, blank=True)
+    # What the upload's check found, as the preview page shows it (`Report.summary()`), so the
+    # preview never parses the stored file again; "Alles opslaan" still checks it once more.
+    preview = models.JSONField(default=dict, blank=True)
     # "page" or "command": the same record, actor and access-log row either way.
     channel = models.CharField(max_length=10, default="page")
     created_at = models.DateTimeField(auto_now_add=True)

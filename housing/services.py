@@ -516,6 +516,7 @@ def import_upload(
             status=ImportStatus.PENDING if report.ok else ImportStatus.INVALID,
             row_count=len(report.rows) + len({e.line for e in report.errors if e.line > 1}),
             error_count=len(report.errors),
+            preview=report.summary(),
         )
         access.audit(
             "housing.importbatch.created",
@@ -526,6 +527,14 @@ def import_upload(
             channel="web" if channel == "page" else channel,
         )
     return batch, report
+
+
+def import_preview(*, batch: ImportBatch) -> importing.Report | importing.StoredReport:
+    """The preview of an upload: as stored when it was checked (no parsing), or, for a batch
+    stored before previews were kept, by checking the stored file."""
+    if batch.preview:
+        return importing.StoredReport.from_summary(batch.preview)
+    return import_report(batch=batch)
 
 
 def import_report(*, batch: ImportBatch) -> importing.Report:

@@ -712,7 +712,7 @@ class ImportDetailView(ProtectedView, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         batch = self.object
         report = (
-            services.import_report(batch=batch) if batch.status != ImportStatus.APPLIED else None
+            services.import_preview(batch=batch) if batch.status != ImportStatus.APPLIED else None
         )
         return {
             **super().get_context_data(**kwargs),

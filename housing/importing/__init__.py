@@ -33,7 +33,7 @@ from .indicators import (
     write_indicators,
 )
 from .indicators import accepted_columns as indicator_columns
-from .report import ErrorGroup, Report, RowError
+from .report import ErrorGroup, Report, RowError, StoredReport
 from .tables import ImportFileError, read_table
 from .values import Invalid, is_unknown
 
@@ -45,6 +45,7 @@ __all__ = [
     "Invalid",
     "Report",
     "RowError",
+    "StoredReport",
     "accepted",
     "geo",
     "is_unknown",

@@ -36,7 +36,7 @@ class QuotaPolicy(access.Policy):
     model = Quota
     object_type = "monitor.quota"
     rules = {
-        "monitor": Rule("region-member", has_role(*MONITOR_ROLES), logs_as="search"),
+        "monitor": Rule("member-of-region", has_role(*MONITOR_ROLES), logs_as="search"),
         "quotas": Rule(
             "municipality-or-corporation",
             has_role(*MUNICIPALITY_ROLES, Role.HOUSING_CONSULTANT),

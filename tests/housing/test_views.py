@@ -43,6 +43,46 @@ def test_the_preview_lists_errors_by_line_and_field_and_cannot_be_applied(world,
     assert not NeighbourhoodIndicator.objects.filter(year=2023).exists()
 
 
+def test_the_preview_is_shown_from_the_upload_without_parsing_the_file_again(
+    world, login, monkeypatch
+):
+    """The upload's check is kept with the batch: viewing the preview (again) reads no file.
+    'Alles opslaan' still checks the stored file once more before writing."""
+    from housing import importing
+
+    client = login(world.analyst)
+    good = (HEADER + "BU00010101;2023;900;41;4;20;7;5\n").encode()
+    bad = (HEADER + "BU00010101;2023;900;141;4;20;7;5\n" * 12).encode()
+    upload(client, good)
+    good_batch = ImportBatch.objects.latest("pk")
+    upload(client, bad, name="fout.csv")
+    bad_batch = ImportBatch.objects.latest("pk")
+    first = {
+        b.pk: client.get(reverse("housing:import-detail", args=[b.pk])).content.decode()
+        for b in (good_batch, bad_batch)
+    }
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the preview parsed the stored file")
+
+    monkeypatch.setattr(importing, "validate", no_parsing)
+    for batch in (good_batch, bad_batch):
+        again = client.get(reverse("housing:import-detail", args=[batch.pk])).content.decode()
+        assert _without_tokens(again) == _without_tokens(first[batch.pk])
+    assert "BU00010101" in first[good_batch.pk] and "Alles opslaan" in first[good_batch.pk]
+    assert (
+        "12 fouten" in first[bad_batch.pk] and "3, 4, 5, 6, 7, 8, 9, 10 (+3)" in first[bad_batch.pk]
+    )
+    monkeypatch.undo()
+    client.post(reverse("housing:import-apply", args=[good_batch.pk]))
+    assert NeighbourhoodIndicator.objects.filter(year=2023).count() == 1
+
+
+def _without_tokens(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+
+
 def test_a_consultant_cannot_upload_indicators(world, login):
     response = upload(login(world.consultant_a), HEADER.encode())
     assert response.status_code == 400

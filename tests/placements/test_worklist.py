@@ -61,7 +61,9 @@ def test_the_home_page_shows_counts_plurals_and_the_action(world, login):
 
 
 def test_a_person_with_nothing_waiting_reads_so(world, login):
-    html = login(world.analyst).get(reverse("home")).content.decode()
+    # The region's analyst now has the corporations' missing quotas waiting (the monitor);
+    # the municipality of a region without a board or corporations has nothing.
+    html = login(world.elsewhere_chair).get(reverse("home")).content.decode()
     assert "Er wacht nu niets op u." in html
 
 

@@ -50,7 +50,7 @@ class MonitorViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet[Quota]):
             actor=user,
             target=Quota,
             object_id=f"api:{page}",
-            rule="region-member",
+            rule="member-of-region",
             purpose=self.access_purpose,
             request=request,
         )
