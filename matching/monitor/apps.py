@@ -22,6 +22,9 @@ class MonitorConfig(AppConfig):
 
         connection_created.connect(register_sqlite, dispatch_uid="monitor-sqlite-percentile")
         navigation.register(
-            _("Monitor"), "monitor:flow", {Role.BOARD_CHAIR, Role.ANALYST}, order=60
+            _("Monitor"),
+            "monitor:flow",
+            {Role.BOARD_CHAIR, Role.ANALYST, Role.HOUSING_CONSULTANT, Role.CARE_COORDINATOR},
+            order=60,
         )
         worklist.register(work_items)

@@ -129,3 +129,13 @@ def test_the_other_regions_chair_reads_only_their_own_region(world, history):
     data = client.get("/api/v1/monitor/flow/").json()
     assert data["region"] != world.region.name
     assert all(all(c in (0, None) for c in r["cells"]) for r in data["tables"][0]["rows"])
+
+
+def test_the_monitor_is_in_the_menu_of_everyone_who_may_read_it(world):
+    """The municipality, the region's corporations and care providers read the monitor's
+    aggregates, so it is in their menu; an org admin without a party role has no monitor."""
+    link = f'href="{reverse("monitor:flow")}"'
+    for persona in ("chair", "analyst", "consultant", "coordinator"):
+        home = sign_in(Client(), getattr(world, persona)).get("/").content.decode()
+        assert link in home, persona
+    assert link not in sign_in(Client(), world.org_admin).get("/").content.decode()
