@@ -16,6 +16,7 @@ from accounts import access
 from accounts.errors import DomainError, FieldErrors
 from accounts.models import User
 from cases import services as case_services
+from cases.models import ClientStatus
 from housing import services as housing_services
 from housing.models import DwellingStatus
 from matching.board import services as board_services
@@ -170,7 +171,7 @@ def agreement_cancel(
                 dwelling=dwelling,
                 note=_("Plaatsing %(id)s vervallen") % {"id": placement.pk},
             )
-        if placement.client.status == "matched":
+        if placement.client.status == ClientStatus.MATCHED:
             case_services.client_transition_for_placement(
                 actor=actor,
                 client=placement.client,

@@ -13,6 +13,7 @@ from accounts import access
 from accounts.errors import DomainError, FieldErrors
 from accounts.models import Role, User
 from cases import services as case_services
+from cases.models import ClientStatus
 from housing import services as housing_services
 from housing.models import DwellingStatus
 from matching.board.models import Proposal, ProposalStatus
@@ -111,7 +112,7 @@ def placement_create(
                 % {"id": placement.pk, "by": actor.full_name},
             )
             client = p.client
-            if client.status == "ready":
+            if client.status == ClientStatus.READY:
                 case_services.client_transition_for_placement(
                     actor=actor, client=client, action="place_on_board", rule=rule, request=request
                 )
@@ -204,7 +205,7 @@ def welcome_talk_record(
                 "recorded_at": timezone.now(),
             },
         )
-        if locked.client.status == "housed":
+        if locked.client.status == ClientStatus.HOUSED:
             case_services.client_transition_for_placement(
                 actor=actor,
                 client=locked.client,
