@@ -14,6 +14,7 @@ from cases.models import (
     AgreementType,
     Client,
     Consent,
+    ConsentEndReason,
     LegalBasis,
     TargetGroup,
     UrgencyDecidedBy,
@@ -91,6 +92,10 @@ class ProfileSerializer(serializers.Serializer[Any]):
 
 class ConsentSerializer(serializers.ModelSerializer[Consent]):
     recorded_by = serializers.CharField(source="recorded_by.full_name", read_only=True)
+    # Empty while the consent runs: documented as such (a read-only choice field would not be).
+    end_reason = serializers.ChoiceField(
+        choices=ConsentEndReason.choices, allow_blank=True, read_only=True
+    )
     is_valid_today = serializers.SerializerMethodField()
 
     class Meta:
