@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts import access
+from accounts import access, validation
 from accounts.access import Actor, user_or_none
 from accounts.errors import DomainError, FieldErrors
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
@@ -517,13 +517,9 @@ def _transition(
             code="invalid_transition",
             conflict=True,
         )
-    reason = (reason or "").strip()
+    reason = validation.free_text(reason, field="reason")
     if transition.needs_reason and not reason:
         raise DomainError(_("Geef een reden op."), field="reason", code="reason_required")
-    if has_control_characters(reason):
-        raise DomainError(
-            str(CONTROL_CHARACTERS_MESSAGE), field="reason", code="control_characters"
-        )
     target = transition.target or resume_target(locked.status_before_pause)
     needs_consent = target == ClientStatus.READY or transition.needs_consent
     if needs_consent and not _valid_consent_exists(locked):
