@@ -78,3 +78,38 @@ def test_the_generation_task_delivered_twice_at_once_runs_once(world):
     assert len(ok) == 2 and not errors
     assert GenerationRun.objects.filter(meeting=world.meeting).count() == 1
     assert Proposal.objects.filter(meeting=world.meeting, status=ProposalStatus.OPEN).count() == 1
+
+
+def test_a_decision_committed_while_the_deadline_check_runs_is_not_reminded(proposed, monkeypatch):
+    """Two real transactions: the deadline check has listed the overdue proposals and pauses
+    before it locks the first one; the consultant decides and commits meanwhile. The reminder
+    must follow the locked row, not the list read before (the old code reminded them anyway)."""
+    import datetime as dt
+
+    from accounts.models import Notification
+    from matching.board.services import deadlines
+    from tests.races import Pause, interleave
+
+    p = Proposal.objects.get(meeting=proposed.meeting, corporation=proposed.corp_a)
+    pause = Pause()
+    locked = deadlines._locked
+
+    def lock_after_a_pause(proposal):
+        pause.hold()
+        return locked(proposal)
+
+    monkeypatch.setattr(deadlines, "_locked", lock_after_a_pause)
+    with interleave(
+        lambda: services.deadlines_check(today=p.deadline + dt.timedelta(days=1)),
+        lambda: services.proposal_decide(
+            actor=proposed.consultant_a, proposal=p, decision="approved"
+        ),
+        pause,
+    ) as (checked, decided):
+        pass
+    assert not isinstance(checked, Exception), checked
+    assert not isinstance(decided, Exception), decided
+    assert Proposal.objects.get(pk=p.pk).consultant_decision == "approved"
+    assert not Notification.objects.filter(
+        user=proposed.consultant_a, kind="board.reminder"
+    ).exists()
