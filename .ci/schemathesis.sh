@@ -66,10 +66,14 @@ for email in voorzitter@gemeente.demo coordinator@debrug.demo consulent@dekade.d
   curl -fsS --max-time 180 -H "Authorization: Token $key" -o "$schema" \
     "http://127.0.0.1:$ST_PORT/api/schema/"
   set +e
+  # One worker: with two, schemathesis generates in two threads, and hypothesis's lambda
+  # description (ast.parse) trips CPython 3.11's thread-unsafe AST recursion counter
+  # ("AST constructor recursion depth mismatch", python/cpython#106905): a tool crash,
+  # reported as an error, that says nothing about the API.
   .venv/bin/st --no-color run "$schema" --url "http://127.0.0.1:$ST_PORT" \
     --header "Authorization: Token $key" \
     --checks not_a_server_error,response_schema_conformance \
-    --max-time "$ST_SECONDS" --workers 2 --rate-limit 400/m --request-timeout 30 \
+    --max-time "$ST_SECONDS" --workers 1 --rate-limit 400/m --request-timeout 30 \
     --phases examples,coverage,fuzzing --suppress-health-check all
   status=$?
   set -e
