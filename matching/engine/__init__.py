@@ -89,8 +89,15 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    loaded = importlib.import_module(module, __name__)
+    value = getattr(loaded, name)
     globals()[name] = value
+    # Importing `.solve` (or `.greedy`) binds the submodule to the package's attribute of
+    # the same name, shadowing the function: asked for `Assignment` first, `engine.solve`
+    # was then the module ("'module' object is not callable"). Bind the function instead.
+    same = module.lstrip(".")
+    if _WHERE.get(same) == module:
+        globals()[same] = getattr(loaded, same)
     return value
 
 

@@ -242,3 +242,20 @@ def test_main_called_in_process_counts_the_budget_from_the_call(tmp_path, capsys
     instance = write(tmp_path, "grid.json", crossing_grid_doc(200, 120, seed=3, side=6))
     assert main(["solve", instance, "--time-limit", "60"]) == 0
     assert json.loads(capsys.readouterr().out)["optimal"] is True
+
+
+def test_the_package_names_stay_functions_whichever_is_asked_first():
+    """`engine.Assignment` before `engine.solve` once left `engine.solve` bound to the
+    submodule (importing `.solve` binds it on the package): the board's solve then failed."""
+    import subprocess
+    import sys
+
+    code = (
+        "from matching import engine\n"
+        "engine.Assignment; engine.ScorePart; engine.Instance\n"
+        "assert callable(engine.solve) and callable(engine.greedy), engine.solve\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
