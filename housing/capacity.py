@@ -167,6 +167,12 @@ class CapacityResult:
     placements_per_1000: float | None = None
     inputs_known: int = 0
     inputs_total: int = len(INPUT_LABELS)
+    # The one counting rule's integers (None without an LVB share or number of homes): the
+    # vulnerable households the neighbourhood holds (LVB share as households, plus the
+    # placements of the window), its homes and the tipping point they are counted against.
+    households: int | None = None
+    homes: int | None = None
+    tipping_point: float | None = None
 
     @property
     def klass_label(self) -> str:
@@ -349,6 +355,9 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
     final = round(max(0.0, min(100.0, raw)), 1)
     klass = classify(final, w)
     headroom: int | None
+    households: int | None = None
+    if inputs.homes and inputs.lvb_share is not None:
+        households = households_from_share(inputs.lvb_share, inputs.homes) + inputs.placements_12m
     if not inputs.homes:
         headroom = None
     elif klass == RED:
@@ -360,14 +369,11 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
             10**6 if cost == 0 else math.floor((min(raw, 100.0) - w["amber_from"]) / cost + 1e-9)
         )
         # And never past the LVB tipping point, counted in households like the what-if does.
-        if inputs.lvb_share is not None:
+        if households is not None:
             headroom = min(
                 headroom,
                 tipping_room(
-                    homes=inputs.homes,
-                    households=households_from_share(inputs.lvb_share, inputs.homes)
-                    + inputs.placements_12m,
-                    tipping_point=w["lvb_threshold"],
+                    homes=inputs.homes, households=households, tipping_point=w["lvb_threshold"]
                 ),
             )
     return CapacityResult(
@@ -379,6 +385,9 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         placements_12m=inputs.placements_12m,
         placements_per_1000=None if per_1000 is None else round(per_1000, 2),
         inputs_known=known,
+        households=households,
+        homes=inputs.homes if households is not None else None,
+        tipping_point=w["lvb_threshold"] if households is not None else None,
     )
 
 
@@ -437,3 +446,36 @@ def placement_into_occupied_stairwell(*, vulnerable_before: int) -> bool:
 def share_percent(*, homes: int, households: int) -> float:
     """For display only: households as a share of homes, in % (never used to decide)."""
     return 100.0 * households / homes if homes else 0.0
+
+
+@dataclass(frozen=True)
+class PlacementCount:
+    """How one placement counts, by the one rule (the live board records it with the
+    proposal, the monitor sums those records, the what-if counts its own placements)."""
+
+    past_tipping: bool
+    occupied_stairwell: bool
+
+
+def count_placement(
+    *,
+    homes: int | None,
+    households_before: int | None,
+    tipping_point: float | Decimal | str | None,
+    stairwell_vulnerable_before: int | None,
+) -> PlacementCount:
+    """One placement, counted: past the tipping point (`placement_past_tipping`; never
+    without a known count of households, homes and tipping point) and into an occupied
+    stairwell (`placement_into_occupied_stairwell`; never outside a stairwell)."""
+    past = (
+        homes is not None
+        and households_before is not None
+        and tipping_point is not None
+        and placement_past_tipping(
+            homes=homes, households_before=households_before, tipping_point=tipping_point
+        )
+    )
+    occupied = stairwell_vulnerable_before is not None and placement_into_occupied_stairwell(
+        vulnerable_before=stairwell_vulnerable_before
+    )
+    return PlacementCount(past_tipping=bool(past), occupied_stairwell=occupied)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases import selectors as case_selectors
+from housing import capacity as capacity_rules
 from housing import selectors as housing_selectors
 from matching import engine, engine_input
 from matching.engine import rules as engine_rules
@@ -62,6 +63,10 @@ class Pool:
     stairwell_room: dict[int, int]
     stopped: set[int]
     excluded_pairs: set[tuple[str, str]] = field(default_factory=set)
+    # The one counting rule's integers: vulnerable households per neighbourhood (the
+    # capacity's count plus held proposals; None without indicators) and per stairwell.
+    households: dict[int, int | None] = field(default_factory=dict)
+    stairwell_vulnerable: dict[int, int] = field(default_factory=dict)
 
 
 def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: list[Any]) -> Pool:
@@ -94,6 +99,11 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
         {nid: result.headroom for nid, result in capacity.items()}, held_per_neighbourhood
     )
     stairwell_room: dict[int, int] = {}
+    stairwell_vulnerable: dict[int, int] = {}
+    households = {
+        nid: None if r.households is None else r.households + held_per_neighbourhood.get(nid, 0)
+        for nid, r in capacity.items()
+    }
     facts = [dwelling_facts(d) for d in dwellings]
     engine_dwellings = []
     for d, f in zip(dwellings, facts, strict=True):
@@ -102,6 +112,7 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
         if s is not None:
             vulnerable = s.current_vulnerable + held_per_stairwell.get(s.pk, 0)
             stairwell_room[s.pk] = engine_input.stairwell_room(s.max_vulnerable, vulnerable)
+            stairwell_vulnerable[s.pk] = vulnerable
         engine_dwellings.append(
             engine_input.engine_dwelling(
                 f,
@@ -128,7 +139,41 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
         room=room,
         stairwell_room=stairwell_room,
         stopped=stopped,
+        households=households,
+        stairwell_vulnerable=stairwell_vulnerable,
     )
+
+
+def placement_count(
+    pool: Pool, dwelling: Any, *, earlier_in_neighbourhood: int = 0, earlier_in_stairwell: int = 0
+) -> dict[str, Any]:
+    """What a proposal records of the one counting rule (`housing.capacity.count_placement`):
+    the integers it was counted on and whether it takes the neighbourhood past the tipping
+    point or goes into an occupied stairwell. `earlier_*`: proposals of the same run placed
+    there before it. The board's screen, its minutes and the monitor count these records."""
+    result = pool.capacity.get(dwelling.neighbourhood_id)
+    households = pool.households.get(dwelling.neighbourhood_id)
+    if households is not None:
+        households += earlier_in_neighbourhood
+    vulnerable: int | None = None
+    if dwelling.stairwell_id and dwelling.stairwell_id in pool.stairwell_vulnerable:
+        vulnerable = pool.stairwell_vulnerable[dwelling.stairwell_id] + earlier_in_stairwell
+    tipping_point = getattr(result, "tipping_point", None)
+    homes = getattr(result, "homes", None)
+    counted = capacity_rules.count_placement(
+        homes=homes,
+        households_before=households,
+        tipping_point=tipping_point,
+        stairwell_vulnerable_before=vulnerable,
+    )
+    return {
+        "homes": homes,
+        "households": households,
+        "tipping_point": tipping_point,
+        "stairwell_vulnerable": vulnerable,
+        "past_tipping": counted.past_tipping,
+        "occupied_stairwell": counted.occupied_stairwell,
+    }
 
 
 @dataclass

@@ -268,14 +268,28 @@ def grouped(proposals: list[Proposal], *, by: str) -> list[AgendaGroup]:
     return sorted(groups.values(), key=lambda g: g.label)
 
 
+# Proposals that place someone or still may: what "past the tipping point" and "into an
+# occupied stairwell" count on the board's screen and in its minutes.
+PLACING_STATUSES = frozenset(ACTIVE_STATUSES)
+
+
 def summary(proposals: list[Proposal]) -> dict[str, int]:
+    """Counts per status, stalled, and the one counting rule's two counts: the placing
+    proposals recorded (`pool.placement_count`) as past the tipping point or into an
+    occupied stairwell. Nothing is recounted here; the monitor sums the same records."""
     counts = {s.value: 0 for s in ProposalStatus}
-    stalled = 0
+    stalled = past = occupied = 0
     for p in proposals:
         counts[p.status] += 1
         stalled += p.is_stalled
+        if p.status in PLACING_STATUSES:
+            recorded = p.capacity_before or {}
+            past += recorded.get("past_tipping") is True
+            occupied += recorded.get("occupied_stairwell") is True
     counts["stalled"] = stalled
     counts["total"] = len(proposals)
+    counts["past_tipping"] = past
+    counts["occupied_stairwell"] = occupied
     return counts
 
 

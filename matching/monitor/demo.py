@@ -28,7 +28,7 @@ from cases.models import Client, ClientTransition, TargetGroup
 from housing import capacity
 from housing import selectors as housing_selectors
 from housing import services as housing_services
-from housing.models import Dwelling, DwellingEvent, DwellingStatus
+from housing.models import Dwelling, DwellingEvent, DwellingStatus, Stairwell
 from matching.board import services as board_services
 from matching.board.models import Board, Meeting, MeetingStatus, Proposal, ProposalEvent
 from matching.board.services import CLIENT_REFUSAL_REASONS, CONSULTANT_DECLINE_REASONS
@@ -254,10 +254,37 @@ def _proposal(
             "class_label": seen.klass_label,
             "headroom": seen.headroom,
             "placements_12m": seen.placements_12m,
+            **_counted(seen, dwelling),
         },
         deadline=meeting.date + dt.timedelta(days=board.decision_days),
         created_at=_at(day, 8),
     )
+
+
+def _counted(seen: capacity.CapacityResult, dwelling: Dwelling) -> dict[str, Any]:
+    """The one counting rule, as the board records it (`matching.board.pool.placement_count`):
+    that day's households (signed placements raise the stairwell's count)."""
+    vulnerable = None
+    if dwelling.stairwell_id:
+        vulnerable = (
+            Stairwell.objects.filter(pk=dwelling.stairwell_id)
+            .values_list("current_vulnerable", flat=True)
+            .first()
+        )
+    counted = capacity.count_placement(
+        homes=seen.homes,
+        households_before=seen.households,
+        tipping_point=seen.tipping_point,
+        stairwell_vulnerable_before=vulnerable,
+    )
+    return {
+        "homes": seen.homes,
+        "households": seen.households,
+        "tipping_point": seen.tipping_point,
+        "stairwell_vulnerable": vulnerable,
+        "past_tipping": counted.past_tipping,
+        "occupied_stairwell": counted.occupied_stairwell,
+    }
 
 
 def _override(

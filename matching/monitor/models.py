@@ -92,7 +92,10 @@ class MonthlyCount(models.Model):
         "housing.Neighbourhood", on_delete=models.CASCADE, null=True, related_name="+"
     )
     override = models.BooleanField(default=False)
+    # How the placement counted by the one rule (`housing.capacity.count_placement`), as the
+    # board recorded it with the proposal: into an occupied stairwell, past the tipping point.
     occupied = models.BooleanField(default=False)
+    past_tipping = models.BooleanField(default=False)
     # Placements only: the neighbourhood's headroom the board saw when it proposed
     # (`Proposal.capacity_before["headroom"]`, capped at HEADROOM_CAP); None: unknown then
     # (no indicators or no number of homes for that year, or no recorded capacity).

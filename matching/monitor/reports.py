@@ -126,6 +126,7 @@ def hood_table(where: selectors.Where, v: Viewer) -> Table:
             h.in_red,
             h.overrides,
             h.occupied_stairwell,
+            h.past_tipping,
             h.headroom_lowest,
             h.without_room,
             h.headroom_now,
@@ -136,9 +137,9 @@ def hood_table(where: selectors.Where, v: Viewer) -> Table:
         if per_1000 is None and h.placements is not None:
             unknown.add((i, 2))  # no homes known (or no placements to divide)
         if h.headroom_state in ("none", "unknown"):
-            unknown.add((i, 6))
+            unknown.add((i, 7))
         if h.headroom_now is None:
-            unknown.add((i, 8))
+            unknown.add((i, 9))
     grid = Grid(cells, [None] * len(rows), [None] * len(HOOD_COLUMNS), None)
     return Table(
         _("Plaatsingen per buurt"),
@@ -160,6 +161,7 @@ HOOD_COLUMNS = (
     _("geplaatst terwijl rood"),
     _("met overschrijding"),
     _("in portiek met kwetsbaar huishouden"),
+    _("voorbij het kantelpunt"),
     _("laagste ruimte bij plaatsing"),
     _("geplaatst zonder ruimte"),
     _("ruimte nu"),

@@ -26,17 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -556,15 +551,6 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
     occupied stairwell or not: the rows "where people go" reads (`MonthlyCount` with measure
     "placed")."""
     placed: list[MonthlyCount] = []
-    earlier_in_stairwell = (
-        Placement.objects.filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-            dwelling__stairwell_id=OuterRef("dwelling__stairwell_id"),
-        )
-        .exclude(status=PlacementStatus.CANCELLED)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=OuterRef("created_at")))
-    )
     for pl in (
         Placement.objects.filter(board__region_id=region_id)
         .exclude(status=PlacementStatus.CANCELLED)
@@ -572,12 +558,9 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
             month=TruncMonth("created_at"),
             klass=F("proposal__capacity_before__class"),
             headroom=F("proposal__capacity_before__headroom"),
-            # Only a dwelling in a stairwell can find it occupied (CASE spares the subquery).
-            occupied=Case(
-                When(dwelling__stairwell_id__isnull=True, then=Value(False)),
-                default=Exists(earlier_in_stairwell),
-                output_field=BooleanField(),
-            ),
+            # Counted once, by the one rule, when the board proposed (`pool.placement_count`).
+            occupied=F("proposal__capacity_before__occupied_stairwell"),
+            past_tipping=F("proposal__capacity_before__past_tipping"),
             override=~Q(proposal__override_kind=""),
         )
         .order_by()
@@ -588,6 +571,7 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
             "klass",
             "headroom",
             "occupied",
+            "past_tipping",
             "override",
         )
         .annotate(n=Count("pk"))
@@ -601,7 +585,8 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
                 reason=_class_of(pl["klass"]),
                 headroom=headroom_of(pl["headroom"]),
                 neighbourhood_id=pl["neighbourhood_id"],
-                occupied=bool(pl["occupied"]),
+                occupied=pl["occupied"] is True,
+                past_tipping=pl["past_tipping"] is True,
                 override=bool(pl["override"]),
                 n=pl["n"],
             )
@@ -616,6 +601,7 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
             row.reason,
             row.headroom,
             row.occupied,
+            row.past_tipping,
             row.override,
         )
         if key in merged:
@@ -766,6 +752,8 @@ class HoodRow:
     in_red: int | None
     overrides: int | None
     occupied_stairwell: int | None
+    # Placements the board recorded as taking the neighbourhood past its tipping point.
+    past_tipping: int | None = 0
     # The lowest headroom the board saw when it proposed one of the period's placements
     # here; None when there were none, when it was unknown at every one of them, or when
     # the placement count is hidden (`headroom_state` says which).
@@ -822,7 +810,7 @@ def where(*, v: Viewer, period: Period) -> Where:
             month__lt=period.end,
         )
         .order_by()
-        .values("neighbourhood_id", "month", "occupied", "override", "headroom")
+        .values("neighbourhood_id", "month", "occupied", "past_tipping", "override", "headroom")
         .annotate(klass=F("reason"), bucket=F("month"), n=Sum("n"))
     )
     for r in rows:
@@ -833,6 +821,8 @@ def where(*, v: Viewer, period: Period) -> Where:
         hood[klass] += r["n"]
         if r["override"]:
             hood["override"] += r["n"]
+        if r["past_tipping"]:
+            hood["past_tipping"] += r["n"]
         if r["occupied"]:
             hood["occupied"] += r["n"]
             hood["occupied_override"] += r["n"] if r["override"] else 0
@@ -870,6 +860,9 @@ def where(*, v: Viewer, period: Period) -> Where:
     occupied_grid = smallnumbers.suppress_column(
         [per_hood[n.pk]["occupied"] for n in counted], exact=v.exact
     )
+    past_grid = smallnumbers.suppress_column(
+        [per_hood[n.pk]["past_tipping"] for n in counted], exact=v.exact
+    )
     without_room_grid = smallnumbers.suppress_column(
         [per_hood[n.pk]["without_room"] for n in counted], exact=v.exact
     )
@@ -904,6 +897,7 @@ def where(*, v: Viewer, period: Period) -> Where:
                 in_red=red_grid.cells[i][0],
                 overrides=override_grid.cells[i][0],
                 occupied_stairwell=occupied_grid.cells[i][0],
+                past_tipping=past_grid.cells[i][0],
                 headroom_lowest=lowest.get(n.pk) if state == "shown" else None,
                 without_room=without_room_grid.cells[i][0],
                 headroom_state=state,

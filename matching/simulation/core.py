@@ -561,13 +561,15 @@ def simulate(
             f = by_key[a.dwelling]
             h = hood[f.neighbourhood_id]
             share_before, households_before = h.share(), h.households
-            # `capacity.placement_past_tipping`, with the allowance computed once.
-            allowance = h.allowance()
-            past = allowance is not None and households_before + 1 > allowance
             before = stairwells.get(f.stairwell_id, 0) if f.stairwell_id else 0
-            occupied_stairwell = capacity.placement_into_occupied_stairwell(
-                vulnerable_before=before
+            # The one counting rule, exactly as the live board records its proposals.
+            counted = capacity.count_placement(
+                homes=h.facts.homes if h.known else None,
+                households_before=households_before if h.known else None,
+                tipping_point=h.tipping_point,
+                stairwell_vulnerable_before=before if f.stairwell_id else None,
             )
+            past, occupied_stairwell = counted.past_tipping, counted.occupied_stairwell
             h.added += 1
             h.present += 1
             h.dates.append(day)

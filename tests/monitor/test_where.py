@@ -49,10 +49,49 @@ def test_the_class_is_the_one_the_board_saw_when_it_proposed(world, history):
     assert where.crossed[0]["in_red"] == 2
 
 
-def test_a_placement_into_a_stairwell_that_already_held_one_counts_as_occupied(world, history):
-    history(5, months_ago=1)  # all in the world's one stairwell: the first found it empty
+def test_the_monitor_sums_what_the_board_recorded_by_the_one_counting_rule(world, history):
+    """Past the tipping point and into an occupied stairwell are counted once, when the
+    board proposes (`housing.capacity.count_placement`, recorded with the proposal); the
+    board's summary and the monitor both sum those records: the same placements, the same
+    numbers (issue 22 item 3). At 700 homes, 29.86% LVB (209 households) and a tipping point
+    of 30% the first placement still fits (210 allowed), where the old rounded share did not."""
+    from housing import capacity
+    from matching.board import selectors as board_selectors
+
+    placements = history(6, months_ago=1)
+    for k, placement in enumerate(placements):
+        counted = capacity.count_placement(
+            homes=700,
+            households_before=209 + k,
+            tipping_point=30,
+            stairwell_vulnerable_before=k,
+        )
+        Proposal.objects.filter(pk=placement.proposal_id).update(
+            capacity_before={
+                "class": "amber",
+                "headroom": max(0, 1 - k),
+                "past_tipping": counted.past_tipping,
+                "occupied_stairwell": counted.occupied_stairwell,
+            }
+        )
     where = selectors.where(v=selectors.viewer(world.analyst), period=_period())
-    assert where.stairwells.grid.cells == [[4, 0]]
+    row = next(h for h in where.hoods if h.code == world.neighbourhood.code)
+    board = board_selectors.summary(
+        list(Proposal.objects.filter(pk__in=[p.proposal_id for p in placements]))
+    )
+    assert row.past_tipping == board["past_tipping"] == 5
+    assert row.occupied_stairwell == board["occupied_stairwell"] == 5
+    assert where.stairwells.grid.cells == [[5, 0]]
+
+
+def test_a_placement_without_a_recorded_count_is_not_recounted(world, history):
+    """No second way of counting: a placement whose proposal recorded nothing (from before
+    the rule was recorded) counts as neither, whatever its stairwell held."""
+    history(5, months_ago=1)  # all in the world's one stairwell, nothing recorded
+    where = selectors.where(v=selectors.viewer(world.analyst), period=_period())
+    assert where.stairwells.grid.cells == [[0, 0]]
+    row = next(h for h in where.hoods if h.code == world.neighbourhood.code)
+    assert row.past_tipping == 0
 
 
 def test_a_neighbourhood_without_indicators_is_named_not_divided_by_zero(world, history):
@@ -175,7 +214,7 @@ def test_headroom_at_placement_in_the_exports_the_api_and_the_council_report(wor
     assert band_api["column_totals"][:3] == [1, 0, 5]
     hood_api = by_title["Plaatsingen per buurt"]
     mine = next(r for r in hood_api["rows"] if world.neighbourhood.code in r["row"])
-    assert mine["cells"][6:8] == [0, 1]
+    assert mine["cells"][7:9] == [0, 1]
     assert mine["cells"][2] == pytest.approx(6.0)
     assert mine["unknown"] == []
     from matching.monitor import reports
@@ -199,8 +238,8 @@ def test_an_unknown_figure_is_unknown_in_the_export_not_suppressed(world, histor
     line = next(x for x in csv.splitlines() if x.startswith("Zonder cijfers"))
     cells = line.split(";")
     assert cells[1] == "5"
-    assert cells[2] == cells[3] == cells[7] == cells[9] == "onbekend"
+    assert cells[2] == cells[3] == cells[8] == cells[10] == "onbekend"
     data = c.get("/api/v1/monitor/neighbourhoods/").json()
     hood_api = next(t for t in data["tables"] if t["title"] == "Plaatsingen per buurt")
     mine = next(r for r in hood_api["rows"] if "BU07710198" in r["row"])
-    assert mine["unknown"] == [1, 2, 6, 8]
+    assert mine["unknown"] == [1, 2, 7, 9]

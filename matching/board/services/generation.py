@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -312,6 +313,9 @@ def _store_proposals(
     deadline = meeting.date + dt.timedelta(days=meeting.board.decision_days)
     recomputed: list[Proposal] = []
     created: list[Proposal] = []
+    # The run's proposals count one after another against the tipping point and stairwell.
+    earlier_hood: Counter[int] = Counter()
+    earlier_stairwell: Counter[int] = Counter()
     for client_id, (a, d) in valid.items():
         item, ec = items[client_id]
         breakdown = board_pool.engine.explain_score(
@@ -343,9 +347,18 @@ def _store_proposals(
             "profile": item["profile"],
             "capacity_before": _capacity(
                 pool.capacity[d.neighbourhood_id], pool.room.get(d.neighbourhood_id)
+            )
+            | board_pool.placement_count(
+                pool,
+                d,
+                earlier_in_neighbourhood=earlier_hood[d.neighbourhood_id],
+                earlier_in_stairwell=earlier_stairwell[d.stairwell_id or 0],
             ),
             "capacity_after": _capacity(after[d.neighbourhood_id], None),
         }
+        earlier_hood[d.neighbourhood_id] += 1
+        if d.stairwell_id:
+            earlier_stairwell[d.stairwell_id] += 1
         existing = still.get(client_id)
         if existing is not None and existing.dwelling_id == d.pk:
             for field_name, value in values.items():

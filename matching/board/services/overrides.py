@@ -133,7 +133,8 @@ def proposal_override_request(
                     capacity_before=_capacity(
                         pool.capacity[dwelling.neighbourhood_id],
                         pool.room.get(dwelling.neighbourhood_id),
-                    ),
+                    )
+                    | board_pool.placement_count(pool, dwelling),
                     capacity_after=_capacity(after[dwelling.neighbourhood_id], None),
                     deadline=meeting.date + dt.timedelta(days=meeting.board.decision_days),
                     override_kind=kind,
