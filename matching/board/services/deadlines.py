@@ -124,7 +124,7 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
 def digest_send(*, today: dt.date | None = None) -> int:
     """Each board participant's weekly digest (stalled, expiring, decided, new), in the app
     and by e-mail. Keyed by ISO week, so it is sent once per person per week."""
-    from .. import selectors
+    from .. import digest, selectors
 
     today = today or timezone.localdate()
     week = week_label(today)
@@ -144,7 +144,9 @@ def digest_send(*, today: dt.date | None = None) -> int:
     ).distinct()
     for user in users:
         summary = selectors.digest_for(user=user, today=today, since=since)
-        if not any(summary.values()):
+        # The siblings' lines (signals after the move, ...), each read through the layer.
+        extra = digest.lines_for(user, today=today, since=since)
+        if not any(summary.values()) and not extra:
             continue
         body = "\n".join(
             [
@@ -152,6 +154,7 @@ def digest_send(*, today: dt.date | None = None) -> int:
                 _("Termijn verloopt binnen 2 dagen: %(n)s") % {"n": summary["expiring"]},
                 _("Besloten afgelopen week: %(n)s") % {"n": summary["decided"]},
                 _("Nieuwe voorstellen: %(n)s") % {"n": summary["new"]},
+                *(["", *extra] if extra else []),
             ]
         )
         if notify(
