@@ -19,6 +19,7 @@ class AftercareConfig(AppConfig):
         from . import (
             data_export,
             permissions,  # noqa: F401 - registers the policies
+            processing,
         )
         from .receivers import signal_on_care_stop
         from .views import agenda_section
@@ -37,3 +38,4 @@ class AftercareConfig(AppConfig):
         worklist.register(work_items)
         care_stopped.connect(signal_on_care_stop, dispatch_uid="aftercare-care-stopped")
         data_export.register()  # this app's part of a client's data export
+        processing.register()  # records of processing (accounts.records)
