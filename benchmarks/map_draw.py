@@ -65,11 +65,12 @@ def main() -> int:
         page.goto(f"{base}/accounts/login/")
         page.fill("input[name=username]", email)
         page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("form button[type=submit]")
+        page.click("form:has(input[name=password]) button[type=submit]")
         page.wait_for_url("**/accounts/2fa/**")
         page.fill("input[name=token]", f"{totp(key):06d}")
-        page.click("form button[type=submit]")
-        page.wait_for_load_state()
+        # The code's own form: the second-factor page also holds the sign-out form.
+        page.click("form:has(input[name=token]) button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/" not in url)
         sizes: list[int] = []
         page.on(
             "response",

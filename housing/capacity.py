@@ -15,6 +15,8 @@ How the score is made (default weights; a municipality may change every number):
     welfare share                  − 1.0 per point above 6%
     psychiatric share              − 1.0 per point above 4%
     placements, last 12 months     − 4 per placement per 1,000 homes
+    nuisance signals (opt-in)      − weight per signal per 1,000 homes (12 months), capped
+                                   (off by default: weight 0; docs/aftercare.md)
     → clamped to 0–100; green from 60, amber from 40, red below.
 
 Unknown is unknown: every input may be missing (a suppressed CBS figure, a Leefbaarometer
@@ -59,6 +61,14 @@ WEIGHT_FIELDS: dict[str, tuple[float, str, str]] = {
     "psychiatric_reference": (4, "referentie psychische problematiek (%)", ""),
     "psychiatric_weight": (1.0, "punten per procentpunt psychische problematiek erboven", ""),
     "placements_weight": (4.0, "punten per plaatsing per 1.000 woningen (12 maanden)", ""),
+    # Opt-in: 0 is off (the default). Above 0 the published monthly counts of nuisance
+    # signals after a placement (overlast, klachten van buren) weigh in the nuisance indicator.
+    "signals_nuisance_weight": (
+        0,
+        "punten per overlastsignaal per 1.000 woningen (12 maanden)",
+        "0 = uit (standaard); alleen gepubliceerde tellingen van 5 of meer per maand tellen mee",
+    ),
+    "signals_nuisance_cap": (10, "maximum overlastsignalen", "in punten"),
     "green_from": (60, "groen vanaf", "score"),
     "amber_from": (40, "oranje vanaf", "score; daaronder rood"),
 }
@@ -131,6 +141,9 @@ class Inputs:
     placements_12m: int = 0
     nuisance_dimension: float | None = None
     year: int | None = None
+    # The published count of nuisance signals of the 12 months (None: not read, the
+    # municipality has not switched the input on).
+    nuisance_signals_12m: int | None = None
 
 
 # The inputs a score rests on, in breakdown order: (key, label).
@@ -144,6 +157,10 @@ INPUT_LABELS: dict[str, str] = {
     "placements": "plaatsingen afgelopen 12 maanden",
 }
 MISSING_VALUE = "onbekend — telt niet mee"
+# An opt-in addition to the nuisance indicator; not one of the inputs a score "rests on"
+# (inputs_known/inputs_total do not change when a municipality switches it on).
+SIGNALS_KEY = "nuisance_signals"
+SIGNALS_LABEL = "signalen van overlast na plaatsing"
 
 
 @dataclass(frozen=True)
@@ -276,6 +293,22 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         cap = w["nuisance_dimension_cap"]
         points = max(-cap, min(cap, inputs.nuisance_dimension * w["nuisance_dimension_weight"]))
         add("nuisance_dimension", f"{inputs.nuisance_dimension:+g}", points)
+    signals_weight = w["signals_nuisance_weight"]
+    if signals_weight > 0:
+        n = inputs.nuisance_signals_12m
+        if n is None or not inputs.homes:
+            parts.append(Contribution(SIGNALS_KEY, SIGNALS_LABEL, MISSING_VALUE, 0.0, missing=True))
+        else:
+            rate = n * 1000 / inputs.homes
+            points = -min(w["signals_nuisance_cap"], rate * signals_weight)
+            parts.append(
+                Contribution(
+                    SIGNALS_KEY,
+                    SIGNALS_LABEL,
+                    f"{n} ({rate:.1f} per 1.000 woningen; aantallen onder de drempel tellen niet mee)",
+                    round(points, 2),
+                )
+            )
     corp = inputs.corporation_share
     if corp is None:
         missing("corporation_share")
@@ -336,7 +369,7 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
             f"{inputs.placements_12m} ({per_1000:.1f} per 1.000 woningen)",
             -per_1000 * w["placements_weight"],
         )
-    known = sum(1 for c in parts if c.key != "base" and not c.missing)
+    known = sum(1 for c in parts if c.key in INPUT_LABELS and not c.missing)
     if known == 0:
         return CapacityResult(
             score=None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -125,7 +125,47 @@ def latest_indicators(
     return _latest_indicators(neighbourhood_ids, year=year)
 
 
-def inputs_from(indicator: NeighbourhoodIndicator, placements: int) -> Inputs:
+# The opt-in nuisance input from signals after a placement (matching.aftercare registers the
+# provider in its AppConfig.ready(); housing never imports it, docs/ARCHITECTURE.md). A
+# provider takes {region id: {neighbourhood codes}} and the window and returns the published
+# count per neighbourhood code (suppressed cells count as 0).
+SignalCountsProvider = Callable[..., dict[str, int]]
+_signal_counts: list[SignalCountsProvider] = []
+
+
+def register_signal_counts(provider: SignalCountsProvider) -> None:
+    if provider not in _signal_counts:
+        _signal_counts.append(provider)
+
+
+def _nuisance_signal_counts(
+    items: list[Neighbourhood], *, weights: dict[int, dict[str, float]], at: datetime
+) -> dict[int, int] | None:
+    """Per neighbourhood id the published nuisance-signal count of the 12 months before
+    `at`, read only for the municipalities that switched the input on (weight above 0)."""
+    on = {m for m, w in weights.items() if w["signals_nuisance_weight"] > 0}
+    if not on or not _signal_counts:
+        return None
+    regions = dict(Municipality.objects.filter(pk__in=on).values_list("pk", "region_id"))
+    codes: dict[int, set[str]] = {}
+    for n in items:
+        m = n.district.municipality_id
+        if m in regions:
+            codes.setdefault(regions[m], set()).add(n.code)
+    end = timezone.localdate(at) if timezone.is_aware(at) else at.date()
+    start = end - timedelta(days=365)
+    by_code: dict[str, int] = {}
+    for provider in _signal_counts:
+        for code, count in provider(
+            neighbourhood_codes_by_region=codes, start=start, end=end
+        ).items():
+            by_code[code] = by_code.get(code, 0) + count
+    return {n.pk: by_code.get(n.code, 0) for n in items if n.district.municipality_id in regions}
+
+
+def inputs_from(
+    indicator: NeighbourhoodIndicator, placements: int, nuisance_signals: int | None = None
+) -> Inputs:
     def number(value: Any) -> float | None:
         return None if value is None else float(value)
 
@@ -141,6 +181,7 @@ def inputs_from(indicator: NeighbourhoodIndicator, placements: int) -> Inputs:
         else float(indicator.dimension_nuisance),
         placements_12m=placements,
         year=indicator.year,
+        nuisance_signals_12m=nuisance_signals,
     )
 
 
@@ -168,6 +209,7 @@ def capacities(
         )
     )
     weights = {m: capacity.weights_with_defaults(stored.get(m)) for m in municipality_ids}
+    signals = _nuisance_signal_counts(items, weights=weights, at=at) or {}
     results: dict[int, CapacityResult] = {}
     for n in items:
         indicator = latest.get(n.pk)
@@ -175,7 +217,8 @@ def capacities(
             results[n.pk] = capacity.UNKNOWN_RESULT
             continue
         results[n.pk] = capacity.score(
-            inputs_from(indicator, placements.get(n.pk, 0)), weights[n.district.municipality_id]
+            inputs_from(indicator, placements.get(n.pk, 0), signals.get(n.pk)),
+            weights[n.district.municipality_id],
         )
     return results
 
@@ -457,15 +500,17 @@ def capacities_after(
             "municipality_id", "values"
         )
     )
+    weights_of = {m: capacity.weights_with_defaults(stored.get(m)) for m in municipality_ids}
+    signals = _nuisance_signal_counts(items, weights=weights_of, at=at) or {}
     results: dict[int, CapacityResult] = {}
     for n in items:
         indicator = latest.get(n.pk)
         if indicator is None:
             results[n.pk] = capacity.UNKNOWN_RESULT
             continue
-        weights = capacity.weights_with_defaults(stored.get(n.district.municipality_id))
+        weights = weights_of[n.district.municipality_id]
         count = placements.get(n.pk, 0) + extra.get(n.pk, 0)
-        results[n.pk] = capacity.score(inputs_from(indicator, count), weights)
+        results[n.pk] = capacity.score(inputs_from(indicator, count, signals.get(n.pk)), weights)
     return results
 
 
@@ -501,6 +546,9 @@ def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list
     ):
         if when is not None:
             dates.setdefault(nid, []).append(when)
+    # The opt-in signals input as it stands at the snapshot (the simulation holds it fixed).
+    weights_of = {m: capacity.weights_with_defaults(stored.get(m)) for m in municipality_ids}
+    signals = _nuisance_signal_counts(neighbourhoods, weights=weights_of, at=at) or {}
     result = []
     for n in neighbourhoods:
         indicator = latest.get(n.pk)
@@ -513,8 +561,8 @@ def region_capacity_facts(*, region_id: int, at: datetime | None = None) -> list
                 "lvb_share": float(indicator.lvb_share)
                 if indicator and indicator.lvb_share is not None
                 else None,
-                "inputs": inputs_from(indicator, 0) if indicator else None,
-                "weights": capacity.weights_with_defaults(stored.get(n.district.municipality_id)),
+                "inputs": inputs_from(indicator, 0, signals.get(n.pk)) if indicator else None,
+                "weights": weights_of[n.district.municipality_id],
                 "placements": [timezone.localtime(d).date() for d in dates.get(n.pk, [])],
             }
         )

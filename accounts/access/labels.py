@@ -286,6 +286,7 @@ EVENT_VERBS = {
     "vulnerable_added": gettext_lazy("kwetsbare bewoner geteld"),
     "listed": gettext_lazy("in een overzicht getoond"),
     "counted": gettext_lazy("geteld"),
+    "digested": gettext_lazy("in het weekoverzicht gemaild"),
     "anonymised": gettext_lazy("geanonimiseerd"),
     "applied": gettext_lazy("toegepast"),
     "checked": gettext_lazy("gecontroleerd"),

@@ -49,6 +49,8 @@ class Outcome:
     kinds: frozenset[str]
     rows: int = 0
     contract_kept_until: dt.date | None = None
+    # Rows per part (`export.Part.key`): what went, or in a dry run what would go.
+    parts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,7 +64,13 @@ class Report:
         return {
             "dry_run": self.dry_run,
             "anonymised": [
-                {"client": o.reference, "kinds": sorted(o.kinds), "rows": o.rows} for o in self.done
+                {
+                    "client": o.reference,
+                    "kinds": sorted(o.kinds),
+                    "rows": o.rows,
+                    "parts": dict(o.parts),
+                }
+                for o in self.done
             ],
             "skipped": self.skipped,
             "stopped_early": self.stopped_early,
@@ -108,7 +116,8 @@ def due_clients(*, now: dt.datetime) -> Any:
 def _anonymise_locked(
     client: Client, kinds: frozenset[str], *, actor: Any, reason: str, request: Any = None
 ) -> Outcome:
-    rows = sum(part.anonymise(client, kinds) for part in export.parts())
+    parts = {part.key: part.anonymise(client, kinds) for part in export.parts()}
+    rows = sum(parts.values())
     now = timezone.now()
     updates: dict[str, Any] = {}
     if export.CARE in kinds:
@@ -128,7 +137,17 @@ def _anonymise_locked(
         request=request,
         organisation_id=client.care_provider_id,
     )
-    return Outcome(client.reference, kinds, rows, contract_kept_until(client))
+    return Outcome(client.reference, kinds, rows, contract_kept_until(client), parts)
+
+
+def _would_go(client: Client, kinds: frozenset[str]) -> dict[str, int]:
+    """The dry run's rows per part: each part anonymises inside a savepoint that is rolled
+    back, so the count is exactly what the real run would touch and nothing changes."""
+    savepoint = transaction.savepoint()
+    try:
+        return {part.key: part.anonymise(client, kinds) for part in export.parts()}
+    finally:
+        transaction.savepoint_rollback(savepoint)
 
 
 def retention_apply(
@@ -155,7 +174,16 @@ def retention_apply(
             if not kinds:
                 continue  # care data gone, contract data still under their legal duty
             if dry_run:
-                report.done.append(Outcome(client.reference, kinds, 0, contract_kept_until(client)))
+                parts = _would_go(client, kinds)
+                report.done.append(
+                    Outcome(
+                        client.reference,
+                        kinds,
+                        sum(parts.values()),
+                        contract_kept_until(client),
+                        parts,
+                    )
+                )
                 continue
             report.done.append(
                 _anonymise_locked(client, kinds, actor=SYSTEM, reason="bewaartermijn verstreken")

@@ -13,7 +13,8 @@ class AftercareConfig(AppConfig):
     def ready(self) -> None:
         from accounts import navigation, worklist
         from accounts.models import Role
-        from matching.board import agenda
+        from housing import selectors as housing_selectors
+        from matching.board import agenda, digest
         from matching.placements.signals import care_stopped
 
         from . import (
@@ -21,7 +22,9 @@ class AftercareConfig(AppConfig):
             permissions,  # noqa: F401 - registers the policies
             processing,
         )
+        from .digest import digest_lines
         from .receivers import signal_on_care_stop
+        from .selectors import published_nuisance_counts
         from .views import agenda_section
         from .worklist import work_items
 
@@ -36,6 +39,9 @@ class AftercareConfig(AppConfig):
         )
         agenda.register(agenda_section)
         worklist.register(work_items)
+        digest.register(digest_lines)
+        # Opt-in input of the capacity model's nuisance indicator (off by default).
+        housing_selectors.register_signal_counts(published_nuisance_counts)
         care_stopped.connect(signal_on_care_stop, dispatch_uid="aftercare-care-stopped")
         data_export.register()  # this app's part of a client's data export
         processing.register()  # records of processing (accounts.records)

@@ -95,14 +95,12 @@ class MonthCounts:
     rows: list[CountRow]
 
 
-def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> list[MonthCounts]:
-    """Signals raised per month, neighbourhood and category in the user's region(s).
-
-    Every count under the threshold is shown as suppressed (None); so is a row total under it,
-    and where exactly one cell of a row is suppressed but the total is shown, a second cell is
-    suppressed too (secondary suppression), so no hidden count follows from the others."""
-    regions = municipality_region_ids(user)
-    threshold = small_number_threshold()
+def _monthly_grids(
+    *, regions: Any, start: dt.date, end: dt.date, threshold: int
+) -> list[MonthCounts]:
+    """The published table: per month the rows of (neighbourhood, category) counts of the
+    regions, suppressed with the one small-number rule. Both the counts page and the
+    carrying-capacity input read this, so the model never uses a figure the page hides."""
     raw = (
         Signal.objects.filter(
             placement__board__region_id__in=regions,
@@ -149,3 +147,42 @@ def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> lis
             )
         )
     return months
+
+
+def counts_per_neighbourhood(*, user: User, start: dt.date, end: dt.date) -> list[MonthCounts]:
+    """Signals raised per month, neighbourhood and category in the user's region(s).
+
+    Every count under the threshold is shown as suppressed (None); so is a row total under it,
+    and where exactly one cell of a row is suppressed but the total is shown, a second cell is
+    suppressed too (secondary suppression), so no hidden count follows from the others."""
+    return _monthly_grids(
+        regions=municipality_region_ids(user),
+        start=start,
+        end=end,
+        threshold=small_number_threshold(),
+    )
+
+
+# The categories that stand for nuisance in the carrying-capacity model's nuisance indicator
+# (docs/aftercare.md, "Signals as nuisance input"): what neighbours experience, not rent
+# arrears or care matters.
+NUISANCE_CATEGORIES = (SignalCategory.NUISANCE, SignalCategory.NEIGHBOUR_COMPLAINTS)
+
+
+def published_nuisance_counts(
+    *, neighbourhood_codes_by_region: dict[int, set[str]], start: dt.date, end: dt.date
+) -> dict[str, int]:
+    """Per neighbourhood code: the nuisance signals of `start`..`end` as the counts page
+    publishes them, summed over the months. A suppressed cell (under the threshold, or hidden
+    so it cannot be derived) counts as 0: the model never rests on a figure the page hides,
+    so its score cannot give one away. Aggregates only; nothing of a person or a signal."""
+    threshold = small_number_threshold()
+    totals: dict[str, int] = {}
+    for region_id, codes in neighbourhood_codes_by_region.items():
+        for month in _monthly_grids(regions=[region_id], start=start, end=end, threshold=threshold):
+            for row in month.rows:
+                if row.code not in codes:
+                    continue
+                shown = sum(int(row.cells.get(c) or 0) for c in NUISANCE_CATEGORIES)
+                totals[row.code] = totals.get(row.code, 0) + shown
+    return totals

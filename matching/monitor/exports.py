@@ -40,9 +40,13 @@ def _header(t: Table) -> list[str]:
 def _rows(t: Table, *, threshold: int, dates: bool) -> list[list[Any]]:
     small = suppressed_text(threshold)
     out: list[list[Any]] = []
+    unknown = _("onbekend")
     for i, (label, cells, total) in enumerate(t.body):
         first: Any = t.row_dates[i] if (dates and t.row_dates) else label
-        line = [first] + [small if v is None else v for v in cells]
+        line = [first] + [
+            (unknown if t.is_unknown(i, j) else small) if v is None else v
+            for j, v in enumerate(cells)
+        ]
         if t.row_totals:
             line.append(small if total is None else total)
         out.append(line)

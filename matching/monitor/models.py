@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constraints import ConstraintMessages
 
 QUOTA_MAX = 100_000
+HEADROOM_CAP = 9_999  # a headroom without a placement cost (weight 0) is "plenty", not 10**6
 
 
 class Quota(ConstraintMessages, models.Model):
@@ -92,6 +93,10 @@ class MonthlyCount(models.Model):
     )
     override = models.BooleanField(default=False)
     occupied = models.BooleanField(default=False)
+    # Placements only: the neighbourhood's headroom the board saw when it proposed
+    # (`Proposal.capacity_before["headroom"]`, capped at HEADROOM_CAP); None: unknown then
+    # (no indicators or no number of homes for that year, or no recorded capacity).
+    headroom = models.PositiveIntegerField(null=True)
     n = models.PositiveIntegerField()
 
     class Meta:

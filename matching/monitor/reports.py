@@ -68,7 +68,11 @@ def build(page: str, v: Viewer, params: QueryDict | dict[str, Any]) -> Report:
         where = selectors.where(v=v, period=period)
         hoods = hood_table(where, v)
         return Report(
-            page, form, where, [hoods, where.by_class, where.stairwells], period.description
+            page,
+            form,
+            where,
+            [hoods, where.by_class, where.by_headroom, where.stairwells],
+            period.description,
         )
     if page == "quotas":
         form = YearForm(data)
@@ -98,39 +102,68 @@ def charts(report: Report) -> dict[str, Any]:
     if report.page == "flow":
         return {"line": r.chart, "bands": _series_of(r.waiting_bands)}
     if report.page == "where":
-        return {"classes": r.chart}
+        return {"classes": r.chart, "headroom": r.headroom_chart}
     if report.page == "quotas":
         return {"let": _series_of(r.monthly), "shares": r.chart}
     return {"meetings": r.chart}
 
 
 def hood_table(where: selectors.Where, v: Viewer) -> Table:
-    """The per-neighbourhood figures as a table (already suppressed per cell)."""
+    """The per-neighbourhood figures as a table (already suppressed per cell). A figure that
+    is not known (homes, the rate, a headroom without indicators) is marked unknown, so an
+    export says "onbekend" there and "< 5" only where a count is hidden."""
     from accounts.smallnumbers import Grid
 
     rows = [f"{h.name} ({h.code})" for h in where.hoods]
-    cells: list[list[int | None]] = [
-        [h.placements, h.homes, h.in_red, h.overrides, h.occupied_stairwell, h.headroom_now]
-        for h in where.hoods
-    ]
-    grid = Grid(cells, [None] * len(rows), [None] * 6, None)
+    cells: list[list[Any]] = []
+    unknown: set[tuple[int, int]] = set()
+    for i, h in enumerate(where.hoods):
+        per_1000 = None if h.per_1000 is None else round(h.per_1000, 1)
+        line = [
+            h.placements,
+            h.homes,
+            per_1000,
+            h.in_red,
+            h.overrides,
+            h.occupied_stairwell,
+            h.headroom_lowest,
+            h.without_room,
+            h.headroom_now,
+        ]
+        cells.append(line)
+        if h.homes is None:
+            unknown.add((i, 1))
+        if per_1000 is None and h.placements is not None:
+            unknown.add((i, 2))  # no homes known (or no placements to divide)
+        if h.headroom_state in ("none", "unknown"):
+            unknown.add((i, 6))
+        if h.headroom_now is None:
+            unknown.add((i, 8))
+    grid = Grid(cells, [None] * len(rows), [None] * len(HOOD_COLUMNS), None)
     return Table(
         _("Plaatsingen per buurt"),
         _("Buurt"),
         rows,
-        [
-            _("plaatsingen"),
-            _("woningen (indicatorjaar)"),
-            _("geplaatst terwijl rood"),
-            _("met overschrijding"),
-            _("in portiek met kwetsbaar huishouden"),
-            _("ruimte nu"),
-        ],
+        list(HOOD_COLUMNS),
         grid,
         _("aantal"),
         row_totals=False,
         column_totals=False,
+        unknown=frozenset(unknown),
     )
+
+
+HOOD_COLUMNS = (
+    _("plaatsingen"),
+    _("woningen (indicatorjaar)"),
+    _("plaatsingen per 1.000 woningen"),
+    _("geplaatst terwijl rood"),
+    _("met overschrijding"),
+    _("in portiek met kwetsbaar huishouden"),
+    _("laagste ruimte bij plaatsing"),
+    _("geplaatst zonder ruimte"),
+    _("ruimte nu"),
+)
 
 
 def report_quarter(v: Viewer, params: QueryDict | dict[str, Any]) -> dict[str, Any]:

@@ -54,7 +54,7 @@ from matching.board.permissions import municipality_region_ids
 from matching.board.services import CLIENT_REFUSAL_REASONS, CONSULTANT_DECLINE_REASONS
 from matching.placements.models import Placement, PlacementStatus
 
-from .models import FiguresRefresh, MonthlyCount, Quota
+from .models import HEADROOM_CAP, FiguresRefresh, MonthlyCount, Quota
 from .periods import QUARTER, Period
 from .sql import DaysBetween, Percentile
 
@@ -152,6 +152,12 @@ class Table:
     column_totals: bool = True
     note: str | Promise = ""
     row_dates: list[dt.date] | None = None  # rows that are months or quarters
+    # (row, column) of cells that are None because the figure is not known (a neighbourhood
+    # without indicators), not because it is hidden: shown as "onbekend", never as "< 5".
+    unknown: frozenset[tuple[int, int]] = frozenset()
+
+    def is_unknown(self, row: int, column: int) -> bool:
+        return (row, column) in self.unknown
 
     @property
     def body(self) -> list[tuple[str, list[int | None], int | None]]:
@@ -545,9 +551,10 @@ def figures_fresh(region_id: int) -> FiguresRefresh:
 
 
 def placement_rows(region_id: int) -> list[MonthlyCount]:
-    """Placements per month, neighbourhood, care provider, the class the board saw when it
-    proposed (`Proposal.capacity_before`), override or not, into an occupied stairwell or
-    not: the rows "where people go" reads (`MonthlyCount` with measure "placed")."""
+    """Placements per month, neighbourhood, care provider, the class and the headroom the
+    board saw when it proposed (`Proposal.capacity_before`), override or not, into an
+    occupied stairwell or not: the rows "where people go" reads (`MonthlyCount` with measure
+    "placed")."""
     placed: list[MonthlyCount] = []
     earlier_in_stairwell = (
         Placement.objects.filter(
@@ -564,6 +571,7 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
         .annotate(
             month=TruncMonth("created_at"),
             klass=F("proposal__capacity_before__class"),
+            headroom=F("proposal__capacity_before__headroom"),
             # Only a dwelling in a stairwell can find it occupied (CASE spares the subquery).
             occupied=Case(
                 When(dwelling__stairwell_id__isnull=True, then=Value(False)),
@@ -573,7 +581,15 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
             override=~Q(proposal__override_kind=""),
         )
         .order_by()
-        .values("month", "neighbourhood_id", "care_provider_id", "klass", "occupied", "override")
+        .values(
+            "month",
+            "neighbourhood_id",
+            "care_provider_id",
+            "klass",
+            "headroom",
+            "occupied",
+            "override",
+        )
         .annotate(n=Count("pk"))
     ):
         placed.append(
@@ -583,13 +599,38 @@ def placement_rows(region_id: int) -> list[MonthlyCount]:
                 measure="placed",
                 care_provider_id=pl["care_provider_id"],
                 reason=_class_of(pl["klass"]),
+                headroom=headroom_of(pl["headroom"]),
                 neighbourhood_id=pl["neighbourhood_id"],
                 occupied=bool(pl["occupied"]),
                 override=bool(pl["override"]),
                 n=pl["n"],
             )
         )
-    return placed
+    # Rows that differ only in a headroom above the cap are one row.
+    merged: dict[tuple[Any, ...], MonthlyCount] = {}
+    for row in placed:
+        key = (
+            row.month,
+            row.neighbourhood_id,
+            row.care_provider_id,
+            row.reason,
+            row.headroom,
+            row.occupied,
+            row.override,
+        )
+        if key in merged:
+            merged[key].n += row.n
+        else:
+            merged[key] = row
+    return list(merged.values())
+
+
+def headroom_of(value: Any) -> int | None:
+    """The recorded headroom as a whole number from 0 to HEADROOM_CAP; None when the board
+    did not know it (no indicators, no number of homes) or nothing was recorded."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return max(0, min(HEADROOM_CAP, int(value)))
 
 
 def event_rows(region_id: int) -> list[tuple[str, dt.date, int | None, str, str, int]]:
@@ -691,6 +732,26 @@ def event_rows(region_id: int) -> list[tuple[str, dt.date, int | None, str, str,
 
 CLASS_ORDER = [capacity.GREEN, capacity.AMBER, capacity.RED, capacity.UNKNOWN]
 
+# Headroom at the time of placement, in bands (key, label, lowest, highest).
+HEADROOM_BANDS: list[tuple[str, str | Promise, int, int]] = [
+    ("none", _("geen ruimte (0)"), 0, 0),
+    ("low", _("1 of 2"), 1, 2),
+    ("some", _("3 tot en met 5"), 3, 5),
+    ("plenty", _("6 of meer"), 6, HEADROOM_CAP),
+]
+HEADROOM_UNKNOWN = "unknown"
+HEADROOM_ORDER = [key for key, *_rest in HEADROOM_BANDS] + [HEADROOM_UNKNOWN]
+
+
+def headroom_band(headroom: int | None) -> str:
+    """The band of a headroom at placement (`HEADROOM_BANDS`), "unknown" without one."""
+    if headroom is None:
+        return HEADROOM_UNKNOWN
+    for key, _label, low, high in HEADROOM_BANDS:
+        if low <= headroom <= high:
+            return key
+    return HEADROOM_BANDS[-1][0]
+
 
 @dataclass
 class HoodRow:
@@ -705,6 +766,13 @@ class HoodRow:
     in_red: int | None
     overrides: int | None
     occupied_stairwell: int | None
+    # The lowest headroom the board saw when it proposed one of the period's placements
+    # here; None when there were none, when it was unknown at every one of them, or when
+    # the placement count is hidden (`headroom_state` says which).
+    headroom_lowest: int | None = None
+    # Placements made when the board saw no headroom left (0): through an override.
+    without_room: int | None = 0
+    headroom_state: str = "none"  # "none" (no placements), "shown", "hidden", "unknown"
 
     @property
     def class_now_label(self) -> str:
@@ -716,11 +784,16 @@ class Where:
     period: Period
     hoods: list[HoodRow]
     by_class: Table
+    by_headroom: Table
     crossed: list[dict[str, Any]]
     stairwells: Table
     missing_indicators: list[str]
     chart: dict[str, Any]
     map_data: dict[str, Any]
+    # Neighbourhoods that received placements while the board knew no headroom there (no
+    # indicators or no number of homes for that year): named, not left blank.
+    headroom_unknown: list[str] = field(default_factory=list)
+    headroom_chart: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -732,11 +805,14 @@ def _class_of(value: Any) -> str:
 
 
 def where(*, v: Viewer, period: Period) -> Where:
-    """Placements per neighbourhood against its homes, headroom and carrying-capacity class
-    (the class the board saw when it proposed the placement, stored on the proposal)."""
+    """Placements per neighbourhood against its homes, headroom and carrying-capacity class,
+    both as the board saw them when it proposed the placement (stored on the proposal), and
+    per period by class and by headroom band."""
     figures_fresh(v.region_id)
     per_hood: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_bucket: dict[tuple[dt.date, str], int] = defaultdict(int)
+    per_band: dict[tuple[dt.date, str], int] = defaultdict(int)
+    lowest: dict[int, int] = {}
     first_red: dict[int, dt.date] = {}
     rows = (
         MonthlyCount.objects.filter(
@@ -746,7 +822,7 @@ def where(*, v: Viewer, period: Period) -> Where:
             month__lt=period.end,
         )
         .order_by()
-        .values("neighbourhood_id", "month", "occupied", "override")
+        .values("neighbourhood_id", "month", "occupied", "override", "headroom")
         .annotate(klass=F("reason"), bucket=F("month"), n=Sum("n"))
     )
     for r in rows:
@@ -761,6 +837,14 @@ def where(*, v: Viewer, period: Period) -> Where:
             hood["occupied"] += r["n"]
             hood["occupied_override"] += r["n"] if r["override"] else 0
         per_bucket[(bucket, klass)] += r["n"]
+        per_band[(bucket, headroom_band(r["headroom"]))] += r["n"]
+        if r["headroom"] is None:
+            hood["headroom_unknown"] += r["n"]
+        else:
+            hid = r["neighbourhood_id"]
+            lowest[hid] = min(r["headroom"], lowest.get(hid, r["headroom"]))
+            if r["headroom"] == 0:
+                hood["without_room"] += r["n"]
         if klass == capacity.RED:
             first_red[r["neighbourhood_id"]] = min(
                 bucket, first_red.get(r["neighbourhood_id"], bucket)
@@ -786,6 +870,10 @@ def where(*, v: Viewer, period: Period) -> Where:
     occupied_grid = smallnumbers.suppress_column(
         [per_hood[n.pk]["occupied"] for n in counted], exact=v.exact
     )
+    without_room_grid = smallnumbers.suppress_column(
+        [per_hood[n.pk]["without_room"] for n in counted], exact=v.exact
+    )
+    headroom_unknown: list[str] = []
     out: list[HoodRow] = []
     missing: list[str] = []
     for i, n in enumerate(counted):
@@ -795,6 +883,14 @@ def where(*, v: Viewer, period: Period) -> Where:
         if ind is None or not homes:
             missing.append(n.name)
         result = now.get(n.pk)
+        total = per_hood[n.pk]["total"] if n.pk in per_hood else 0
+        # The lowest headroom goes with the placement count: where that is hidden, so is it
+        # (with today's headroom beside it, it would tell roughly how many followed).
+        state = "none"
+        if total:
+            state = "hidden" if shown is None else "shown" if n.pk in lowest else "unknown"
+            if per_hood[n.pk]["headroom_unknown"]:
+                headroom_unknown.append(n.name)
         out.append(
             HoodRow(
                 code=n.code,
@@ -808,6 +904,9 @@ def where(*, v: Viewer, period: Period) -> Where:
                 in_red=red_grid.cells[i][0],
                 overrides=override_grid.cells[i][0],
                 occupied_stairwell=occupied_grid.cells[i][0],
+                headroom_lowest=lowest.get(n.pk) if state == "shown" else None,
+                without_room=without_room_grid.cells[i][0],
+                headroom_state=state,
             )
         )
     buckets = period.buckets()
@@ -819,6 +918,20 @@ def where(*, v: Viewer, period: Period) -> Where:
         [[per_bucket[(b, k)] for k in CLASS_ORDER] for b in buckets],
         v=v,
         unit=_("plaatsingen"),
+        row_dates=buckets,
+    )
+    by_headroom = table(
+        _("Plaatsingen naar ruimte van de buurt op het moment van plaatsing"),
+        _("Periode"),
+        [period.label(b) for b in buckets],
+        [label for _key, label, *_rest in HEADROOM_BANDS] + [capacity.CLASS_LABELS["unknown"]],
+        [[per_band[(b, k)] for k in HEADROOM_ORDER] for b in buckets],
+        v=v,
+        unit=_("plaatsingen"),
+        note=_(
+            "Ruimte: hoeveel plaatsingen de buurt volgens het draagkrachtmodel nog aankon toen "
+            "de tafel het voorstel deed. Bij 0 kon het alleen met een overschrijding."
+        ),
         row_dates=buckets,
     )
     crossed = []
@@ -866,8 +979,31 @@ def where(*, v: Viewer, period: Period) -> Where:
             for j in range(len(CLASS_ORDER))
         ],
     }
+    headroom_chart = {
+        "labels": by_headroom.rows,
+        "series": [
+            {
+                "label": str(by_headroom.columns[j]),
+                "key": HEADROOM_ORDER[j],
+                "data": [row[j] for row in by_headroom.grid.cells],
+            }
+            for j in range(len(HEADROOM_ORDER))
+        ],
+    }
     map_data = _map_layer(hoods, out)
-    return Where(period, out, by_class, crossed, stairwells, missing, chart, map_data)
+    return Where(
+        period,
+        out,
+        by_class,
+        by_headroom,
+        crossed,
+        stairwells,
+        missing,
+        chart,
+        map_data,
+        headroom_unknown,
+        headroom_chart,
+    )
 
 
 def _map_layer(hoods: Iterable[Neighbourhood], rows: list[HoodRow]) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 (function () {
   const COLOURS = ["#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#0e7490", "#a16207", "#be123c", "#4d7c0f"];
   const CLASS_COLOURS = { green: "#15803d", amber: "#d97706", red: "#b91c1c", unknown: "#94a3b8" };
-  const BAR_KINDS = { bands: true, classes: true, let: true, shares: true, meetings: true };
-  const STACKED = { classes: true, let: true };
+  const HEADROOM_COLOURS = { none: "#b91c1c", low: "#d97706", some: "#0e7490", plenty: "#15803d" };
+  const BAR_KINDS = { bands: true, classes: true, headroom: true, let: true, shares: true, meetings: true };
+  const STACKED = { classes: true, headroom: true, let: true };
 
   function draw() {
     const source = document.getElementById("monitor-chart-data");
@@ -21,7 +22,8 @@
         data: {
           labels: data.labels,
           datasets: data.series.map((s, i) => {
-            const colour = (s.key && CLASS_COLOURS[s.key]) || COLOURS[i % COLOURS.length];
+            const colour =
+              (s.key && (CLASS_COLOURS[s.key] || HEADROOM_COLOURS[s.key])) || COLOURS[i % COLOURS.length];
             return {
               label: s.label,
               data: s.data,

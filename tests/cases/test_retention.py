@@ -55,8 +55,10 @@ def test_the_daily_task_anonymises_an_old_closed_case_once(world, withdrawn):  #
             "client": withdrawn.reference,
             "kinds": ["care", "contract"],
             "rows": result["anonymised"][0]["rows"],
+            "parts": result["anonymised"][0]["parts"],
         }
     ]
+    assert result["anonymised"][0]["parts"]["cases"] > 0
     withdrawn.refresh_from_db()
     care = CareRecord.objects.get(client=withdrawn)
     assert (care.full_name, care.phone, care.care_history, care.date_of_birth) == ("", "", "", None)

@@ -28,8 +28,10 @@ class Command(BaseCommand):
                 if outcome.contract_kept_until and "contract" not in outcome.kinds
                 else ""
             )
+            parts = ", ".join(f"{key} {rows}" for key, rows in outcome.parts.items() if rows)
             self.stdout.write(
                 f"{verb} {outcome.reference}: {', '.join(sorted(outcome.kinds))}{kept}"
+                + (f" (rows: {parts})" if parts else "")
             )
         for reference, reason in report.skipped.items():
             self.stdout.write(f"kept {reference}: {reason}")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import formatting
 from accounts.access import SystemActor
-from accounts.models import OrganisationKind, Role, User
+from accounts.models import Notification, OrganisationKind, Role, User
 from accounts.services import notify
 
 from ..models import (
@@ -124,7 +124,7 @@ def deadlines_check(*, today: dt.date | None = None) -> dict[str, int]:
 def digest_send(*, today: dt.date | None = None) -> int:
     """Each board participant's weekly digest (stalled, expiring, decided, new), in the app
     and by e-mail. Keyed by ISO week, so it is sent once per person per week."""
-    from .. import selectors
+    from .. import digest, selectors
 
     today = today or timezone.localdate()
     week = week_label(today)
@@ -142,9 +142,19 @@ def digest_send(*, today: dt.date | None = None) -> int:
             Role.HOUSING_CONSULTANT,
         ],
     ).distinct()
+    already = set(
+        Notification.objects.filter(dedupe_key=f"board-digest:{week}").values_list(
+            "user_id", flat=True
+        )
+    )
     for user in users:
+        if user.pk in already:
+            # Sent this week: read nothing again (the siblings log what they put in a digest).
+            continue
         summary = selectors.digest_for(user=user, today=today, since=since)
-        if not any(summary.values()):
+        # The siblings' lines (signals after the move, ...), each read through the layer.
+        extra = digest.lines_for(user, today=today, since=since)
+        if not any(summary.values()) and not extra:
             continue
         body = "\n".join(
             [
@@ -152,6 +162,7 @@ def digest_send(*, today: dt.date | None = None) -> int:
                 _("Termijn verloopt binnen 2 dagen: %(n)s") % {"n": summary["expiring"]},
                 _("Besloten afgelopen week: %(n)s") % {"n": summary["decided"]},
                 _("Nieuwe voorstellen: %(n)s") % {"n": summary["new"]},
+                *(["", *extra] if extra else []),
             ]
         )
         if notify(

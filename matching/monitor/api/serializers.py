@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..selectors import Table
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class NumberField(serializers.Field):
+    """A count as an integer, a rate (per 1,000 homes) as a decimal number, as it is."""
+
+    def to_representation(self, value: Any) -> Any:
+        return value
 
 
 class TableRowSerializer(serializers.Serializer):
@@ -14,7 +24,16 @@ class TableRowSerializer(serializers.Serializer):
     date = serializers.DateField(
         read_only=True, allow_null=True, help_text="first day of the month or quarter"
     )
-    cells = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    cells = serializers.ListField(
+        child=NumberField(allow_null=True),
+        help_text="counts (integers) or rates; null is hidden, or not known when its index "
+        "is in `unknown`",
+    )
+    unknown = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="indexes of the cells that are null because the figure is not known "
+        "(a neighbourhood without indicators), not because it is hidden",
+    )
     total = serializers.IntegerField(allow_null=True)
 
 
@@ -51,6 +70,7 @@ def table_data(t: Table) -> dict[str, Any]:
                 "row": label,
                 "date": t.row_dates[i] if t.row_dates else None,
                 "cells": cells,
+                "unknown": [j for j in range(len(cells)) if t.is_unknown(i, j)],
                 "total": total if t.row_totals else None,
             }
             for i, (label, cells, total) in enumerate(t.body)
