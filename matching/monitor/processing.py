@@ -26,7 +26,7 @@ def register() -> None:
         retention=KEPT,
         other=(
             "id region month measure care_provider target_group reason neighbourhood override "
-            "occupied n"
+            "occupied n headroom"
         ),
         seen_by=_("de monitor, alleen als tellingen (kleine aantallen onderdrukt)"),
     )
