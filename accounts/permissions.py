@@ -36,6 +36,13 @@ class OrganisationPolicy(access.Policy):
             has_grant("accounts.manage_members") & has_role_in(lambda org: org.pk, Role.ORG_ADMIN),
             logs_as="view",
         ),
+        # The records of processing (verwerkingsregister): what the code holds, for the people
+        # who answer for it in their organisation. Holds no personal data itself.
+        "processing_records": Rule(
+            "org-admin-or-privacy-officer",
+            has_role(Role.ORG_ADMIN, Role.PRIVACY_OFFICER),
+            logs_as="view",
+        ),
     }
 
     def scope(self, user: Any, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:

@@ -68,5 +68,20 @@ urlpatterns = [
         name="role-grant-refuse",
     ),
     path("toegangslog/", views.AccessLogView.as_view(), name="access-log"),
+    path(
+        "verwerkingsregister/",
+        views.ProcessingRecordsView.as_view(),
+        name="processing-records",
+    ),
+    path(
+        "verwerkingsregister/pdf/",
+        views.ProcessingRecordsPdfView.as_view(),
+        name="processing-records-pdf",
+    ),
+    path(
+        "verwerkingsregister/markdown/",
+        views.ProcessingRecordsMarkdownView.as_view(),
+        name="processing-records-markdown",
+    ),
     path("meldingen/", views.NotificationListView.as_view(), name="notifications"),
 ]

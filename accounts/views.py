@@ -30,6 +30,7 @@ from . import (
     access_log_export,
     grants,
     passkeys,
+    records,
     second_factor,
     selectors,
     services,
@@ -420,6 +421,44 @@ def _labels(entry: AccessLogEntry) -> dict[str, str]:
         "purpose": labels.purpose_label(entry.purpose),
         "event": labels.event_label(entry.event),
     }
+
+
+class ProcessingRecordsMixin(ProtectedView):
+    """The records of processing, generated from the code (`accounts.records`): org admins
+    and privacy officers (the people who answer for the processing in their organisation);
+    everyone else 403. The register names no person, so reading it is not logged."""
+
+    access_model = Organisation
+    access_action = "processing_records"
+
+
+class ProcessingRecordsView(ProcessingRecordsMixin, TemplateView):
+    template_name = "accounts/processing_records.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        apps_ = records.register_records()
+        return super().get_context_data(
+            apps=apps_,
+            retentions=records.retentions(),
+            summary=records.summary(apps_),
+            categories=records.category_labels(),
+            **kwargs,
+        )
+
+
+class ProcessingRecordsPdfView(ProcessingRecordsMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(records.render_pdf(), content_type="application/pdf")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="verwerkingsregister-{stamp}.pdf"'
+        return response
+
+
+class ProcessingRecordsMarkdownView(ProcessingRecordsMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(records.markdown(), content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="verwerkingsregister.md"'
+        return response
 
 
 class NotificationListView(ProtectedView, TemplateView):

@@ -10,7 +10,10 @@ class CasesConfig(AppConfig):
         from accounts import navigation, states, worklist
         from accounts.models import Role
 
-        from . import permissions  # noqa: F401  (registers the client policy)
+        from . import (
+            permissions,  # noqa: F401  (registers the client policy)
+            processing,
+        )
         from .models import ClientStatus
         from .rights import parts as export_parts
         from .worklist import work_items
@@ -19,6 +22,7 @@ class CasesConfig(AppConfig):
 
         worklist.register(work_items)
         export_parts.register()  # the client data export's own part
+        processing.register()  # records of processing (accounts.records)
         navigation.register(_("Cliënten"), "cases:client-list", {Role.CARE_COORDINATOR}, order=10)
         navigation.register(
             _("Privacyverzoeken"), "cases:privacy-requests", {Role.PRIVACY_OFFICER}, order=15

@@ -58,6 +58,7 @@ RULE_NAMES = {
     ),
     "coordinator-or-privacy-officer": gettext_lazy("zorgcoördinator of privacyfunctionaris"),
     "privacy-officer": gettext_lazy("privacyfunctionaris van de aanbieder"),
+    "org-admin-or-privacy-officer": gettext_lazy("beheerder of privacyfunctionaris"),
     "anonymised": gettext_lazy("gegevens zijn geanonimiseerd"),
     "not-visible": gettext_lazy("buiten uw zicht (onbekend gegeven)"),
     "anonymous": gettext_lazy("niet aangemeld"),

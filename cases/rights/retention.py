@@ -231,3 +231,53 @@ def client_erase(*, actor: Any, client: Client, request: Any = None) -> Outcome:
         return _anonymise_locked(
             locked, kinds, actor=actor, reason="verzoek van de cliënt", request=request
         )
+
+
+# The retention rules as the records of processing (`accounts.records`) show them; the keys
+# are the kinds this module removes (`export.CARE`, `export.CONTRACT`), the periods are read
+# from the same settings `retention_apply` uses.
+PSEUDONYM = "pseudonym"
+
+
+def register_rules() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from accounts.records import Retention, register_retention
+
+    register_retention(
+        Retention(
+            export.CARE,
+            gettext_lazy("zorg- en persoonsgegevens van een zaak"),
+            "RETENTION_CARE_DAYS",
+            gettext_lazy("de dag dat de zaak is afgesloten of ingetrokken"),
+            gettext_lazy(
+                "de dagelijkse taak apply_retention verwijdert de persoonlijke en zorgwaarden "
+                "(ook op verzoek, door de privacyfunctionaris); pseudoniem, statussen en "
+                "datums blijven voor de statistiek"
+            ),
+        )
+    )
+    register_retention(
+        Retention(
+            export.CONTRACT,
+            gettext_lazy("contractgegevens van afspraken"),
+            "RETENTION_CONTRACT_DAYS",
+            gettext_lazy("de dag dat de laatste afspraak eindigde"),
+            gettext_lazy(
+                "contactpersonen, namen van ondertekenaars, zorgcontractnummers en de "
+                "documenten worden verwijderd (fiscale bewaarplicht)"
+            ),
+        )
+    )
+    register_retention(
+        Retention(
+            PSEUDONYM,
+            gettext_lazy("pseudoniem en statistiek"),
+            "",
+            gettext_lazy("–"),
+            gettext_lazy(
+                "blijft na anonimisering: pseudoniem, statussen, datums, doelgroep en "
+                "toestemmingsgeschiedenis (bewijs dat de verwerking rechtmatig was)"
+            ),
+        )
+    )

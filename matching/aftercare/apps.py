@@ -20,6 +20,7 @@ class AftercareConfig(AppConfig):
         from . import (
             data_export,
             permissions,  # noqa: F401 - registers the policies
+            processing,
         )
         from .digest import digest_lines
         from .receivers import signal_on_care_stop
@@ -43,3 +44,4 @@ class AftercareConfig(AppConfig):
         housing_selectors.register_signal_counts(published_nuisance_counts)
         care_stopped.connect(signal_on_care_stop, dispatch_uid="aftercare-care-stopped")
         data_export.register()  # this app's part of a client's data export
+        processing.register()  # records of processing (accounts.records)

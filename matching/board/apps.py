@@ -15,6 +15,7 @@ class BoardConfig(AppConfig):
         from . import (
             data_export,
             permissions,  # noqa: F401 - registers the policies
+            processing,
         )
         from .models import (
             ClientDecision,
@@ -39,3 +40,4 @@ class BoardConfig(AppConfig):
         client_left_board.connect(withdraw_proposals_of_client, dispatch_uid="matching-client-left")
         consent_ended.connect(drop_profiles_of_client, dispatch_uid="matching-consent-ended")
         data_export.register()  # this app's part of a client's data export
+        processing.register()  # records of processing (accounts.records)

@@ -16,7 +16,12 @@ class MonitorConfig(AppConfig):
         from accounts import navigation, worklist
         from accounts.models import Role
 
-        from . import permissions  # noqa: F401 - registers the policy
+        from . import (
+            permissions,  # noqa: F401 - registers the policy
+            processing,
+        )
+
+        processing.register()  # records of processing (accounts.records)
         from .sql import register_sqlite
         from .worklist import work_items
 

@@ -17,6 +17,7 @@ class PlacementsConfig(AppConfig):
         from . import (
             data_export,
             permissions,  # noqa: F401 - registers the policies
+            processing,
         )
         from .models import AgreementKind, AgreementState, Judgement, Party, PlacementStatus
         from .worklist import work_items
@@ -37,3 +38,4 @@ class PlacementsConfig(AppConfig):
             order=41,
         )
         data_export.register()  # this app's part of a client's data export
+        processing.register()  # records of processing (accounts.records)

@@ -11,7 +11,12 @@ class SimulationConfig(AppConfig):
         from accounts import navigation, states
         from accounts.models import Role
 
-        from . import permissions  # noqa: F401 - registers the policies
+        from . import (
+            permissions,  # noqa: F401 - registers the policies
+            processing,
+        )
+
+        processing.register()  # records of processing (accounts.records)
         from .models import RunStatus
 
         states.expose(RunStatus)

@@ -100,6 +100,22 @@ MATRIX = {
     ),
     "accounts:notifications": ("get", lambda c: reverse("accounts:notifications"), EVERYONE),
     "accounts:access-log": ("get", lambda c: reverse("accounts:access-log"), ADMIN_ONLY),
+    # Also the privacy officer (tests/accounts/test_processing_records.py).
+    "accounts:processing-records": (
+        "get",
+        lambda c: reverse("accounts:processing-records"),
+        ADMIN_ONLY,
+    ),
+    "accounts:processing-records-pdf": (
+        "get",
+        lambda c: reverse("accounts:processing-records-pdf"),
+        ADMIN_ONLY,
+    ),
+    "accounts:processing-records-markdown": (
+        "get",
+        lambda c: reverse("accounts:processing-records-markdown"),
+        ADMIN_ONLY,
+    ),
     "api-me": ("get", lambda c: "/api/v1/me/", EVERYONE),
     "organisation-list": ("get", lambda c: "/api/v1/organisations/", EVERYONE),
     "organisation-detail": ("get", lambda c: f"/api/v1/organisations/{c['org'].pk}/", EVERYONE),

@@ -40,6 +40,10 @@ def test_the_parties_get_the_signal_by_pseudonym_and_deadline_never_its_text(wor
     assert {world.coordinator.pk, world.consultant.pk} <= readers
     outsiders = (world.other_coordinator, world.other_consultant, world.chair, world.analyst)
     assert not readers & {u.pk for u in outsiders}
+    # Once a week: a second run sends nothing and reads (and logs) nothing again.
+    logged = rows.count()
+    assert board_services.digest_send() == 0
+    assert AccessLogEntry.objects.filter(event="aftercare.signal.digested").count() == logged
 
 
 def test_the_chair_gets_only_escalated_signals_and_outsiders_nothing(world, raise_signal):

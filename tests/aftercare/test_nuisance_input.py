@@ -115,3 +115,30 @@ def test_a_negative_weight_is_refused(world):
             values={**values, "signals_nuisance_weight": -1},
         )
     assert error.value.code == "invalid_weights"
+
+
+def test_the_chair_or_analyst_switches_it_on_on_the_weights_page(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    url = reverse("housing:weights", kwargs={"code": world.municipality.code})
+    page = sign_in(Client(), world.chair).get(url)
+    assert page.status_code == 200
+    assert page.context["form"]["signals_nuisance_weight"].initial == 0
+    form = dict(selectors.weights_for(world.municipality)) | {
+        "signals_nuisance_weight": "2",
+        "reason": "Besluit college: overlastsignalen mee",
+    }
+    refused = sign_in(Client(), world.consultant).post(url, form)
+    assert refused.status_code in (403, 404)
+    assert not CapacityWeightsChange.objects.exists()
+    done = sign_in(Client(), world.chair).post(url, form)
+    assert done.status_code == 302
+    assert selectors.weights_for(world.municipality)["signals_nuisance_weight"] == 2.0
+    history = sign_in(Client(), world.analyst).get(url).content.decode()
+    assert "signals_nuisance_weight" in history and "Besluit college" in history
+    bad = sign_in(Client(), world.chair).post(url, form | {"signals_nuisance_weight": "-1"})
+    assert bad.status_code == 400
+    assert selectors.weights_for(world.municipality)["signals_nuisance_weight"] == 2.0

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import formatting
 from accounts.access import SystemActor
-from accounts.models import OrganisationKind, Role, User
+from accounts.models import Notification, OrganisationKind, Role, User
 from accounts.services import notify
 
 from ..models import (
@@ -142,7 +142,15 @@ def digest_send(*, today: dt.date | None = None) -> int:
             Role.HOUSING_CONSULTANT,
         ],
     ).distinct()
+    already = set(
+        Notification.objects.filter(dedupe_key=f"board-digest:{week}").values_list(
+            "user_id", flat=True
+        )
+    )
     for user in users:
+        if user.pk in already:
+            # Sent this week: read nothing again (the siblings log what they put in a digest).
+            continue
         summary = selectors.digest_for(user=user, today=today, since=since)
         # The siblings' lines (signals after the move, ...), each read through the layer.
         extra = digest.lines_for(user, today=today, since=since)
