@@ -203,6 +203,9 @@ def problems() -> list[Problem]:
 _PREDICATE_ROLE_WORDS = {"chair-of-region": (Role.BOARD_CHAIR,), "self": ()}
 _PREDICATE_PART = re.compile(r"([a-z-]+):([a-z_/.]+)|\bself\b")
 _READ_ACTIONS = ("view", "list")
+# Class-level rules logged as a view that open a page, not the model's rows: picking a
+# client by pseudonym for a privacy request, the register itself.
+_NOT_READS = frozenset({"request", "processing_records"})
 
 
 def _policy_model(declaration: Declaration) -> type[models.Model] | None:
@@ -236,29 +239,50 @@ class Reader:
     own_only: bool  # the rule also lets a person see their own rows
 
 
+def _read_rules(policy: Any) -> list[tuple[str, Any]]:
+    """A policy's rules that read its objects: view and list, and domain actions logged as a
+    view or an export (the privacy officer's overview and copy of a client's data)."""
+    return [
+        (action, rule)
+        for action, rule in policy.rules.items()
+        if action in _READ_ACTIONS
+        or (rule.logs_as in ("view", "export") and action not in _NOT_READS)
+    ]
+
+
 def readers(declaration: Declaration) -> list[Reader]:
-    """The read rules of the policy that decides who sees the model."""
+    """The read rules of the policy that decides who sees the model, and of the policies of
+    its proxies (`cases.ClientRights`: the same rows, seen for the client's rights)."""
     from accounts import access
     from accounts.access import labels
 
     model = _policy_model(declaration)
     if model is None:
         return []
-    policy = access.policy_for(model)
-    assert policy is not None
+    policies = [access.policy_for(model)] + [
+        access.policy_for(m)
+        for m in apps.get_models()
+        if m._meta.proxy and m._meta.concrete_model is model
+    ]
     found = []
-    for action in _READ_ACTIONS:
-        rule = policy.rules.get(action)
-        if rule is None:
+    for policy in policies:
+        if policy is None:
             continue
-        found.append(
-            Reader(
-                action=str(labels.ACTION_NAMES.get(action, action)),
-                rule=str(labels.RULE_NAMES.get(rule.name, rule.name)),
-                roles=[str(Role(r).label) for r in _roles_in(rule.predicate.name)],
-                own_only=bool(re.search(r"\bself\b", rule.predicate.name)),
+        for action, rule in sorted(
+            _read_rules(policy),
+            key=lambda item: (
+                _READ_ACTIONS.index(item[0]) if item[0] in _READ_ACTIONS else 9,
+                item[0],
+            ),
+        ):
+            found.append(
+                Reader(
+                    action=str(labels.ACTION_NAMES.get(action, action)),
+                    rule=str(labels.RULE_NAMES.get(rule.name, rule.name)),
+                    roles=[str(Role(r).label) for r in _roles_in(rule.predicate.name)],
+                    own_only=bool(re.search(r"\bself\b", rule.predicate.name)),
+                )
             )
-        )
     return found
 
 

@@ -84,7 +84,13 @@ def test_who_sees_a_model_comes_from_its_policy_and_via_its_parent():
         apps_ = {a.label: a for a in records.register_records()}
         by_label = {m.label: m for m in apps_["cases"].models}
         client, care = by_label["cases.Client"], by_label["cases.CareRecord"]
-    assert [r.roles for r in client.readers] == [["zorgcoördinator"], ["zorgcoördinator"]]
+    # view and list from ClientPolicy; the overview and the copy from its proxy ClientRights.
+    assert [r.roles for r in client.readers] == [
+        ["zorgcoördinator"],
+        ["zorgcoördinator"],
+        ["zorgcoördinator", "privacyfunctionaris"],
+        ["zorgcoördinator", "privacyfunctionaris"],
+    ]
     assert care.readers == client.readers and care.via == "cliënt"
 
 
