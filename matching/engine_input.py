@@ -74,12 +74,34 @@ def client_dates(
     """The parts of the engine's client that move with the date: waiting since, ready to
     move from, latest move date and urgency. (The simulation's incremental builder reads
     these each week and keeps the rest of the client from the week it arrived.)"""
-    move_from = _date(profile["earliest_move_date"], today)
+    return client_dates_of(client_date_parts(profile), today=today)
+
+
+DateParts = tuple[dt.date | None, dt.date | None, dt.date | None]
+
+
+def client_date_parts(profile: Mapping[str, Any]) -> DateParts:
+    """The profile's dates parsed once (ready since, earliest move, urgent until; None:
+    absent), for `client_dates_of` each week."""
+    until = profile.get("urgent_until")
     return (
-        _date(profile["ready_since"], today),
+        _date(profile["ready_since"], dt.date.min) if profile["ready_since"] else None,
+        _date(profile["earliest_move_date"], dt.date.min)
+        if profile["earliest_move_date"]
+        else None,
+        dt.date.fromisoformat(str(until)) if until else None,
+    )
+
+
+def client_dates_of(parts: DateParts, *, today: dt.date) -> tuple[dt.date, dt.date, dt.date, bool]:
+    """`client_dates` from parsed parts: the same values."""
+    ready, move, until = parts
+    move_from = move or today
+    return (
+        ready or today,
         move_from,
         max(today, move_from) + dt.timedelta(days=MOVE_WINDOW_DAYS),
-        is_urgent(profile, today=today),
+        until is not None and today <= until,
     )
 
 

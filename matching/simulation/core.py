@@ -483,6 +483,7 @@ def simulate(
     ]
     leave_p = weekly_probability(params.departure_rate)
     builder = weekly.WeeklyInstances() if incremental else None
+    date_parts: dict[str, engine_input.DateParts] = {}
     past_start = {nid: h.past() for nid, h in hood.items()}
     share_start = {nid: h.share() for nid, h in hood.items()}
     placements: list[Placement] = []
@@ -513,7 +514,10 @@ def simulate(
         arrivals = _arrivals(snapshot, params, week, day, waiting)
 
         refs = list(waiting)
-        dates = [engine_input.client_dates(w.item["profile"], today=day) for w in waiting.values()]
+        for ref in refs:  # each client's dates parsed once, not every week
+            if ref not in date_parts:
+                date_parts[ref] = engine_input.client_date_parts(waiting[ref].item["profile"])
+        dates = [engine_input.client_dates_of(date_parts[ref], today=day) for ref in refs]
         facts = [f for f, _since in offered.values()]
         capacity_today = {
             nid: hood[nid].capacity(day) for nid in dict.fromkeys(f.neighbourhood_id for f in facts)
@@ -718,7 +722,9 @@ def _vacancies(
     """Dwellings like the region's own come free. The count depends on the seed only; which
     ones, on what is free this week (not on offer, not let to a placed client)."""
     count = poisson(_rng(params.seed, week, "vacancy-count"), params.dwellings_per_week)
-    free = [d for d in stock if d.key not in offered and d.pk not in occupied]
+    # By pk (a dwelling's key is made from it): no key string built per stock dwelling a week.
+    taken = occupied | {f.pk for f, _week in offered.values()}
+    free = [d for d in stock if d.pk not in taken]
     if not free:
         return 0
     picked = _rng(params.seed, week, "vacancies").sample(free, min(count, len(free)))
