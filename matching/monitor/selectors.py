@@ -763,6 +763,18 @@ class HoodRow:
     headroom_state: str = "none"  # "none" (no placements), "shown", "hidden", "unknown"
 
     @property
+    def headroom_shown(self) -> bool:
+        return self.headroom_state == "shown"
+
+    @property
+    def headroom_hidden(self) -> bool:
+        return self.headroom_state == "hidden"
+
+    @property
+    def headroom_unknown(self) -> bool:
+        return self.headroom_state == "unknown"
+
+    @property
     def class_now_label(self) -> str:
         return capacity.CLASS_LABELS.get(self.class_now, capacity.CLASS_LABELS[capacity.UNKNOWN])
 
