@@ -40,10 +40,7 @@ def register() -> None:
             _("toegangslog (NEN 7513)"),
             "ACCESS_LOG_RETENTION_DAYS",
             _("de dag van de toegang"),
-            _(
-                "minimaal zo lang bewaard, nooit geanonimiseerd; oudere maanden mogen worden "
-                "losgekoppeld voor het archief"
-            ),
+            _("minimaal zo lang bewaard, nooit geanonimiseerd"),
         )
     )
     register_retention(

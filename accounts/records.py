@@ -337,6 +337,16 @@ def _model_record(declaration: Declaration) -> ModelRecord:
     )
 
 
+# Libraries' apps carry no Dutch name of their own (their labels read "Otp_Totp", "Axes").
+LIBRARY_APP_TITLES: dict[str, Promise] = {
+    "guardian": gettext_lazy("Toegang per object"),
+    "otp_totp": gettext_lazy("Tweede factor: authenticator-app"),
+    "otp_static": gettext_lazy("Tweede factor: reservecodes"),
+    "django_otp_webauthn": gettext_lazy("Tweede factor: passkeys"),
+    "axes": gettext_lazy("Aanmeldpogingen"),
+}
+
+
 def register_records() -> list[AppRecord]:
     """The whole register, per app (in INSTALLED_APPS order), models by label."""
     grouped: dict[str, AppRecord] = {}
@@ -347,7 +357,12 @@ def register_records() -> list[AppRecord]:
         config = model._meta.app_config
         assert config is not None
         record = grouped.setdefault(
-            config.label, AppRecord(config.label, str(config.verbose_name), [])
+            config.label,
+            AppRecord(
+                config.label,
+                str(LIBRARY_APP_TITLES.get(config.label, config.verbose_name)),
+                [],
+            ),
         )
         record.models.append(_model_record(declaration))
     for app in grouped.values():
