@@ -39,11 +39,16 @@ def signals_of_agreement(*, user: User, agreement: Any) -> list[Signal]:
     return list(access.scope(user, Signal).filter(agreement=agreement).order_by("raised_at", "id"))
 
 
-def signals_since(*, user: User, agreement: Any, since: dt.date | None) -> list[Signal]:
-    """The signals of an agreement since a date (an evaluation shows those since the last)."""
+def signals_since(
+    *, user: User, agreement: Any, since: dt.date | None, until: dt.date | None = None
+) -> list[Signal]:
+    """The signals of an agreement raised from `since` up to and including `until` (both
+    dates inclusive, either open): an evaluation shows those of the period it looks back on."""
     qs = access.scope(user, Signal).filter(agreement=agreement)
     if since is not None:
-        qs = qs.filter(raised_at__date__gt=since)
+        qs = qs.filter(raised_at__date__gte=since)
+    if until is not None:
+        qs = qs.filter(raised_at__date__lte=until)
     return list(qs.order_by("raised_at", "id"))
 
 
