@@ -15,7 +15,7 @@ class AftercareConfig(AppConfig):
         from accounts.models import Role
         from housing import selectors as housing_selectors
         from matching.board import agenda, digest
-        from matching.placements.signals import care_stopped
+        from matching.placements.signals import care_stopped, placement_ended
 
         from . import (
             data_export,
@@ -23,7 +23,7 @@ class AftercareConfig(AppConfig):
             processing,
         )
         from .digest import digest_lines
-        from .receivers import signal_on_care_stop
+        from .receivers import signal_on_care_stop, signals_on_placement_end
         from .selectors import published_nuisance_counts
         from .views import agenda_section
         from .worklist import work_items
@@ -43,5 +43,6 @@ class AftercareConfig(AppConfig):
         # Opt-in input of the capacity model's nuisance indicator (off by default).
         housing_selectors.register_signal_counts(published_nuisance_counts)
         care_stopped.connect(signal_on_care_stop, dispatch_uid="aftercare-care-stopped")
+        placement_ended.connect(signals_on_placement_end, dispatch_uid="aftercare-placement-end")
         data_export.register()  # this app's part of a client's data export
         processing.register()  # records of processing (accounts.records)

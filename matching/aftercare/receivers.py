@@ -11,3 +11,9 @@ def signal_on_care_stop(
     sender: Any, *, agreement: Any, actor: Any, stopped_on: Any, **_: Any
 ) -> None:
     services.signal_from_care_stop(actor=actor, agreement=agreement, stopped_on=stopped_on)
+
+
+def signals_on_placement_end(
+    sender: Any, *, agreement: Any, actor: Any, ended_on: Any, **_: Any
+) -> None:
+    services.signals_close_with_placement(actor=actor, agreement=agreement, ended_on=ended_on)

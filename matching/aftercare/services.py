@@ -39,6 +39,7 @@ from . import workdays
 from .models import (
     CATEGORIES_BY_PARTY,
     DESCRIPTION_MAX,
+    OPEN_SIGNAL_STATES,
     TEXT_MAX,
     Outcome,
     PlanAction,
@@ -59,6 +60,7 @@ __all__ = [
     "signal_escalate",
     "signal_from_care_stop",
     "signal_raise",
+    "signals_close_with_placement",
 ]
 
 # How far back an observation may lie, and how far ahead a plan action may be planned.
@@ -345,6 +347,34 @@ def signal_from_care_stop(*, actor: User, agreement: Agreement, stopped_on: dt.d
 
 
 # --- The other party's answer ----------------------------------------------------------------
+
+
+def signals_close_with_placement(*, actor: User, agreement: Agreement, ended_on: dt.date) -> int:
+    """The placement ended with its agreement: every signal still open on it is closed with
+    the outcome "huurovereenkomst beëindigd" and a note saying why, by the person who ended
+    the agreement. Nothing is left open that no one can act on any more, and the client's data
+    are not kept past their retention by a signal nobody closed. Runs inside `agreement_end`'s
+    transaction (the agreement is locked; signals come later in the lock order)."""
+    open_signals = list(
+        Signal.objects.select_for_update(of=("self",))
+        .filter(placement_id=agreement.placement_id, state__in=OPEN_SIGNAL_STATES)
+        .select_related("placement", "placement__board", "agreement")
+        .order_by("pk")
+    )
+    note = _("Afgesloten doordat de huurovereenkomst op %(date)s is beëindigd.") % {
+        "date": _d(ended_on)
+    }
+    now = timezone.now()
+    for signal in open_signals:
+        signal.state = SignalState.CLOSED
+        signal.outcome = Outcome.ENDED
+        signal.close_note = note
+        signal.closed_at = now
+        signal.closed_by = actor
+        signal.save(update_fields=["state", "outcome", "close_note", "closed_at", "closed_by"])
+        _event(signal, actor=actor, kind="closed", message=note)
+        _log(actor, signal, "closed", rule="agreement-ended", request=None)
+    return len(open_signals)
 
 
 def _begin(actor: User, signal: Signal, action: str) -> tuple[str, Signal]:

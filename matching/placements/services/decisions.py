@@ -27,7 +27,7 @@ from ..models import (
     Placement,
     PlacementStatus,
 )
-from ..signals import care_stopped
+from ..signals import care_stopped, placement_ended
 from .agreements import agreement_cancel, agreement_issue, agreement_revise, agreement_sign
 from .common import (
     _begin,
@@ -306,6 +306,7 @@ def agreement_end(
             rule=rule,
             request=request,
         )
+        placement_ended.send(sender=Agreement, agreement=locked, actor=actor, ended_on=ended_on)
     return locked
 
 
