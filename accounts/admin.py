@@ -97,7 +97,7 @@ class ExternalIdentityAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     search_fields = ["user__email", "subject"]
     readonly_fields = ["user", "organisation", "subject", "bound_at", "last_login_at"]
-    fields = readonly_fields
+    fields = ["user", "organisation", "subject", "bound_at", "last_login_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -42,7 +42,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-stubs cannot type the reverse manager of a django-otp device (ExternalIdentity.user).
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person who signs in with an e-mail address (gebruiker)."""
 
     email = models.EmailField(_("e-mailadres"), unique=True)
@@ -556,8 +557,10 @@ class IdentityProvider(models.Model):
         _("amr-waarden die een tweede factor aantonen"),
         max_length=200,
         default="mfa otp hwk sms tel fpt face",
-        help_text=_("Gescheiden door spaties. Staat er één in de amr-claim, dan vraagt Woonbrug "
-                    "geen eigen tweede factor."),
+        help_text=_(
+            "Gescheiden door spaties. Staat er één in de amr-claim, dan vraagt Woonbrug "
+            "geen eigen tweede factor."
+        ),
     )
     mfa_acr_values = models.CharField(
         _("acr-waarden die een tweede factor aantonen"),
@@ -586,6 +589,12 @@ class ExternalIdentity(Device):
     provider asserted one (`amr`/`acr`); it never accepts a code of its own.
     """
 
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="+"
     )

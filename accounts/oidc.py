@@ -66,9 +66,9 @@ CLOCK_LEEWAY_SECONDS = 60
 # Why a sign-in was refused -> the message the person sees (and the log's rule).
 STATE_UNKNOWN = "state-unknown"
 PROVIDER_ERROR = "provider-error"
-TOKEN_EXCHANGE = "token-exchange-failed"
-TOKEN_EXPIRED = "id-token-expired"
-TOKEN_INVALID = "id-token-invalid"
+TOKEN_EXCHANGE = "token-exchange-failed"  # noqa: S105 (a reason, not a secret)
+TOKEN_EXPIRED = "id-token-expired"  # noqa: S105
+TOKEN_INVALID = "id-token-invalid"  # noqa: S105
 NO_EMAIL = "no-verified-email"
 NO_MEMBERSHIP = "no-membership"
 NOT_CONFIGURED = "not-configured"
@@ -173,7 +173,7 @@ class PerProviderSettings:
     """`get_settings` answers from the organisation's provider first, then from settings."""
 
     provider: IdentityProvider | None = None
-    _provider_settings: dict[str, Any] = {}  # noqa: RUF012 (replaced, never mutated)
+    _provider_settings: dict[str, Any] = {}  # replaced per organisation, never mutated
 
     def use_provider(self, provider: IdentityProvider) -> None:
         self.provider = provider
@@ -265,7 +265,7 @@ def identity_for(provider: IdentityProvider, claims: dict[str, Any]) -> External
 # --- The backend -----------------------------------------------------------------------------
 
 
-class OrganisationOIDCBackend(PerProviderSettings, OIDCAuthenticationBackend):  # type: ignore[misc]
+class OrganisationOIDCBackend(PerProviderSettings, OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend for the organisation chosen at the start of the flow.
 
     Answers only in the callback (where the view put `request.oidc_provider`); for password
@@ -294,7 +294,7 @@ class OrganisationOIDCBackend(PerProviderSettings, OIDCAuthenticationBackend):  
         self.OIDC_RP_CLIENT_ID = provider.client_id
         self.OIDC_RP_CLIENT_SECRET = self._provider_settings["OIDC_RP_CLIENT_SECRET"]
         try:
-            return super().authenticate(request, **kwargs)  # type: ignore[no-any-return]
+            return super().authenticate(request, **kwargs)
         except Refused as refusal:
             request.oidc_refusal = refusal  # type: ignore[attr-defined]
         except requests.RequestException as error:
@@ -357,7 +357,7 @@ class OrganisationOIDCBackend(PerProviderSettings, OIDCAuthenticationBackend):  
         user = identity.user
         if asserts_second_factor(self.provider, claims):
             # django-otp persists this device in the session at login: verified.
-            user.otp_device = identity  # type: ignore[attr-defined]
+            user.otp_device = identity
         return user
 
     def get_user(self, user_id: Any) -> User | None:
@@ -369,7 +369,7 @@ class OrganisationOIDCBackend(PerProviderSettings, OIDCAuthenticationBackend):  
 SESSION_STATE_PROVIDER = "provider"
 
 
-class OrganisationSignInView(PublicView, PerProviderSettings, OIDCAuthenticationRequestView):  # type: ignore[misc]
+class OrganisationSignInView(PublicView, PerProviderSettings, OIDCAuthenticationRequestView):
     """`?email=` (its domain names the organisation) or `?organisatie=<slug>`: off to that
     organisation's identity provider. Without either: the form that asks for the address."""
 
@@ -379,7 +379,7 @@ class OrganisationSignInView(PublicView, PerProviderSettings, OIDCAuthentication
         # The library reads the endpoints here; they depend on the organisation chosen.
         super(OIDCAuthenticationRequestView, self).__init__(**kwargs)
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         providers = active_providers()
         chosen = "email" in request.GET or "organisatie" in request.GET
         form = OrganisationSignInForm(request.GET if chosen else None, providers=providers)
@@ -412,7 +412,7 @@ class OrganisationSignInView(PublicView, PerProviderSettings, OIDCAuthentication
         state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
         request.session["oidc_states"][state][SESSION_STATE_PROVIDER] = provider.pk
         request.session.modified = True
-        return response  # type: ignore[no-any-return]
+        return response
 
     def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
         return {}
@@ -424,13 +424,13 @@ def _next(request: HttpRequest) -> str:
     return _safe_next(request)
 
 
-class OrganisationSignInCallbackView(PublicView, OIDCAuthenticationCallbackView):  # type: ignore[misc]
+class OrganisationSignInCallbackView(PublicView, OIDCAuthenticationCallbackView):
     """The provider's redirect back. The library checks and consumes the state and signs in;
     here every way it can fail ends on the sign-in page with a Dutch message and a log row."""
 
     provider: IdentityProvider | None = None
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         state = request.GET.get("state", "")
         entry = request.session.get("oidc_states", {}).get(state) if state else None
         if entry is None:
@@ -453,7 +453,7 @@ class OrganisationSignInCallbackView(PublicView, OIDCAuthenticationCallbackView)
             request.session.modified = True
             error = request.GET.get("error", "no code")[:100]
             return self.refuse(Refused(PROVIDER_ERROR, error))
-        return super().get(request)  # type: ignore[no-any-return]
+        return super().get(request)
 
     def login_failure(self) -> HttpResponse:
         refusal = getattr(self.request, "oidc_refusal", None) or Refused(TOKEN_INVALID)
@@ -477,7 +477,7 @@ class OrganisationSignInCallbackView(PublicView, OIDCAuthenticationCallbackView)
         )
         if settings.REQUIRE_MFA and not verified:
             return redirect(reverse("accounts:mfa") + f"?next={response['Location']}")
-        return response  # type: ignore[no-any-return]
+        return response
 
     def refuse(self, refusal: Refused) -> HttpResponse:
         LOGGER.info("OIDC sign-in refused: %s (%s)", refusal.reason, refusal.detail)

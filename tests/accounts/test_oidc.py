@@ -79,7 +79,7 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider
         "PYTHONPATH": str(ROOT),
     }
     django = [sys.executable, "-m", "django"]
-    subprocess.run([*django, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    subprocess.run([*django, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)  # noqa: S603
     spec = {
         "users": [
             {"email": ANNA, "password": PASSWORD},
@@ -99,7 +99,7 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider
         cwd=ROOT,
         check=True,
     )
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
         [*django, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
         env=env,
         cwd=ROOT,
@@ -333,9 +333,7 @@ def test_a_wrong_client_secret_is_refused(municipality, settings):
 def test_the_provider_reporting_an_error_is_refused(municipality):
     client = Client()
     state = parse_qs(urlsplit(_start(client)).query)["state"][0]
-    response = client.get(
-        f"/accounts/login/organisatie/terug/?error=access_denied&state={state}"
-    )
+    response = client.get(f"/accounts/login/organisatie/terug/?error=access_denied&state={state}")
     assert response["Location"] == "/accounts/login/"
     assert [r.rule for r in _refusals()] == ["accounts.oidc.sign_in:provider-error"]
     # The state is used up.
