@@ -359,3 +359,22 @@ def test_an_organisation_without_a_provider_keeps_the_password_sign_in(db, make_
     assert response.status_code == 400
     assert "geen eigen inlogsysteem" in response.content.decode()
     assert "Aanmelden met wachtwoord" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("claims", "amr_values", "acr_values", "verified"),
+    [
+        ({"amr": ["pwd", "mfa"]}, "mfa otp", "", True),
+        ({"amr": ["pwd"]}, "mfa otp", "", False),
+        ({"amr": "pwd otp"}, "mfa otp", "", True),  # a space-separated string, as some send
+        ({"acr": "gold"}, "mfa", "gold", True),
+        ({"acr": "1"}, "mfa", "gold", False),
+        ({"acr": ""}, "mfa", "", False),
+        ({}, "mfa", "", False),
+    ],
+)
+def test_which_claims_count_as_a_second_factor(claims, amr_values, acr_values, verified):
+    from accounts.oidc import asserts_second_factor
+
+    provider = IdentityProvider(mfa_amr_values=amr_values, mfa_acr_values=acr_values)
+    assert asserts_second_factor(provider, claims) is verified
