@@ -3,6 +3,8 @@ the app makes it (so a test that starts from `signed=True` starts from a real si
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from matching.board.models import ClientDecision, ConsultantDecision, ProposalStatus
@@ -38,8 +40,10 @@ def test_the_proposal_traits_record_the_decisions(world):
 
 
 def test_a_meeting_is_labelled_with_its_week(world):
-    meeting = MeetingFactory(board=world.board, date=world.meeting.date.replace(day=1))
-    assert meeting.week_label.startswith(str(meeting.date.isocalendar().year))
+    day = world.meeting.date + dt.timedelta(days=7)
+    meeting = MeetingFactory(board=world.board, date=day)
+    year, week, _ = day.isocalendar()
+    assert meeting.week_label == f"{year}-W{week:02d}"
 
 
 @pytest.mark.parametrize(
