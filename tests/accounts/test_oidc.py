@@ -378,3 +378,46 @@ def test_which_claims_count_as_a_second_factor(claims, amr_values, acr_values, v
 
     provider = IdentityProvider(mfa_amr_values=amr_values, mfa_acr_values=acr_values)
     assert asserts_second_factor(provider, claims) is verified
+
+
+def test_an_unreachable_provider_gives_a_clear_message(db, make_org, settings):
+    org = make_org(OrganisationKind.MUNICIPALITY, name="Gemeente Weg", slug="gemeente-weg")
+    IdentityProvider.objects.create(
+        organisation=org, issuer=f"http://127.0.0.1:{_free_port()}/o", client_id=CLIENT_ID
+    )
+    settings.OIDC_TIMEOUT = 2
+    client = Client()
+    response = client.get("/accounts/login/organisatie/?organisatie=gemeente-weg")
+    assert response.status_code == 502
+    assert "niet bereikbaar" in response.content.decode()
+    assert "oidc_states" not in client.session
+
+
+def test_platform_admins_configure_the_provider_in_the_admin(municipality, login):
+    from tests.accounts.factories import UserFactory
+
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    browser = login(operator)
+    page = browser.get(
+        f"/admin/accounts/identityprovider/{municipality.identity_provider.pk}/change/"
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "acr-waarden die een tweede factor aantonen" in body.lower()
+    assert "secret" not in body.lower()  # the client secret lives in the environment only
+    response = browser.post(
+        f"/admin/accounts/identityprovider/{municipality.identity_provider.pk}/change/",
+        {
+            "organisation": municipality.pk,
+            "is_active": "on",
+            "issuer": "https://login.microsoftonline.com/tenant/v2.0",
+            "client_id": "abc",
+            "scopes": "openid email profile",
+            "email_domains": "gemeente.test",
+            "mfa_amr_values": "mfa ngcmfa",
+            "mfa_acr_values": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    municipality.identity_provider.refresh_from_db()
+    assert municipality.identity_provider.mfa_amr_values == "mfa ngcmfa"
