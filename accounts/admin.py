@@ -8,7 +8,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from .models import AccessLogEntry, Membership, Organisation, Region, User
+from .models import (
+    AccessLogEntry,
+    ExternalIdentity,
+    IdentityProvider,
+    Membership,
+    Organisation,
+    Region,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,6 +67,43 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "is_active"]
     list_filter = ["kind", "region"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """An organisation's own sign-in (OpenID Connect). The client secret is not here: it is
+    set in the environment (`OIDC_CLIENT_SECRETS`), see docs/oidc.md."""
+
+    list_display = ["organisation", "issuer", "client_id", "is_active"]
+    list_filter = ["is_active"]
+    fields = [
+        "organisation",
+        "is_active",
+        "issuer",
+        "client_id",
+        "scopes",
+        "email_domains",
+        "mfa_amr_values",
+        "mfa_acr_values",
+    ]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Bindings made at first sign-in: visible, and deletable (the next sign-in binds anew
+    by the e-mail claim), never edited."""
+
+    list_display = ["user", "organisation", "subject", "bound_at", "last_login_at"]
+    list_filter = ["organisation"]
+    search_fields = ["user__email", "subject"]
+    readonly_fields = ["user", "organisation", "subject", "bound_at", "last_login_at"]
+    fields = ["user", "organisation", "subject", "bound_at", "last_login_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AccessLogEntry)

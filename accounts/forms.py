@@ -148,3 +148,44 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Bijvoorbeeld de naam van het systeem dat u koppelt."),
     )
+
+
+class OrganisationSignInForm(forms.Form):
+    """Which organisation's identity provider to sign in with: by the e-mail address's
+    domain, or by the organisation's slug (the page's links; only active providers)."""
+
+    email = forms.EmailField(label=_("Uw e-mailadres bij uw organisatie"), required=False)
+    organisatie = forms.SlugField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, providers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.providers = providers
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        slug, email = data.get("organisatie"), data.get("email")
+        provider = None
+        if slug:
+            provider = next((p for p in self.providers if p.organisation.slug == slug), None)
+            if provider is None:
+                raise forms.ValidationError(
+                    _("Deze organisatie heeft geen eigen inlogsysteem ingesteld."),
+                    code="unknown_organisation",
+                )
+        elif email:
+            domain = email.rpartition("@")[2].lower()
+            provider = next((p for p in self.providers if domain in p.domains()), None)
+            if provider is None:
+                raise forms.ValidationError(
+                    _(
+                        "Voor dit e-maildomein is geen inlogsysteem van een organisatie "
+                        "ingesteld. Meld u aan met uw wachtwoord."
+                    ),
+                    code="unknown_domain",
+                )
+        elif not self.errors:
+            raise forms.ValidationError(
+                _("Vul uw e-mailadres in of kies uw organisatie."), code="required"
+            )
+        data["provider"] = provider
+        return data

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from .constraints import ConstraintMessages
 
@@ -41,7 +42,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-stubs cannot type the reverse manager of a django-otp device (ExternalIdentity.user).
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person who signs in with an e-mail address (gebruiker)."""
 
     email = models.EmailField(_("e-mailadres"), unique=True)
@@ -514,3 +516,103 @@ class RoleGrant(ConstraintMessages, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.role} @ {self.organisation_id} ({self.status})"
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own sign-in (OpenID Connect), next to password + Woonbrug's 2FA.
+
+    Only the public part is stored here; the client secret comes from the environment
+    (`OIDC_CLIENT_SECRETS`, by the organisation's slug), so no secret is in the database or
+    the admin. The endpoints and signing keys come from the issuer's discovery document.
+    An identity provider only signs in people who already have a membership of the
+    organisation (see `accounts.oidc`): roles stay in Woonbrug.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.CASCADE,
+        related_name="identity_provider",
+    )
+    is_active = models.BooleanField(_("in gebruik"), default=True)
+    issuer = models.URLField(
+        _("issuer"),
+        help_text=_(
+            "De issuer-URL van het inlogsysteem (zonder /.well-known/openid-configuration), "
+            "bijvoorbeeld https://login.microsoftonline.com/<tenant-id>/v2.0."
+        ),
+    )
+    client_id = models.CharField(_("client-id"), max_length=200)
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
+    email_domains = models.CharField(
+        _("e-maildomeinen"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Gescheiden door komma's, bijvoorbeeld gemeente.nl. Wie op de aanmeldpagina een "
+            "adres in dit domein invult, gaat naar dit inlogsysteem."
+        ),
+    )
+    mfa_amr_values = models.CharField(
+        _("amr-waarden die een tweede factor aantonen"),
+        max_length=200,
+        default="mfa otp hwk sms tel fpt face",
+        help_text=_(
+            "Gescheiden door spaties. Staat er één in de amr-claim, dan vraagt Woonbrug "
+            "geen eigen tweede factor."
+        ),
+    )
+    mfa_acr_values = models.CharField(
+        _("acr-waarden die een tweede factor aantonen"),
+        max_length=300,
+        blank=True,
+        help_text=_("Gescheiden door spaties, bijvoorbeeld een Keycloak-niveau als gold."),
+    )
+
+    class Meta:
+        verbose_name = _("inlogsysteem van de organisatie")
+        verbose_name_plural = _("inlogsystemen van organisaties")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.issuer}"
+
+    def domains(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]
+
+
+class ExternalIdentity(Device):
+    """A person's account at their organisation's identity provider (`sub`), bound to their
+    Woonbrug user on the first sign-in (see `accounts.oidc`).
+
+    It is also the django-otp device that marks a session as past the second factor when the
+    provider asserted one (`amr`/`acr`); it never accepts a code of its own.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(_("kenmerk bij het inlogsysteem (sub)"), max_length=255)
+    bound_at = models.DateTimeField(_("gekoppeld op"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("laatst aangemeld"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("koppeling met inlogsysteem")
+        verbose_name_plural = _("koppelingen met inlogsystemen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "subject"], name="external_identity_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="external_identity_one_per_user"
+            ),
+        ]
+
+    def verify_token(self, token: object) -> bool:
+        return False  # the provider verified the factor; this device takes no codes

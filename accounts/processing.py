@@ -11,6 +11,8 @@ from .models import (
     AccessLogEntry,
     ApiToken,
     Enrolment,
+    ExternalIdentity,
+    IdentityProvider,
     LoginSession,
     Membership,
     Notification,
@@ -167,6 +169,27 @@ def register() -> None:
         retention=ACCOUNT,
         personal="user requested_by decided_by",
         other="id organisation role status requested_at decided_at",
+    )
+    declare(
+        IdentityProvider,
+        purpose=_("medewerkers laten aanmelden via het inlogsysteem van hun eigen organisatie"),
+        retention=KEPT,
+        other=(
+            "id organisation is_active issuer client_id scopes email_domains mfa_amr_values "
+            "mfa_acr_values"
+        ),
+        seen_by=OPERATORS,
+    )
+    declare(
+        ExternalIdentity,
+        purpose=_(
+            "een account bij het inlogsysteem van de organisatie (sub) aan de Woonbrug-gebruiker "
+            "koppelen, en de tweede factor van dat inlogsysteem laten meetellen"
+        ),
+        retention=ACCOUNT,
+        personal="user subject name bound_at last_login_at",
+        other="id organisation confirmed",
+        seen_by=OPERATORS,
     )
     _declare_libraries()
 

@@ -1,11 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/organisatie/",
+        oidc.OrganisationSignInView.as_view(),
+        name="login-organisation",
+    ),
+    path(
+        "accounts/login/organisatie/terug/",
+        oidc.OrganisationSignInCallbackView.as_view(),
+        name="oidc-callback",
+    ),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", views.MFAView.as_view(), name="mfa"),
     path("accounts/inschrijven/<str:secret>/", views.EnrolView.as_view(), name="enrol"),

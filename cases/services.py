@@ -29,8 +29,8 @@ from accounts.errors import DomainError, FieldErrors
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from accounts.validation import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 
-from . import geography, signals
-from .lifecycle import TRANSITIONS, resume_target
+from . import geography, rules, signals
+from .lifecycle import TRANSITIONS
 from .models import (
     ADULTS_MAX,
     BIRTH_YEAR_MIN,
@@ -508,33 +508,26 @@ def _transition(
     if transition is None:
         raise DomainError(_("Onbekende handeling."), field="action", code="unknown_action")
     locked = _lock_client(client.pk)
-    current = ClientStatus(locked.status)
-    if current not in transition.sources:
-        raise DomainError(
-            _("‘%(action)s’ kan niet bij een cliënt met status ‘%(status)s’.")
-            % {"action": transition.label, "status": current.label},
-            field="action",
-            code="invalid_transition",
-            conflict=True,
-        )
+    refused = rules.transition_status(locked, transition)
+    if refused:
+        raise refused
     reason = validation.free_text(reason, field="reason")
-    if transition.needs_reason and not reason:
-        raise DomainError(_("Geef een reden op."), field="reason", code="reason_required")
-    target = transition.target or resume_target(locked.status_before_pause)
-    needs_consent = target == ClientStatus.READY or transition.needs_consent
-    if needs_consent and not _valid_consent_exists(locked):
-        raise DomainError(
-            _(
-                "Zonder geldige toestemming kan de cliënt niet uitstroomklaar zijn of aan tafel komen. "
-                "Leg eerst de toestemming vast."
-            ),
-            field="consent",
-            code="no_consent",
-        )
-    if target == ClientStatus.READY or transition.needs_complete_profile:
-        missing = missing_for_ready(client)
-        if missing:
-            raise FieldErrors(missing)
+    refused = rules.transition_reason(transition, reason)
+    if refused:
+        raise refused
+    target = rules.target_of(locked, transition)
+    has_consent = rules.needs_consent(transition, target) and _valid_consent_exists(locked)
+    refused = rules.transition_consent(
+        transition, target, has_consent=has_consent
+    ) or rules.transition_complete(
+        transition,
+        target,
+        missing=missing_for_ready(client)
+        if rules.needs_complete_profile(transition, target)
+        else {},
+    )
+    if refused:
+        raise refused
     now = timezone.now()
     updates: dict[str, Any] = {"status": target, "status_changed_at": now}
     if target == ClientStatus.READY and locked.ready_since is None:

@@ -23,7 +23,7 @@ from accounts.access.views import ProtectedView
 from accounts.errors import FieldErrors, add_to_form
 from accounts.models import AccessResult, Organisation, Role
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     ClientFilterForm,
     ClientForm,
@@ -32,7 +32,7 @@ from .forms import (
     ReassignForm,
     TransitionForm,
 )
-from .lifecycle import TRANSITIONS, available_actions
+from .lifecycle import TRANSITIONS
 from .models import Client, ClientStatus, ConsentScope
 from .rent import IncomeBracket
 
@@ -174,7 +174,7 @@ class ClientDetailView(ClientObjectView, TemplateView):
             consents=selectors.client_consents(client)[:10],
             history=selectors.client_history(client),
             notes=selectors.client_notes(client),
-            actions=available_actions(client.status),
+            actions=rules.offered_actions(client),
             can_change=access.decide(user, "change", client).allowed,
             can_reassign=access.decide(user, "reassign", client).allowed,
             consent_form=ConsentForm(),
@@ -185,7 +185,9 @@ class ClientDetailView(ClientObjectView, TemplateView):
             missing=[
                 str(ClientForm.base_fields[f].label) if f in ClientForm.base_fields else f
                 for f in services.missing_for_ready(client)
-            ],
+            ]
+            if rules.shows_missing_for_ready(client)
+            else [],
             consent_scope=ConsentScope.SHARE_PROFILE_WITH_BOARD.label,
             **_preview_context(client),
         )
@@ -219,9 +221,10 @@ class ClientEditView(ClientObjectView, TemplateView):
             ),
         )
         context.update(client=client, provider=client.care_provider)
-        # Marking ready needs a valid consent; a button that can never succeed is not offered.
-        context["can_mark_ready"] = client.status == ClientStatus.DRAFT and (
-            selectors.client_has_valid_consent(client)
+        # A button that can never succeed is not offered.
+        context["can_mark_ready"] = (
+            rules.mark_ready_on_form(client, has_consent=selectors.client_has_valid_consent(client))
+            is None
         )
         return context
 

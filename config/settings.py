@@ -204,6 +204,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # An organisation's own sign-in (OpenID Connect, accounts/oidc.py); only answers in its
+    # callback, for members the organisation already has.
+    "accounts.oidc.OrganisationOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -246,6 +249,25 @@ ENROLMENT_HOURS = ENV.int(
     72,
     "Hours an enrolment link (invitation, second-factor reset) stays valid; it works once.",
 )
+
+# An organisation's own sign-in through OpenID Connect (mozilla-django-oidc, accounts/oidc.py).
+# Issuer, client id and scopes are set per organisation in the admin (IdentityProvider); the
+# client secrets only ever come from the environment.
+OIDC_CLIENT_SECRETS = ENV.list(
+    "OIDC_CLIENT_SECRETS",
+    [],
+    "Client secrets of the organisations' identity providers (OpenID Connect), comma-separated "
+    "`organisation-slug=secret` pairs; use OIDC_CLIENT_SECRETS_FILE for a secrets file.",
+)
+OIDC_TIMEOUT = ENV.int(
+    "OIDC_TIMEOUT", 10, "Seconds Woonbrug waits for an identity provider (discovery, token, keys)."
+)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+OIDC_VERIFY_SSL = True
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one
 # e-mail address from one IP address, that pair is cooled off for AXES_COOLOFF minutes.

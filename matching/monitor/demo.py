@@ -42,7 +42,7 @@ from .models import Quota
 REGION_SLUG = "veerhaven"
 HISTORY_NOTE = "Tafelverslag (geschiedenis voor de monitor)."
 WEEKS = 52
-SKIP_RECENT_WEEKS = 2  # the board demo holds last week's and this week's meeting
+SKIP_RECENT_WEEKS = 2  # the board demo holds last week's (1) and this week's (0) meeting
 DWELLING_FIELDS = (
     "street", "number", "suffix", "postcode", "city", "neighbourhood", "complex", "stairwell",
     "dwelling_type", "floor", "has_lift", "rooms", "bedrooms", "living_area", "net_rent",
@@ -105,7 +105,8 @@ def _history(board: Board, region: Region) -> int:
         c.pk: list(Dwelling.objects.filter(corporation=c).order_by("pk")[:40]) for c in corporations
     }
     made = 0
-    for weeks_ago in range(WEEKS, SKIP_RECENT_WEEKS, -1):
+    # Weeks WEEKS..SKIP_RECENT_WEEKS ago: the board demo holds the two weeks after them.
+    for weeks_ago in range(WEEKS, SKIP_RECENT_WEEKS - 1, -1):
         day = today - dt.timedelta(days=7 * weeks_ago)
         meeting = board_services.meeting_for_week(board=board, day=day)
         # Busier after the summer, as a running practice would be.

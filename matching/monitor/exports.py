@@ -30,10 +30,9 @@ def suppressed_text(threshold: int) -> str:
 
 
 def _header(t: Table) -> list[str]:
-    unit = str(t.unit)
-    head = [str(t.row_header)] + [f"{c} ({unit})" for c in t.columns]
+    head = [str(t.row_header)] + [f"{c} ({t.unit_of(j)})" for j, c in enumerate(t.columns)]
     if t.row_totals:
-        head.append(_("totaal (%(unit)s)") % {"unit": unit})
+        head.append(_("totaal (%(unit)s)") % {"unit": str(t.unit)})
     return head
 
 
@@ -44,7 +43,7 @@ def _rows(t: Table, *, threshold: int, dates: bool) -> list[list[Any]]:
     for i, (label, cells, total) in enumerate(t.body):
         first: Any = t.row_dates[i] if (dates and t.row_dates) else label
         line = [first] + [
-            (unknown if t.is_unknown(i, j) else small) if v is None else v
+            _missing(t, i, j, unknown=unknown, small=small) if v is None else v
             for j, v in enumerate(cells)
         ]
         if t.row_totals:
@@ -56,6 +55,13 @@ def _rows(t: Table, *, threshold: int, dates: bool) -> list[list[Any]]:
             line.append(small if t.grid.total is None else t.grid.total)
         out.append(line)
     return out
+
+
+def _missing(t: Table, i: int, j: int, *, unknown: str, small: str) -> str:
+    """What an empty cell says: its own words, "onbekend", or the suppression mark."""
+    if (i, j) in t.texts:
+        return str(t.texts[(i, j)])
+    return unknown if t.is_unknown(i, j) else small
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -86,6 +92,9 @@ def workbook(tables: Sequence[Table], *, threshold: int, title: str) -> bytes:
             first = ws.cell(row=ws.max_row, column=1)
             if isinstance(line[0], dt.date):
                 first.number_format = "mmm yyyy"
+            for cell in ws[ws.max_row][1:]:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.0"  # a rate, a median: one decimal, as on the page
         xlsx_append(ws, [])
         xlsx_append(
             ws,
@@ -116,7 +125,10 @@ def csv_text(tables: Sequence[Table], *, threshold: int) -> str:
         writer.writerow([str(t.title)])
         writer.writerow(_header(t))
         for line in _rows(t, threshold=threshold, dates=False):
-            writer.writerow(line)
+            # A decimal comma, as a Dutch spreadsheet reads a `;`-separated file.
+            writer.writerow(
+                [f"{v:.1f}".replace(".", ",") if isinstance(v, float) else v for v in line]
+            )
         writer.writerow([])
     writer.writerow(
         [

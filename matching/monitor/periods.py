@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 MONTH, QUARTER = "month", "quarter"
 
@@ -65,7 +66,9 @@ class Period:
     def label(self, bucket: dt.date) -> str:
         if self.unit == QUARTER:
             return f"{bucket.year} K{(bucket.month - 1) // 3 + 1}"
-        return date_format(bucket, "M Y")
+        # Dutch writes a month in lower case ("mrt 2026"), as the XLSX cells show it.
+        label = date_format(bucket, "M Y")
+        return label.lower() if (get_language() or "nl").startswith("nl") else label
 
     def long_label(self, bucket: dt.date) -> str:
         if self.unit == QUARTER:

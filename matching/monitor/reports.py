@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -54,6 +55,7 @@ def build(page: str, v: Viewer, params: QueryDict | dict[str, Any]) -> Report:
         flow = selectors.flow(v=v, period=period, f=f)
         tables = [
             flow.table,
+            waits_table(_("Wachttijd tot een woning"), [*flow.waits, flow.waiting_now]),
             flow.waiting_bands,
             flow.decline_reasons,
             flow.refusal_reasons,
@@ -78,11 +80,12 @@ def build(page: str, v: Viewer, params: QueryDict | dict[str, Any]) -> Report:
         form = YearForm(data)
         year = form.year()
         quotas = selectors.quotas(v=v, year=year)
-        return Report(page, form, quotas, [quotas.monthly], str(year))
+        return Report(page, form, quotas, [quota_table(quotas), quotas.monthly], str(year))
     form = PeriodForm(data)
     period = form.period()
     work = selectors.board_work(v=v, period=period)
-    return Report(page, form, work, [work.meetings, work.declines], period.description)
+    times = waits_table(_("Tijd tot een besluit"), work.decision_times, days=True)
+    return Report(page, form, work, [work.meetings, times, work.declines], period.description)
 
 
 def _series_of(t: Table, columns: list[int] | None = None) -> dict[str, Any]:
@@ -151,6 +154,93 @@ def hood_table(where: selectors.Where, v: Viewer) -> Table:
         row_totals=False,
         column_totals=False,
         unknown=frozenset(unknown),
+    )
+
+
+def _one_decimal(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def waits_table(title: Any, waits: list[selectors.Wait], *, days: bool = False) -> Table:
+    """A page's waiting times (in months) or deciding times (`days`) as a table: how many,
+    median and 90th percentile, as the page rounds them. A median the page does not show
+    (fewer than five, or none) is "—" here too."""
+    from accounts.smallnumbers import Grid
+
+    unit = _("dagen") if days else _("maanden")
+    cells: list[list[Any]] = []
+    texts: dict[tuple[int, int], Any] = {}
+    for i, w in enumerate(waits):
+        if days:
+            cells.append([w.n, _one_decimal(w.median), _one_decimal(w.p90)])
+        else:
+            cells.append([w.n, _one_decimal(w.median_months), _one_decimal(w.p90_months)])
+        for j in (1, 2):
+            if cells[i][j] is None:
+                texts[(i, j)] = "—"
+    return Table(
+        title,
+        _("Partij") if days else _("Wachttijd"),
+        [capfirst(str(w.label)) for w in waits],
+        [_("besluiten") if days else _("personen"), _("mediaan"), _("90e percentiel")],
+        Grid(cells, [None] * len(waits), [None] * 3, None),
+        unit,
+        row_totals=False,
+        column_totals=False,
+        note=_("Een mediaan of percentiel over minder dan vijf wordt niet getoond.")
+        if days
+        else _(
+            "Wachttijd in maanden (30,44 dagen). Een mediaan of percentiel over minder dan "
+            "vijf personen wordt niet getoond."
+        ),
+        column_units=[_("aantal"), unit, unit],
+        texts=texts,
+    )
+
+
+def quota_table(quotas: selectors.Quotas) -> Table:
+    """The page's standing of the year per corporation: quota, offered, agreed, let, the
+    pro-rata target and the shortfall (negative) or excess, as the page shows them."""
+    from accounts.smallnumbers import Grid
+
+    cells: list[list[Any]] = []
+    texts: dict[tuple[int, int], Any] = {}
+    for i, r in enumerate(quotas.rows):
+        cells.append(
+            [
+                r.quota,
+                r.offered,
+                r.accepted,
+                r.let,
+                _one_decimal(r.target_to_date),
+                _one_decimal(r.difference),
+            ]
+        )
+        if r.quota is None:
+            texts[(i, 0)] = _("geen contingent")
+            texts[(i, 5)] = _("niet te bepalen")
+        if r.target_to_date is None:
+            texts[(i, 4)] = "—"
+        if r.difference is None and r.quota is not None:
+            texts[(i, 5)] = "—"  # the let count is hidden: so is the difference
+    return Table(
+        _("Stand van het jaar per corporatie"),
+        _("Corporatie"),
+        [r.name for r in quotas.rows],
+        [
+            _("contingent"),
+            _("aangeboden"),
+            _("akkoord"),
+            _("verhuurd"),
+            _("naar rato tot nu"),
+            _("tekort (−) of overschot"),
+        ],
+        Grid(cells, [None] * len(cells), [None] * 6, None),
+        _("woningen"),
+        row_totals=False,
+        column_totals=False,
+        note=_("Naar rato: het contingent maal het deel van het jaar dat verstreken is."),
+        texts=texts,
     )
 
 

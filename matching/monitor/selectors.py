@@ -150,9 +150,18 @@ class Table:
     # (row, column) of cells that are None because the figure is not known (a neighbourhood
     # without indicators), not because it is hidden: shown as "onbekend", never as "< 5".
     unknown: frozenset[tuple[int, int]] = frozenset()
+    # A table of mixed figures (people and months, dwellings and a shortfall): each column's
+    # own unit, shown in its header instead of `unit`.
+    column_units: list[str | Promise] | None = None
+    # (row, column) of empty cells that say why in words, as the page does ("geen
+    # contingent", "—" for a median of nobody): an export writes that text there.
+    texts: dict[tuple[int, int], str | Promise] = field(default_factory=dict)
 
     def is_unknown(self, row: int, column: int) -> bool:
         return (row, column) in self.unknown
+
+    def unit_of(self, column: int) -> str | Promise:
+        return self.column_units[column] if self.column_units else self.unit
 
     @property
     def body(self) -> list[tuple[str, list[int | None], int | None]]:

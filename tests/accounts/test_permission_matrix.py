@@ -21,6 +21,10 @@ PUBLIC = {
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
     "accounts:enrol",  # the one-time link is the credential
+    # The organisation's own sign-in (OpenID Connect): the start and the provider's redirect
+    # back, before anyone is signed in (tests/accounts/test_oidc.py).
+    "accounts:login-organisation",
+    "accounts:oidc-callback",
     # The passkey ceremony's JSON steps: registration only from a session past the second
     # factor, sign-in only after the password (tests/accounts/test_passkeys.py).
     "otp_webauthn:credential-registration-begin",

@@ -14,15 +14,9 @@ from django.utils import timezone
 
 from accounts.models import OrganisationKind, Role
 from matching.board import services
-from tests.accounts.factories import OrganisationFactory, RegionFactory, member
 from tests.cases.factories import make_client
-from tests.housing.factories import (
-    DistrictFactory,
-    DwellingFactory,
-    IndicatorFactory,
-    MunicipalityFactory,
-    NeighbourhoodFactory,
-)
+from tests.housing.factories import DwellingFactory
+from tests.world import WorldBuilder
 
 
 @dataclass
@@ -75,37 +69,24 @@ class BoardWorld:
 
 @pytest.fixture
 def world(db, region) -> BoardWorld:
-    municipality_org = OrganisationFactory(
-        kind=OrganisationKind.MUNICIPALITY, region=region, name="Gemeente Test"
+    build = WorldBuilder(region)
+    municipality_org = build.municipality_org("Gemeente Test")
+    provider = build.provider("Zorg A")
+    other_provider = build.provider("Zorg B")
+    corp_a = build.corporation("Wonen A")
+    corp_b = build.corporation("Wonen B")
+    outsider = build.outsider(
+        Role.HOUSING_CONSULTANT, OrganisationKind.HOUSING_CORPORATION, "Elders"
     )
-    provider = OrganisationFactory(
-        kind=OrganisationKind.CARE_PROVIDER, region=region, name="Zorg A"
+    geo = build.geography(
+        municipality_org,
+        code="GM0001",
+        name="Teststad",
+        district="WK000101",
+        neighbourhoods=[(f"BU000101{i:02d}", f"Buurt {i}") for i in range(3)],
     )
-    other_provider = OrganisationFactory(
-        kind=OrganisationKind.CARE_PROVIDER, region=region, name="Zorg B"
-    )
-    corp_a = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=region, name="Wonen A"
-    )
-    corp_b = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=region, name="Wonen B"
-    )
-    elsewhere = RegionFactory(name="Regio Elders", slug="regio-elders")
-    outsider_org = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=elsewhere, name="Elders"
-    )
-    municipality = MunicipalityFactory(
-        code="GM0001", name="Teststad", region=region, organisation=municipality_org
-    )
-    district = DistrictFactory(code="WK000101", municipality=municipality)
-    neighbourhoods = [
-        NeighbourhoodFactory(code=f"BU000101{i:02d}", name=f"Buurt {i}", district=district)
-        for i in range(3)
-    ]
-    for n in neighbourhoods:
-        IndicatorFactory(neighbourhood=n, year=timezone.now().year - 1)
-    chair = member(Role.BOARD_CHAIR, municipality_org)
-    board = services.board_create(region=region, name="Tafel Test", chair=chair)
+    chair = build.person(Role.BOARD_CHAIR, municipality_org)
+    board = build.board(chair=chair, name="Tafel Test")
     meeting = services.meeting_for_week(board=board, day=timezone.localdate())
     w = BoardWorld(
         region=region,
@@ -117,17 +98,17 @@ def world(db, region) -> BoardWorld:
         corp_a=corp_a,
         corp_b=corp_b,
         chair=chair,
-        second_chair=member(Role.BOARD_CHAIR, municipality_org),
-        analyst=member(Role.ANALYST, municipality_org),
-        coordinator=member(Role.CARE_COORDINATOR, provider),
-        other_coordinator=member(Role.CARE_COORDINATOR, other_provider),
-        consultant_a=member(Role.HOUSING_CONSULTANT, corp_a),
-        consultant_b=member(Role.HOUSING_CONSULTANT, corp_b),
-        org_admin=member(Role.ORG_ADMIN, provider),
-        outsider=member(Role.HOUSING_CONSULTANT, outsider_org),
-        neighbourhoods=neighbourhoods,
+        second_chair=build.person(Role.BOARD_CHAIR, municipality_org),
+        analyst=build.person(Role.ANALYST, municipality_org),
+        coordinator=build.person(Role.CARE_COORDINATOR, provider),
+        other_coordinator=build.person(Role.CARE_COORDINATOR, other_provider),
+        consultant_a=build.person(Role.HOUSING_CONSULTANT, corp_a),
+        consultant_b=build.person(Role.HOUSING_CONSULTANT, corp_b),
+        org_admin=build.person(Role.ORG_ADMIN, provider),
+        outsider=outsider,
+        neighbourhoods=geo.neighbourhoods,
     )
-    w.municipality = municipality  # type: ignore[attr-defined]
+    w.municipality = geo.municipality  # type: ignore[attr-defined]
     return w
 
 

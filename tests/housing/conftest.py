@@ -12,16 +12,8 @@ from django.utils import timezone
 
 from accounts.models import OrganisationKind, Role
 from housing.models import ComplexStop, DwellingStatus, ImportBatch
-from tests.accounts.factories import OrganisationFactory, RegionFactory, member
-from tests.housing.factories import (
-    ComplexFactory,
-    DistrictFactory,
-    DwellingFactory,
-    IndicatorFactory,
-    MunicipalityFactory,
-    NeighbourhoodFactory,
-    StairwellFactory,
-)
+from tests.housing.factories import ComplexFactory, DwellingFactory, StairwellFactory
+from tests.world import WorldBuilder
 
 
 @dataclass
@@ -53,29 +45,23 @@ class World:
 
 @pytest.fixture
 def world(db, region) -> World:
-    municipality_org = OrganisationFactory(
-        kind=OrganisationKind.MUNICIPALITY, region=region, name="Gemeente Test"
+    build = WorldBuilder(region)
+    municipality_org = build.municipality_org("Gemeente Test")
+    corp_a = build.corporation("Woonstichting A")
+    corp_b = build.corporation("Woonstichting B")
+    provider = build.provider("Zorg C")
+    outsider = build.outsider(
+        Role.HOUSING_CONSULTANT, OrganisationKind.HOUSING_CORPORATION, "Elders Wonen"
     )
-    corp_a = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=region, name="Woonstichting A"
+    geo = build.geography(
+        municipality_org,
+        code="GM0001",
+        name="Teststad",
+        district="WK000101",
+        neighbourhoods=[("BU00010101", "Kern")],
+        indicator_years=[2024, 2025],
     )
-    corp_b = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=region, name="Woonstichting B"
-    )
-    provider = OrganisationFactory(
-        kind=OrganisationKind.CARE_PROVIDER, region=region, name="Zorg C"
-    )
-    elsewhere = RegionFactory(name="Regio Elders", slug="regio-elders")
-    corp_x = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=elsewhere, name="Elders Wonen"
-    )
-    municipality = MunicipalityFactory(
-        code="GM0001", name="Teststad", region=region, organisation=municipality_org
-    )
-    district = DistrictFactory(code="WK000101", municipality=municipality)
-    neighbourhood = NeighbourhoodFactory(code="BU00010101", name="Kern", district=district)
-    IndicatorFactory(neighbourhood=neighbourhood, year=2024)
-    IndicatorFactory(neighbourhood=neighbourhood, year=2025)
+    municipality, neighbourhood = geo.municipality, geo.neighbourhood
     complex_obj = ComplexFactory(
         corporation=corp_a, neighbourhood=neighbourhood, code="C1", name="Kadeblok"
     )
@@ -83,7 +69,7 @@ def world(db, region) -> World:
     stop = ComplexStop.objects.create(
         complex=complex_obj, reason="oud", until=timezone.localdate() + timedelta(days=10)
     )
-    analyst = member(Role.ANALYST, municipality_org)
+    analyst = build.person(Role.ANALYST, municipality_org)
     return World(
         region=region,
         municipality_org=municipality_org,
@@ -91,12 +77,12 @@ def world(db, region) -> World:
         corp_b=corp_b,
         municipality=municipality,
         neighbourhood=neighbourhood,
-        consultant_a=member(Role.HOUSING_CONSULTANT, corp_a),
-        consultant_b=member(Role.HOUSING_CONSULTANT, corp_b),
-        chair=member(Role.BOARD_CHAIR, municipality_org),
+        consultant_a=build.person(Role.HOUSING_CONSULTANT, corp_a),
+        consultant_b=build.person(Role.HOUSING_CONSULTANT, corp_b),
+        chair=build.person(Role.BOARD_CHAIR, municipality_org),
         analyst=analyst,
-        coordinator=member(Role.CARE_COORDINATOR, provider),
-        outsider=member(Role.HOUSING_CONSULTANT, corp_x),
+        coordinator=build.person(Role.CARE_COORDINATOR, provider),
+        outsider=outsider,
         complex=complex_obj,
         stairwell=stairwell,
         stop=stop,

@@ -4,9 +4,13 @@ with a history the monitor counts: placements signed on chosen days, decisions, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from matching.board.models import Meeting, Proposal, ProposalStatus
@@ -57,6 +61,18 @@ def history(world: World) -> Any:  # noqa: F811
         ]
 
     return make
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """`manage.py seed_demo` once for the whole test module (it runs every demo module
+    through the services and takes minutes), inside a transaction rolled back after the
+    module; each test runs in its own savepoint within it. Yields the command's output."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def meeting_on(world: World, day: dt.date) -> Meeting:  # noqa: F811

@@ -13,23 +13,16 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import OrganisationKind, Role
-from cases import selectors as case_selectors
 from housing.models import DwellingStatus
-from matching.board import services as board_services
-from matching.board.models import Meeting, Proposal, ProposalStatus
-from matching.placements import services
-from matching.placements.models import AgreementKind, Party
-from tests.accounts.factories import OrganisationFactory, RegionFactory, member
+from matching.board.models import Proposal
+from matching.placements.models import AgreementKind
+from tests.board.factories import ProposalFactory
 from tests.cases.factories import make_client
-from tests.housing.factories import (
-    ComplexFactory,
-    DistrictFactory,
-    DwellingFactory,
-    IndicatorFactory,
-    MunicipalityFactory,
-    NeighbourhoodFactory,
-    StairwellFactory,
-)
+from tests.housing.factories import ComplexFactory, DwellingFactory, StairwellFactory
+from tests.placements.factories import AgreementFactory, PlacementFactory, sign_all
+from tests.world import WorldBuilder
+
+__all__ = ["World", "backdate", "sign_all", "world"]
 
 
 @dataclass
@@ -71,120 +64,73 @@ class World:
             net_rent=Decimal("612.40"),
             service_costs=Decimal("35.00"),
         )
-        now = timezone.now()
-        return Proposal.objects.create(
+        return ProposalFactory(
             meeting=self.meeting,
             client=client,
             dwelling=dwelling,
-            care_provider=self.provider,
-            corporation=self.corporation,
-            neighbourhood=self.neighbourhood,
-            status=ProposalStatus.AGREED,
-            profile=case_selectors.shared_profile_data(client),
-            deadline=self.meeting.date + dt.timedelta(days=7),
-            consultant_decision="approved",
+            agreed=True,
             consultant_by=self.consultant,
-            consultant_at=now,
-            client_decision="accepted",
             client_by=self.coordinator,
-            client_at=now,
-            closed_at=now,
         )
 
     def placement(self, *, kind: str = AgreementKind.FLIP_LEASE, **kw: Any) -> Any:
-        return services.placement_create(
-            actor=self.coordinator, proposal=self.proposal(kind=kind, **kw), kind=kind
-        )
+        return PlacementFactory(world=self, kind=kind, **kw)
 
     def draft(self, *, kind: str = AgreementKind.FLIP_LEASE, **kw: Any) -> Any:
         """A draft agreement whose terms are complete enough to issue."""
-        placement = self.placement(kind=kind, **kw)
-        agreement = placement.agreements.get()
-        data: dict[str, Any] = {}
-        if kind != AgreementKind.ORDINARY:
-            data.update(contact_person="Joost van Dijk", contact_phone="06-12345678")
-            data.update(conditions=["budget_management", "keep_appointments"])
-            data.update(support_hours_per_week=Decimal("4.0"))
-        if kind == AgreementKind.TRIANGLE:
-            data["care_contract_reference"] = "ZC-2026-118"
-        return services.agreement_update_terms(
-            actor=self.coordinator, agreement=agreement, data=data
-        )
+        return AgreementFactory(world=self, kind=kind, drafted=True, **kw)
 
     def issued(self, **kw: Any) -> Any:
-        agreement = self.draft(**kw)
-        return services.agreement_issue(actor=self.coordinator, agreement=agreement)
+        return AgreementFactory(world=self, issued=True, **kw)
 
     def signed(self, **kw: Any) -> Any:
-        agreement = self.issued(**kw)
-        return sign_all(self, agreement)
-
-
-def sign_all(world: World, agreement: Any, on: dt.date | None = None) -> Any:
-    from matching.placements import machine
-
-    for party in machine.SIGNING_ORDER[agreement.kind]:
-        actor = world.consultant if party == Party.CORPORATION else world.coordinator
-        agreement = services.agreement_sign(
-            actor=actor, agreement=agreement, party=party, signed_on=on
-        )
-    return agreement
+        return AgreementFactory(world=self, signed=True, **kw)
 
 
 @pytest.fixture
 def world(db, region) -> World:
-    municipality_org = OrganisationFactory(
-        kind=OrganisationKind.MUNICIPALITY, region=region, name="Gemeente Veerhaven"
+    build = WorldBuilder(region)
+    municipality_org = build.municipality_org("Gemeente Veerhaven")
+    provider = build.provider("Zorggroep De Brug")
+    other_provider = build.provider("Stichting Onderdak")
+    corporation = build.corporation("Woonstichting De Kade")
+    other_corporation = build.corporation("Rivierland Wonen")
+    elsewhere_chair = build.outsider(
+        Role.BOARD_CHAIR, OrganisationKind.MUNICIPALITY, "Gemeente Elders"
     )
-    provider = OrganisationFactory(
-        kind=OrganisationKind.CARE_PROVIDER, region=region, name="Zorggroep De Brug"
+    geo = build.geography(
+        municipality_org,
+        code="GM0771",
+        name="Veerhaven",
+        district="WK077101",
+        neighbourhoods=[("BU07710101", "Kadekwartier")],
+        homes=1000,
     )
-    other_provider = OrganisationFactory(
-        kind=OrganisationKind.CARE_PROVIDER, region=region, name="Stichting Onderdak"
+    complex_obj = ComplexFactory(
+        corporation=corporation, neighbourhood=geo.neighbourhood, code="K1"
     )
-    corporation = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=region, name="Woonstichting De Kade"
-    )
-    other_corporation = OrganisationFactory(
-        kind=OrganisationKind.HOUSING_CORPORATION, region=region, name="Rivierland Wonen"
-    )
-    elsewhere = RegionFactory(name="Regio Elders", slug="regio-elders")
-    elsewhere_municipality = OrganisationFactory(
-        kind=OrganisationKind.MUNICIPALITY, region=elsewhere, name="Gemeente Elders"
-    )
-    municipality = MunicipalityFactory(
-        code="GM0771", name="Veerhaven", region=region, organisation=municipality_org
-    )
-    district = DistrictFactory(code="WK077101", municipality=municipality)
-    neighbourhood = NeighbourhoodFactory(code="BU07710101", name="Kadekwartier", district=district)
-    IndicatorFactory(neighbourhood=neighbourhood, year=timezone.localdate().year - 1, homes=1000)
-    complex_obj = ComplexFactory(corporation=corporation, neighbourhood=neighbourhood, code="K1")
     stairwell = StairwellFactory(complex=complex_obj, name="Portiek A", max_vulnerable=3)
-    chair = member(Role.BOARD_CHAIR, municipality_org)
-    board = board_services.board_create(region=region, name="Plaatsingstafel Test", chair=chair)
-    today = timezone.localdate()
-    meeting = Meeting.objects.create(
-        board=board, date=today, week_label=board_services.week_label(today)
-    )
+    chair = build.person(Role.BOARD_CHAIR, municipality_org)
+    board = build.board(chair=chair, name="Plaatsingstafel Test")
     return World(
         region=region,
         municipality_org=municipality_org,
         provider=provider,
         corporation=corporation,
-        municipality=municipality,
-        neighbourhood=neighbourhood,
+        municipality=geo.municipality,
+        neighbourhood=geo.neighbourhood,
         stairwell=stairwell,
         board=board,
-        meeting=meeting,
-        coordinator=member(Role.CARE_COORDINATOR, provider),
-        colleague=member(Role.CARE_COORDINATOR, provider),
-        consultant=member(Role.HOUSING_CONSULTANT, corporation),
+        meeting=build.meeting(board),
+        coordinator=build.person(Role.CARE_COORDINATOR, provider),
+        colleague=build.person(Role.CARE_COORDINATOR, provider),
+        consultant=build.person(Role.HOUSING_CONSULTANT, corporation),
         chair=chair,
-        analyst=member(Role.ANALYST, municipality_org),
-        other_coordinator=member(Role.CARE_COORDINATOR, other_provider),
-        other_consultant=member(Role.HOUSING_CONSULTANT, other_corporation),
-        elsewhere_chair=member(Role.BOARD_CHAIR, elsewhere_municipality),
-        org_admin=member(Role.ORG_ADMIN, provider),
+        analyst=build.person(Role.ANALYST, municipality_org),
+        other_coordinator=build.person(Role.CARE_COORDINATOR, other_provider),
+        other_consultant=build.person(Role.HOUSING_CONSULTANT, other_corporation),
+        elsewhere_chair=elsewhere_chair,
+        org_admin=build.person(Role.ORG_ADMIN, provider),
     )
 
 

@@ -130,7 +130,7 @@ def test_revise_takes_it_back_to_draft_and_a_new_version_needs_new_signatures(wo
 
 def test_signing_out_of_order_is_refused(world):
     agreement = world.issued()
-    error = refused(
+    refused(
         lambda: services.agreement_sign(
             actor=world.consultant, agreement=agreement, party=Party.CORPORATION
         ),
@@ -138,7 +138,6 @@ def test_signing_out_of_order_is_refused(world):
         field="party",
         code="out_of_order",
     )
-    assert "Eerst tekent" in error.message
 
 
 def test_signing_a_draft_is_refused(world):
@@ -205,12 +204,11 @@ def test_signing_twice_is_refused(world):
 def test_issuing_incomplete_terms_is_refused_per_field(world):
     placement = world.placement(kind=AgreementKind.TRIANGLE)
     agreement = placement.agreements.get()
-    error = refused(
+    refused(
         lambda: services.agreement_issue(actor=world.coordinator, agreement=agreement),
         agreement,
         field="care_contract_reference",
     )
-    assert "zorgcontract" in error.message
 
 
 def test_an_evaluation_date_before_the_start_is_refused(world):
@@ -229,7 +227,7 @@ def test_an_evaluation_date_before_the_start_is_refused(world):
 def test_a_flip_lease_shorter_than_twelve_months_is_refused(world):
     agreement = world.placement().agreements.get()
     short = services.add_months(agreement.lease_start, 11)
-    error = refused(
+    refused(
         lambda: services.agreement_update_terms(
             actor=world.coordinator,
             agreement=agreement,
@@ -238,7 +236,6 @@ def test_a_flip_lease_shorter_than_twelve_months_is_refused(world):
         agreement,
         field="end_date",
     )
-    assert "12 maanden" in error.message
 
 
 def test_terms_of_a_signing_agreement_cannot_change(world):
@@ -263,8 +260,7 @@ def test_a_second_agreement_on_a_dwelling_already_let_is_refused(world):
     placements = Placement.objects.count()
     with pytest.raises(DomainError) as info:
         services.placement_create(actor=world.coordinator, proposal=proposal)
-    assert info.value.field == "dwelling"
-    assert "verhuurd" in info.value.message
+    assert (info.value.field, info.value.code) == ("dwelling", "dwelling_taken")
     assert Placement.objects.count() == placements
     assert dwelling.__class__.objects.get(pk=dwelling.pk).status == DwellingStatus.LET
 
@@ -320,7 +316,7 @@ def test_flipping_without_a_positive_evaluation_is_refused(world):
     )
     # Held but doubtful.
     evaluated(world, agreement, judgement="doubtful")
-    error = refused(
+    refused(
         lambda: services.flip_lease_flip(
             actor=world.consultant, agreement=agreement, evaluation_id=evaluation.pk
         ),
@@ -328,7 +324,6 @@ def test_flipping_without_a_positive_evaluation_is_refused(world):
         field="evaluation",
         code="not_positive",
     )
-    assert "positieve evaluatie" in error.message
 
 
 def test_flipping_on_an_unconfirmed_evaluation_is_refused(world):
@@ -503,14 +498,13 @@ def test_a_tripartite_agreement_becomes_an_ordinary_lease_after_a_positive_end(w
 
 def test_flip_is_not_a_step_of_a_tripartite_agreement(world):
     agreement = world.signed(kind=AgreementKind.TRIPARTITE)
-    error = refused(
+    refused(
         lambda: services.flip_lease_flip(
             actor=world.consultant, agreement=agreement, evaluation_id=1
         ),
         agreement,
         code="invalid_transition",
     )
-    assert "Mogelijk" in error.message
 
 
 def test_care_stopped_under_a_triangle_contract_alerts_the_corporation(world):

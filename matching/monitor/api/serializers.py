@@ -42,6 +42,10 @@ class TableSerializer(serializers.Serializer):
     unit = serializers.CharField()
     row_header = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField())
+    column_units = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="each column's unit (a table of mixed figures: people and months)",
+    )
     rows = TableRowSerializer(many=True)
     column_totals = serializers.ListField(
         child=serializers.IntegerField(allow_null=True), allow_null=True
@@ -65,6 +69,7 @@ def table_data(t: Table) -> dict[str, Any]:
         "unit": str(t.unit),
         "row_header": str(t.row_header),
         "columns": [str(c) for c in t.columns],
+        "column_units": [str(t.unit_of(j)) for j in range(len(t.columns))],
         "rows": [
             {
                 "row": label,
