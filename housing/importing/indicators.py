@@ -446,6 +446,7 @@ def validate_indicators(
     known.update({code: known.get(code) for code in new_codes})
     seen: dict[tuple[str, int], int] = {}
     missing: dict[str, int] = {}
+    outside: dict[str, set[str]] = {}  # municipality code -> its buurten in the file
     parsed_any = False
     for line, cells in rows:
         parsed_any = True
@@ -486,6 +487,7 @@ def validate_indicators(
             continue
         if v.municipality_of(code) not in region_municipalities:
             report.count("buiten de regio")
+            outside.setdefault(v.municipality_of(code), set()).add(code)
             continue
         key = (code, row_year)
         if key in seen:
@@ -525,6 +527,18 @@ def validate_indicators(
         )
     if not parsed_any:
         report.error(0, "", "het bestand bevat geen regels")
+    elif not report.rows and not report.errors and outside and not region_municipalities:
+        # A region that has no boundaries at all yet: the file is not wrong, it is early.
+        count = sum(len(c) for c in outside.values())
+        named = ", ".join(sorted(outside)[:10]) + (
+            f" en nog {len(outside) - 10}" if len(outside) > 10 else ""
+        )
+        report.error(
+            0,
+            header[columns.code],
+            f"{region.name} heeft nog geen buurtgrenzen; dit bestand bevat {count} buurt(en) "
+            f"van {named}. Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+        )
     elif not report.rows and not report.errors:
         report.error(0, "", "het bestand bevat geen buurten van deze regio")
     if report.errors:
