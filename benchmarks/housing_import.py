@@ -281,14 +281,17 @@ def national(org: object) -> None:
         ),
         ("buurtkaart RD, whole country", all_codes),
     ):
-        region = Region.objects.create(
-            slug=f"bench-{len(municipalities)}", name=f"Bench {len(municipalities)}"
+        # get_or_create: a PostgreSQL database outlives the run (SQLite is a fresh file)
+        region, _ = Region.objects.get_or_create(
+            slug=f"bench-{len(municipalities)}", defaults={"name": f"Bench {len(municipalities)}"}
         )
-        municipality = Organisation.objects.create(
+        municipality, _ = Organisation.objects.get_or_create(
             slug=f"bench-gm-{len(municipalities)}",
-            name="Benchmark",
-            kind=OrganisationKind.MUNICIPALITY,
-            region=region,
+            defaults={
+                "name": "Benchmark",
+                "kind": OrganisationKind.MUNICIPALITY,
+                "region": region,
+            },
         )
         clear()
         timed(

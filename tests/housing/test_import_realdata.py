@@ -269,16 +269,14 @@ def test_den_haags_file_before_any_boundaries_is_refused_in_one_message(den_haag
 
 
 def test_den_haags_file_with_some_buurten_still_unbounded_names_them_once(den_haag):
-    org, analyst = den_haag
+    org, _analyst = den_haag
     codes = den_haag_buurten()
     den_haag_boundaries(org, codes[:100])
     report = importing.validate("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
     (error,) = report.errors
     assert error.message.startswith("14 buurt(en) van Haaglanden hebben nog geen buurtgrenzen")
     assert codes[100] in error.message and "en nog 4" in error.message
-    report = importing.validate_and_write(
-        "indicators", DEN_HAAG, real(DEN_HAAG), organisation=org
-    )
+    report = importing.validate_and_write("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
     assert not report.ok and not NeighbourhoodIndicator.objects.exists()
 
 
