@@ -185,7 +185,7 @@ def test_amstelveens_wijk_level_leefbaarometer_file_is_refused_as_the_wrong_leve
     org, _analyst = baarn
     report = importing.validate("indicators", AMSTELVEEN, real(AMSTELVEEN), organisation=org)
     assert not report.ok
-    assert "per wijken, niet per buurt" in report.errors[0].message
+    assert "cijfers per wijk, niet per buurt" in report.errors[0].message
     assert report.errors[0].field == "wk_code"
 
 
@@ -301,3 +301,26 @@ def test_den_haags_kerncijfers_by_page_preview_and_apply(den_haag, login):
     assert rows.get(neighbourhood__code="BU05180271").population == 8245
     logged = AccessLogEntry.objects.filter(user_id=analyst.pk, object_type__icontains="import")
     assert logged.count() == 2
+
+
+def test_den_haags_file_in_another_region_names_what_it_found_and_the_page_says_it_in_full(
+    baarn, login
+):
+    org, analyst = baarn
+    run("boundaries", BAARN, org, analyst)
+    client = login(analyst)
+    client.post(
+        reverse("housing:import-list"),
+        {"kind": "indicators", "file": SimpleUploadedFile(DEN_HAAG, real(DEN_HAAG))},
+    )
+    batch = ImportBatch.objects.get(filename=DEN_HAAG)
+    assert batch.status == "invalid"
+    page = client.get(reverse("housing:import-detail", args=[batch.pk])).content.decode()
+    assert (
+        "het bestand bevat geen buurten van Regio Eemland, wel buurten van andere gemeenten "
+        "(114 van GM0518)" in page
+    )
+    assert "regels per wijk, overgeslagen: <strong>44</strong>" in page
+    assert "regels voor de hele gemeente, overgeslagen: <strong>1</strong>" in page
+    # The 17 unused columns fold away behind one line.
+    assert "<details><summary>Niet gebruikte kolommen (17)</summary>Mannen_6, " in page
