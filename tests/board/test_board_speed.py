@@ -10,6 +10,7 @@ from matching.board import services
 from matching.board.models import GenerationRun, Proposal
 from tests.board.test_meeting_screen import _bulk_proposals
 from tests.log_cost import chain_statements
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -269,7 +270,6 @@ def test_with_the_broker_down_the_pdf_is_still_made(proposed, login, media, monk
 def test_viewers_opening_the_same_version_at_once_wait_for_one_render(monkeypatch):
     """When a meeting opens, everyone of one kind asks for the same agenda at once: one renders,
     the others wait for its copy (the render lock), instead of rendering 200 rows each."""
-    import threading
     import time
     from types import SimpleNamespace
 
@@ -288,18 +288,7 @@ def test_viewers_opening_the_same_version_at_once_wait_for_one_render(monkeypatc
     monkeypatch.setattr(views, "render_to_string", slow_render)
     cache.clear()
     version = SimpleNamespace(etag='"same-version"')
-    results = [None] * 5
-    barrier = threading.Barrier(5)
-
-    def view(i):
-        barrier.wait()
-        results[i] = str(views.agenda_html(None, None, version))
-
-    threads = [threading.Thread(target=view, args=(i,)) for i in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=20)
+    results = race(*[lambda: str(views.agenda_html(None, None, version))] * 5)
     assert renders == ["board/_agenda.html"]
     assert results == ["<div id='agenda'>rendered</div>"] * 5
 

@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
-from accounts.errors import DomainError
 from matching.placements import services
 from matching.placements.models import Party, Placement, Signature
+from tests.races import race, split
 
 pytestmark = pytest.mark.postgres
 
 
-def race(*calls):
-    """Run the calls at the same moment in threads; return (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except DomainError as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
-
-
 def test_two_parties_placing_the_same_proposal_at_once_make_one_placement(transactional_db, world):
     proposal = world.proposal()
-    results, errors = race(
-        lambda: services.placement_create(actor=world.coordinator, proposal=proposal),
-        lambda: services.placement_create(actor=world.consultant, proposal=proposal),
+    results, errors = split(
+        race(
+            lambda: services.placement_create(actor=world.coordinator, proposal=proposal),
+            lambda: services.placement_create(actor=world.consultant, proposal=proposal),
+        )
     )
     assert len(results) == 1 and len(errors) == 1
     assert errors[0].code in {"already_placed", "taken"}
@@ -49,13 +26,15 @@ def test_two_parties_placing_the_same_proposal_at_once_make_one_placement(transa
 
 def test_the_same_signature_recorded_twice_at_once_counts_once(transactional_db, world):
     agreement = world.issued()
-    results, errors = race(
-        lambda: services.agreement_sign(
-            actor=world.coordinator, agreement=agreement, party=Party.CLIENT
-        ),
-        lambda: services.agreement_sign(
-            actor=world.colleague, agreement=agreement, party=Party.CLIENT
-        ),
+    results, errors = split(
+        race(
+            lambda: services.agreement_sign(
+                actor=world.coordinator, agreement=agreement, party=Party.CLIENT
+            ),
+            lambda: services.agreement_sign(
+                actor=world.colleague, agreement=agreement, party=Party.CLIENT
+            ),
+        )
     )
     assert len(results) == 1 and errors[0].code == "already_signed"
     assert Signature.objects.filter(agreement=agreement).count() == 1
