@@ -15,10 +15,12 @@ polygon with 9 points. Results go to stdout; the numbers are in benchmarks/READM
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -171,23 +173,48 @@ def indicators_xlsx(year: int) -> bytes:
     return out.getvalue()
 
 
+def _status_kb(field: str) -> int:
+    """A field of /proc/self/status in kB (Linux), 0 where there is none."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def reset_peak() -> bool:
+    """Reset the process's peak resident size (VmHWM), so the next reading is this step's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def timed(
     label: str, kind: str, name: str, content: bytes, organisation: object, **options: object
 ) -> float:
     from housing import importing
 
+    gc.collect()
+    resettable = reset_peak()
+    before = _status_kb("VmRSS")
     start = time.perf_counter()
     report = importing.validate(kind, name, content, organisation=organisation, options=options)
     checked = time.perf_counter()
     assert report.ok, report.errors[:5]
     importing.write(report, organisation=organisation, filename=name)
     done = time.perf_counter()
+    peak = _status_kb("VmHWM") if resettable else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     skipped = sum(
         report.counts.get(k, 0)
         for k in ("alleen water, overgeslagen", "buiten de regio, niet aangemaakt")
     )
     print(
-        f"{label:<46} {len(report.rows):>6} rows ({skipped:>5} skipped)  validate {checked - start:5.2f} s  write {done - checked:5.2f} s  total {done - start:5.2f} s"
+        f"{label:<46} {len(report.rows):>6} rows ({skipped:>5} skipped)  validate {checked - start:5.2f} s  write {done - checked:5.2f} s  total {done - start:5.2f} s  "
+        f"peak RSS {peak / 1024:5.0f} MB (+{(peak - before) / 1024:4.0f} MB over {before / 1024:.0f} MB before)"
     )
     return done - start
 
@@ -254,14 +281,17 @@ def national(org: object) -> None:
         ),
         ("buurtkaart RD, whole country", all_codes),
     ):
-        region = Region.objects.create(
-            slug=f"bench-{len(municipalities)}", name=f"Bench {len(municipalities)}"
+        # get_or_create: a PostgreSQL database outlives the run (SQLite is a fresh file)
+        region, _ = Region.objects.get_or_create(
+            slug=f"bench-{len(municipalities)}", defaults={"name": f"Bench {len(municipalities)}"}
         )
-        municipality = Organisation.objects.create(
+        municipality, _ = Organisation.objects.get_or_create(
             slug=f"bench-gm-{len(municipalities)}",
-            name="Benchmark",
-            kind=OrganisationKind.MUNICIPALITY,
-            region=region,
+            defaults={
+                "name": "Benchmark",
+                "kind": OrganisationKind.MUNICIPALITY,
+                "region": region,
+            },
         )
         clear()
         timed(

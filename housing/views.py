@@ -702,6 +702,21 @@ class ImportTemplateView(ProtectedView, View):
         return response
 
 
+# What the import counted, said in full on the preview (the report's keys are short).
+COUNT_LABELS = {
+    "gemeente": gettext_lazy("regels voor de hele gemeente, overgeslagen"),
+    "wijk": gettext_lazy("regels per wijk, overgeslagen"),
+    "land": gettext_lazy("regels voor heel Nederland, overgeslagen"),
+    "buiten de regio": gettext_lazy("buurten buiten uw regio, niet geïmporteerd"),
+}
+
+
+def note_parts(note: str) -> tuple[str, str]:
+    """A long note (a list of columns) as a one-line summary and the list to unfold."""
+    head, sep, tail = note.partition(": ")
+    return (head, tail) if sep and len(note) > 200 else (note, "")
+
+
 class ImportDetailView(ProtectedView, TemplateView):
     """The preview: the rows as read, what changes, and every error grouped by problem."""
 
@@ -721,6 +736,10 @@ class ImportDetailView(ProtectedView, TemplateView):
             "error_groups": report.shown_error_groups if report else [],
             "errors_not_shown": report.errors_not_shown if report else 0,
             "preview_rows": report.preview if report else [],
+            "notes": [note_parts(n) for n in report.notes] if report else [],
+            "counts": [(COUNT_LABELS.get(k, k), n) for k, n in report.counts.items()]
+            if report
+            else [],
             "can_apply": batch.status == "pending" and report is not None and report.ok,
         }
 

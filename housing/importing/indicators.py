@@ -212,10 +212,10 @@ NAME_KEYS = ("buurtnaam", "bunaam", "statnaam", "naam")
 YEAR_KEYS = ("jaar", "peiljaar")
 LEVEL_KEYS = ("soortregio",)
 WRONG_LEVEL_KEYS = {
-    "wkcode": "wijken",
-    "wijkcode": "wijken",
-    "gmcode": "gemeenten",
-    "gemeentecode": "gemeenten",
+    "wkcode": "wijk",
+    "wijkcode": "wijk",
+    "gmcode": "gemeente",
+    "gemeentecode": "gemeente",
 }
 # Columns every source carries that are known but not used (listed once as information).
 IGNORED_KEYS = {
@@ -325,7 +325,7 @@ def _map_header(header: list[str], report: Report) -> _Columns:
             unknown.append(name + did_you_mean(key, all_known))
     if unknown:
         report.notes.append(
-            "Niet gebruikte kolommen: "
+            f"Niet gebruikte kolommen ({len(unknown)}): "
             + ", ".join(unknown[:40])
             + (f" en nog {len(unknown) - 40}" if len(unknown) > 40 else "")
             + "."
@@ -446,6 +446,7 @@ def validate_indicators(
     known.update({code: known.get(code) for code in new_codes})
     seen: dict[tuple[str, int], int] = {}
     missing: dict[str, int] = {}
+    outside: dict[str, set[str]] = {}  # municipality code -> its buurten in the file
     parsed_any = False
     for line, cells in rows:
         parsed_any = True
@@ -486,6 +487,7 @@ def validate_indicators(
             continue
         if v.municipality_of(code) not in region_municipalities:
             report.count("buiten de regio")
+            outside.setdefault(v.municipality_of(code), set()).add(code)
             continue
         key = (code, row_year)
         if key in seen:
@@ -525,6 +527,29 @@ def validate_indicators(
         )
     if not parsed_any:
         report.error(0, "", "het bestand bevat geen regels")
+    elif not report.rows and not report.errors and outside and not region_municipalities:
+        # A region that has no boundaries at all yet: the file is not wrong, it is early.
+        count = sum(len(c) for c in outside.values())
+        named = ", ".join(sorted(outside)[:10]) + (
+            f" en nog {len(outside) - 10}" if len(outside) > 10 else ""
+        )
+        report.error(
+            0,
+            header[columns.code],
+            f"{region.name} heeft nog geen buurtgrenzen; dit bestand bevat {count} buurt(en) "
+            f"van {named}. Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+        )
+    elif not report.rows and not report.errors and outside:
+        found = ", ".join(
+            f"{len(outside[gm])} van {gm}"
+            for gm in sorted(outside, key=lambda g: -len(outside[g]))[:5]
+        )
+        report.error(
+            0,
+            header[columns.code],
+            f"het bestand bevat geen buurten van {region.name}, wel buurten van andere gemeenten "
+            f"({found}{', …' if len(outside) > 5 else ''})",
+        )
     elif not report.rows and not report.errors:
         report.error(0, "", "het bestand bevat geen buurten van deze regio")
     if report.errors:

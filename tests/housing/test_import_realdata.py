@@ -185,7 +185,7 @@ def test_amstelveens_wijk_level_leefbaarometer_file_is_refused_as_the_wrong_leve
     org, _analyst = baarn
     report = importing.validate("indicators", AMSTELVEEN, real(AMSTELVEEN), organisation=org)
     assert not report.ok
-    assert "per wijken, niet per buurt" in report.errors[0].message
+    assert "cijfers per wijk, niet per buurt" in report.errors[0].message
     assert report.errors[0].field == "wk_code"
 
 
@@ -216,3 +216,111 @@ def test_the_page_takes_the_buurtkaart_and_previews_its_boundaries(baarn, login)
     assert NeighbourhoodIndicator.objects.filter(year=2022).count() == 21
     detail = client.get(reverse("housing:neighbourhood-detail", args=["BU03080000"]))
     assert "Onvolledig" in detail.content.decode()
+
+
+@pytest.fixture
+def den_haag(db):
+    region = RegionFactory(name="Haaglanden", slug="haaglanden")
+    org = OrganisationFactory(kind=OrganisationKind.MUNICIPALITY, region=region, slug="den-haag")
+    return org, member(Role.ANALYST, org)
+
+
+def den_haag_buurten() -> list[str]:
+    return sorted(
+        {
+            line.split(";")[1].strip('" ')
+            for line in real(DEN_HAAG).decode("utf-8-sig").splitlines()
+            if '"BU' in line
+        }
+    )
+
+
+def den_haag_boundaries(org, codes: list[str]) -> None:
+    municipality = MunicipalityFactory(code="GM0518", name="'s-Gravenhage", region=org.region)
+    districts: dict[str, object] = {}
+    for code in codes:
+        wk = "WK" + code[2:8]
+        districts.setdefault(wk, DistrictFactory(code=wk, municipality=municipality))
+        NeighbourhoodFactory(code=code, district=districts[wk])
+
+
+def test_den_haags_file_before_any_boundaries_is_refused_in_one_message(den_haag):
+    org, analyst = den_haag
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_housing",
+            "indicators",
+            str(REALDATA / DEN_HAAG),
+            organisation=org.slug,
+            user=analyst.email,
+            stdout=out,
+            stderr=err,
+        )
+    report = importing.validate("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
+    (error,) = report.errors
+    assert "Haaglanden heeft nog geen buurtgrenzen" in error.message
+    assert "114 buurt(en) van GM0518" in error.message
+    assert (report.counts["gemeente"], report.counts["wijk"]) == (1, 44)
+    assert "nog geen buurtgrenzen" in err.getvalue() + out.getvalue()
+    assert not NeighbourhoodIndicator.objects.exists()
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.channel, batch.error_count) == ("invalid", "command", 1)
+
+
+def test_den_haags_file_with_some_buurten_still_unbounded_names_them_once(den_haag):
+    org, _analyst = den_haag
+    codes = den_haag_buurten()
+    den_haag_boundaries(org, codes[:100])
+    report = importing.validate("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
+    (error,) = report.errors
+    assert error.message.startswith("14 buurt(en) van Haaglanden hebben nog geen buurtgrenzen")
+    assert codes[100] in error.message and "en nog 4" in error.message
+    report = importing.validate_and_write("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
+    assert not report.ok and not NeighbourhoodIndicator.objects.exists()
+
+
+def test_den_haags_kerncijfers_by_page_preview_and_apply(den_haag, login):
+    org, analyst = den_haag
+    den_haag_boundaries(org, den_haag_buurten())
+    client = login(analyst)
+    response = client.post(
+        reverse("housing:import-list"),
+        {"kind": "indicators", "file": SimpleUploadedFile(DEN_HAAG, real(DEN_HAAG))},
+    )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.channel, batch.uploaded_by) == ("pending", "page", analyst)
+    page = client.get(reverse("housing:import-detail", args=[batch.pk])).content.decode()
+    assert "114 regels zijn in orde" in page
+    assert "BU05180271" in page and "aantal inwoners" in page
+    assert not NeighbourhoodIndicator.objects.exists()  # a preview writes nothing
+    client.post(reverse("housing:import-apply", args=[batch.pk]))
+    rows = NeighbourhoodIndicator.objects.filter(year=2019)
+    assert rows.count() == 114
+    assert rows.get(neighbourhood__code="BU05180271").population == 8245
+    logged = AccessLogEntry.objects.filter(user_id=analyst.pk, object_type__icontains="import")
+    assert logged.count() == 2
+
+
+def test_den_haags_file_in_another_region_names_what_it_found_and_the_page_says_it_in_full(
+    baarn, login
+):
+    org, analyst = baarn
+    run("boundaries", BAARN, org, analyst)
+    client = login(analyst)
+    client.post(
+        reverse("housing:import-list"),
+        {"kind": "indicators", "file": SimpleUploadedFile(DEN_HAAG, real(DEN_HAAG))},
+    )
+    batch = ImportBatch.objects.get(filename=DEN_HAAG)
+    assert batch.status == "invalid"
+    page = client.get(reverse("housing:import-detail", args=[batch.pk])).content.decode()
+    assert (
+        "het bestand bevat geen buurten van Regio Eemland, wel buurten van andere gemeenten "
+        "(114 van GM0518)" in page
+    )
+    assert "regels per wijk, overgeslagen: <strong>44</strong>" in page
+    assert "regels voor de hele gemeente, overgeslagen: <strong>1</strong>" in page
+    # The 17 unused columns fold away behind one line.
+    assert "<details><summary>Niet gebruikte kolommen (17)</summary>Mannen_6, " in page
