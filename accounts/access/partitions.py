@@ -57,7 +57,7 @@ BEGIN
         IF EXISTS (SELECT 1 FROM {DEFAULT} WHERE at >= lo AND at < hi) THEN
             -- Rows of this month were written before it had a partition: move them in.
             ALTER TABLE {TABLE} DETACH PARTITION {DEFAULT};
-            EXECUTE format('CREATE TABLE public.%I (LIKE {TABLE} INCLUDING DEFAULTS)', part);
+            EXECUTE format('CREATE TABLE public.%I (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
             EXECUTE format(
                 'INSERT INTO %I SELECT * FROM {DEFAULT} WHERE at >= $1 AND at < $2', part
             ) USING lo, hi;
