@@ -17,6 +17,8 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 ACCESS_LOG_TABLE = "accounts_accesslogentry"
+ACCESS_LOG_REGISTER = "accounts_accesslog_archive"  # accounts.access.partitions.REGISTER
+PARTITION_FUNCTION = "woonbrug_access_log_create_partitions"
 
 
 def grant_app_role(connection: BaseDatabaseWrapper, role: str) -> None:
@@ -46,6 +48,22 @@ def grant_app_role(connection: BaseDatabaseWrapper, role: str) -> None:
             f"FROM {r}"
         )
         cursor.execute(f"GRANT SELECT, INSERT ON {quote(ACCESS_LOG_TABLE)} TO {r}")
+        # PostgreSQL partitions (accounts.access.partitions): the role reaches the rows only
+        # through the log table itself, never a partition or a detached month directly; it
+        # may read the archive register and create partitions through the owner's function.
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')"
+            " AND (c.relname LIKE %s OR c.relname = %s)",
+            [ACCESS_LOG_TABLE.replace("_", r"\_") + r"\_%", ACCESS_LOG_REGISTER],
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"REVOKE ALL ON {quote(table)} FROM {r}")
+            if table == ACCESS_LOG_REGISTER:
+                cursor.execute(f"GRANT SELECT ON {quote(table)} TO {r}")
+        cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [f"{PARTITION_FUNCTION}(date, integer)"])
+        if cursor.fetchone()[0]:
+            cursor.execute(f"GRANT EXECUTE ON FUNCTION {PARTITION_FUNCTION}(date, integer) TO {r}")
 
 
 def grant_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:

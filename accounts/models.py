@@ -231,7 +231,9 @@ class AccessResult(models.TextChoices):
 class AccessLogEntry(ConstraintMessages, models.Model):
     """One access to protected data, in the spirit of NEN 7513 (toegangslog).
 
-    Append-only: a database trigger refuses UPDATE and DELETE (see migration 0002). It holds
+    Append-only: a database trigger refuses UPDATE and DELETE (see migration 0002). On
+    PostgreSQL the table is partitioned by month (migration 0009, accounts.access.partitions):
+    its primary key there is (id, at) and (chain, seq) is unique per partition. It holds
     no foreign keys to what it describes, so deleting a user, organisation or client never
     deletes or changes its history; names are copied at the time of access.
     """
@@ -281,6 +283,11 @@ class AccessLogEntry(ConstraintMessages, models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx"),
             models.Index(fields=["client_reference", "at"], name="accesslog_client_idx"),
+            # The org admin's page: one organisation, optionally one person, newest first.
+            models.Index(
+                fields=["organisation_id", "user_id", "at"], name="accesslog_org_user_idx"
+            ),
+            models.Index(fields=["organisation_id", "at"], name="accesslog_org_at_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="accesslog_chain_seq_unique"),

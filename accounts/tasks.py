@@ -28,6 +28,26 @@ def anchor_access_log() -> dict[str, object]:
     return chain.anchor()
 
 
+@shared_task(
+    name="accounts.tasks.create_access_log_partitions",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def create_access_log_partitions() -> dict[str, object]:
+    """Daily (PostgreSQL): the access log's partition for this month and
+    ACCESS_LOG_PARTITIONS_AHEAD months ahead; idempotent, nothing on SQLite."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .access import partitions
+
+    ahead = settings.ACCESS_LOG_PARTITIONS_AHEAD
+    created = partitions.create_ahead(now=timezone.now(), ahead=ahead)
+    return {"created": created, "ahead": ahead}
+
+
 # Mail goes through the broker so a slow or unreachable mail server never fails the request
 # that saved the data. Retries back off (30 s, 60 s, … up to an hour) with jitter; the SMTP
 # connection itself times out after EMAIL_TIMEOUT seconds, inside the soft time limit.

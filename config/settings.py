@@ -529,6 +529,18 @@ ACCESS_LOG_ANCHOR_FILE = ENV.str(
     "the application's reach (a WORM or append-only mount). Empty: no anchors.",
     shown="`<project>/var/access-log-anchors.jsonl`",
 )
+# PostgreSQL: the access log is partitioned by month (accounts.access.partitions); a daily task
+# creates the current month's partition and this many months ahead (a DEFAULT partition takes
+# any row whose month has none, so a write never fails).
+ACCESS_LOG_PARTITIONS_AHEAD = ENV.int(
+    "ACCESS_LOG_PARTITIONS_AHEAD",
+    3,
+    "Months ahead the daily task creates the access log's monthly partitions (PostgreSQL).",
+)
+CELERY_BEAT_SCHEDULE["accounts-create-access-log-partitions"] = {
+    "task": "accounts.tasks.create_access_log_partitions",
+    "schedule": timedelta(days=1),
+}
 CELERY_BEAT_SCHEDULE["accounts-anchor-access-log"] = {
     "task": "accounts.tasks.anchor_access_log",
     "schedule": timedelta(days=1),

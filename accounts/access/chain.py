@@ -22,11 +22,13 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import connection
+
+from . import partitions
 
 GENESIS_PREFIX = "woonbrug-access-log"
 # Stands for every field a row's hash covers, in this order (never reorder: old rows).
@@ -55,6 +57,22 @@ ADVISORY_NAMESPACE = 7513  # NEN 7513; the first key of pg_advisory_xact_lock(in
 
 def chain_of(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m")
+
+
+def month_range(chain: str) -> tuple[dt.datetime, dt.datetime]:
+    """The chain's month as a half-open UTC range: on PostgreSQL the filter on `at` that
+    prunes a query to the chain's own partition (accounts.access.partitions)."""
+    year, month = int(chain[:4]), int(chain[5:7])
+    low = dt.datetime(year, month, 1, tzinfo=dt.UTC)
+    return low, dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
+
+
+def of_chain(chain: str) -> Any:
+    """The rows of one chain, as a queryset limited to its month's partition."""
+    from accounts.models import AccessLogEntry
+
+    low, high = month_range(chain)
+    return AccessLogEntry.objects.filter(chain=chain, at__gte=low, at__lt=high)
 
 
 def genesis(chain: str) -> str:
@@ -86,10 +104,8 @@ def lock(chain: str) -> None:
 
 def head(chain: str) -> tuple[int, str]:
     """(seq, hash) of the chain's last row; (0, genesis) for an empty chain."""
-    from accounts.models import AccessLogEntry
-
     last = (
-        AccessLogEntry.objects.filter(chain=chain)
+        of_chain(chain)
         .order_by("-seq")
         .values_list("seq", "row_hash")
         .first()
@@ -105,7 +121,7 @@ class Break:
     chain: str
     seq: int
     entry_id: int | None
-    problem: str  # "changed" | "relinked" | "missing" | "anchor"
+    problem: str  # "changed" | "relinked" | "missing" | "anchor" | "archive"
 
     def describe(self) -> str:
         what = {
@@ -114,6 +130,8 @@ class Break:
             "was changed, inserted or deleted)",
             "missing": "rows are missing before this one (the sequence skips)",
             "anchor": "an anchored head is no longer in the log (rows cut off or rewritten)",
+            "archive": "the detached month's head is not the one recorded when it was "
+            "detached (rows cut off or rewritten in the archive)",
         }[self.problem]
         row = f"row {self.entry_id}" if self.entry_id else "no row"
         return f"chain {self.chain}, seq {self.seq} ({row}): {what}"
@@ -124,28 +142,39 @@ class Result:
     rows: int
     chains: int
     breaks: list[Break]
+    # Months detached for the archive (accounts.access.partitions): reported, not broken.
+    archived: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.breaks
 
 
+ROW_FIELDS = ("id", "chain", "seq", "prev_hash", "row_hash", *HASHED_FIELDS)
+
+
 def _rows(chain: str) -> Iterator[dict[str, Any]]:
-    from accounts.models import AccessLogEntry
-
-    fields = ("id", "chain", "seq", "prev_hash", "row_hash", *HASHED_FIELDS)
-    yield from (
-        AccessLogEntry.objects.filter(chain=chain)
-        .order_by("seq")
-        .values(*fields)
-        .iterator(chunk_size=5000)
-    )
+    yield from of_chain(chain).order_by("seq").values(*ROW_FIELDS).iterator(chunk_size=5000)
 
 
-def verify_chain(chain: str) -> tuple[int, Break | None]:
+def _detached_rows(table: str) -> Iterator[dict[str, Any]]:
+    """The rows of a month detached for the archive, a table of its own (PostgreSQL)."""
+    quoted = connection.ops.quote_name(table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in ROW_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quoted} ORDER BY seq")  # noqa: S608
+        while batch := cursor.fetchmany(5000):
+            for values in batch:
+                row = dict(zip(ROW_FIELDS, values, strict=True))
+                if row["ip_address"] is not None:
+                    row["ip_address"] = str(row["ip_address"])
+                yield row
+
+
+def verify_chain(chain: str, rows: Iterable[dict[str, Any]] | None = None) -> tuple[int, Break | None]:
     """(rows read, the first broken link or None) of one chain."""
     prev, expected_seq, count = genesis(chain), 1, 0
-    for row in _rows(chain):
+    for row in rows if rows is not None else _rows(chain):
         count += 1
         if row["seq"] != expected_seq:
             return count, Break(chain, expected_seq, row["id"], "missing")
@@ -170,31 +199,76 @@ def read_anchors(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def check_anchors(anchors: Iterable[dict[str, Any]]) -> list[Break]:
-    from accounts.models import AccessLogEntry
+def _anchored_in_archive(anchor: dict[str, Any], archive: partitions.Archived) -> bool:
+    """An anchor of a detached month holds when the recorded head is at or after it and, if
+    the detached table is still in the database, the anchored row is in it unchanged."""
+    if anchor["seq"] > archive.head_seq:
+        return False
+    if anchor["seq"] == archive.head_seq:
+        return bool(anchor["hash"] == archive.head_hash)
+    if not archive.table_present():
+        return True  # archived out of the database: only the recorded head remains to check
+    quoted = connection.ops.quote_name(archive.table_name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quoted} WHERE seq = %s AND row_hash = %s",  # noqa: S608
+            [anchor["seq"], anchor["hash"]],
+        )
+        return cursor.fetchone() is not None
 
+
+def check_anchors(anchors: Iterable[dict[str, Any]]) -> list[Break]:
+    archive = partitions.archived()
     breaks = []
     for anchor in anchors:
-        present = AccessLogEntry.objects.filter(
-            chain=anchor["chain"], seq=anchor["seq"], row_hash=anchor["hash"]
-        ).exists()
+        if anchor["chain"] in archive:
+            present = _anchored_in_archive(anchor, archive[anchor["chain"]])
+        else:
+            present = (
+                of_chain(anchor["chain"])
+                .filter(seq=anchor["seq"], row_hash=anchor["hash"])
+                .exists()
+            )
         if not present:
             breaks.append(Break(anchor["chain"], anchor["seq"], None, "anchor"))
     return breaks
 
 
+def verify_archived(archive: partitions.Archived) -> tuple[int, Break | None]:
+    """A detached month: its own chain while its table is still in the database, and its
+    head against the one recorded when it was detached. (0, None) once archived away."""
+    if not archive.table_present():
+        return 0, None
+    count, broken = verify_chain(archive.chain, _detached_rows(archive.table_name))
+    if broken is None:
+        quoted = connection.ops.quote_name(archive.table_name)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, seq, row_hash FROM {quoted} ORDER BY seq DESC LIMIT 1"  # noqa: S608
+            )
+            last = cursor.fetchone()
+        if last is None or (last[1], last[2]) != (archive.head_seq, archive.head_hash):
+            broken = Break(archive.chain, archive.head_seq, last[0] if last else None, "archive")
+    return count, broken
+
+
 def verify(*, only: Iterable[str] | None = None, anchors: Path | None = None) -> Result:
-    names = list(only) if only is not None else chains()
-    total, breaks = 0, []
+    archive = partitions.archived()
+    names = list(only) if only is not None else sorted({*chains(), *archive})
+    total, breaks, archived = 0, [], []
     for name in names:
-        count, broken = verify_chain(name)
+        if name in archive:
+            archived.append(name)
+            count, broken = verify_archived(archive[name])
+        else:
+            count, broken = verify_chain(name)
         total += count
         if broken is not None:
             breaks.append(broken)
     if anchors is not None:
         chosen = set(names)
         breaks += check_anchors(a for a in read_anchors(anchors) if a["chain"] in chosen)
-    return Result(rows=total, chains=len(names), breaks=breaks)
+    return Result(rows=total, chains=len(names), breaks=breaks, archived=archived)
 
 
 def write_anchors(path: Path, *, at: dt.datetime) -> list[dict[str, Any]]:
