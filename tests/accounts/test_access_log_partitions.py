@@ -278,7 +278,7 @@ def test_the_migration_keeps_every_row_both_ways(monkeypatch):
     before = list(AccessLogEntry.objects.order_by("id").values_list("id", "chain", "row_hash"))
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes("accounts")
-    executor.migrate([("accounts", "0008_i21_access_log_chain")])
+    executor.migrate([("accounts", "0009_i21_oidc")])
     assert not partitions.is_partitioned()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, chain, row_hash FROM {partitions.TABLE} ORDER BY id")  # noqa: S608

@@ -115,7 +115,7 @@ def unpartition(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0008_i21_access_log_chain")]
+    dependencies = [("accounts", "0009_i21_oidc")]
 
     operations = [
         migrations.RunPython(partition, unpartition),
