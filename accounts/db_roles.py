@@ -61,7 +61,9 @@ def grant_app_role(connection: BaseDatabaseWrapper, role: str) -> None:
             cursor.execute(f"REVOKE ALL ON {quote(table)} FROM {r}")
             if table == ACCESS_LOG_REGISTER:
                 cursor.execute(f"GRANT SELECT ON {quote(table)} TO {r}")
-        cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [f"{PARTITION_FUNCTION}(date, integer)"])
+        cursor.execute(
+            "SELECT to_regprocedure(%s) IS NOT NULL", [f"{PARTITION_FUNCTION}(date, integer)"]
+        )
         if cursor.fetchone()[0]:
             cursor.execute(f"GRANT EXECUTE ON FUNCTION {PARTITION_FUNCTION}(date, integer) TO {r}")
 

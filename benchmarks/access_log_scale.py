@@ -239,8 +239,7 @@ def main() -> None:
                 cur.execute(statement)
             if partitioned:
                 cur.execute(
-                    "SELECT relid::regclass::text FROM pg_partition_tree('accesslog')"
-                    " WHERE isleaf"
+                    "SELECT relid::regclass::text FROM pg_partition_tree('accesslog') WHERE isleaf"
                 )
                 for (leaf,) in cur.fetchall():
                     cur.execute(f"CREATE UNIQUE INDEX ON {leaf} (chain, seq)")

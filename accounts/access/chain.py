@@ -104,12 +104,7 @@ def lock(chain: str) -> None:
 
 def head(chain: str) -> tuple[int, str]:
     """(seq, hash) of the chain's last row; (0, genesis) for an empty chain."""
-    last = (
-        of_chain(chain)
-        .order_by("-seq")
-        .values_list("seq", "row_hash")
-        .first()
-    )
+    last = of_chain(chain).order_by("-seq").values_list("seq", "row_hash").first()
     return last if last is not None else (0, genesis(chain))
 
 
@@ -171,7 +166,9 @@ def _detached_rows(table: str) -> Iterator[dict[str, Any]]:
                 yield row
 
 
-def verify_chain(chain: str, rows: Iterable[dict[str, Any]] | None = None) -> tuple[int, Break | None]:
+def verify_chain(
+    chain: str, rows: Iterable[dict[str, Any]] | None = None
+) -> tuple[int, Break | None]:
     """(rows read, the first broken link or None) of one chain."""
     prev, expected_seq, count = genesis(chain), 1, 0
     for row in rows if rows is not None else _rows(chain):

@@ -83,7 +83,7 @@ BEGIN
 END;
 $fn$;
 REVOKE ALL ON FUNCTION {FUNCTION}(date, integer) FROM PUBLIC;
-"""
+"""  # noqa: S608
 
 APPEND_ONLY_TRIGGER = """
 CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON {table}

@@ -91,7 +91,9 @@ def detach(month: dt.date, *, now: dt.datetime) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Detach one month (YYYY-MM) of the access log, older than its retention, for the archive."
+    help = (
+        "Detach one month (YYYY-MM) of the access log, older than its retention, for the archive."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("month", help="YYYY-MM")
@@ -110,6 +112,10 @@ class Command(BaseCommand):
                 "volgnummer %(seq)s. Zet de tabel in het archief (pg_dump -t %(table)s) en "
                 "verwijder haar daarna (DROP TABLE %(table)s)."
             )
-            % {"month": done["month"], "table": done["table"], "rows": done["rows"],
-               "seq": done["head_seq"]}  # fmt: skip
+            % {
+                "month": done["month"],
+                "table": done["table"],
+                "rows": done["rows"],
+                "seq": done["head_seq"],
+            }
         )
