@@ -232,7 +232,7 @@ class AccessLogEntry(ConstraintMessages, models.Model):
     """One access to protected data, in the spirit of NEN 7513 (toegangslog).
 
     Append-only: a database trigger refuses UPDATE and DELETE (see migration 0002). On
-    PostgreSQL the table is partitioned by month (migration 0009, accounts.access.partitions):
+    PostgreSQL the table is partitioned by month (migration 0010, accounts.access.partitions):
     its primary key there is (id, at) and (chain, seq) is unique per partition. It holds
     no foreign keys to what it describes, so deleting a user, organisation or client never
     deletes or changes its history; names are copied at the time of access.

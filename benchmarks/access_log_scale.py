@@ -39,14 +39,14 @@ COLUMNS = """
 """
 # The plain table of before issue 21 item 5 (for comparison, `--layout plain`).
 PLAIN_DDL = f"CREATE TABLE accesslog ({COLUMNS}, PRIMARY KEY (id))"
-# As migration 0009: partitioned by month on `at`, the chain tied to the month, a default
+# As migration 0010: partitioned by month on `at`, the chain tied to the month, a default
 # partition, one unique (chain, seq) per partition (created after the load, as the indexes).
 PARTITIONED_DDL = f"""
 CREATE TABLE accesslog ({COLUMNS}, PRIMARY KEY (id, at),
     CHECK (chain = to_char(at AT TIME ZONE 'UTC', 'YYYY-MM'))) PARTITION BY RANGE (at);
 CREATE TABLE accesslog_default PARTITION OF accesslog DEFAULT;
 """
-# The application's indexes (accounts.models.AccessLogEntry on PostgreSQL after 0009).
+# The application's indexes (accounts.models.AccessLogEntry on PostgreSQL after 0010).
 INDEXES = [
     "CREATE INDEX ON accesslog (client_reference, at)",
     "CREATE INDEX ON accesslog (organisation_id, user_id, at)",

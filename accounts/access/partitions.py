@@ -1,7 +1,7 @@
 """The access log partitioned by month on PostgreSQL (issue 21 item 5), so it stays fast at
 national scale and old months can leave the database for an archive.
 
-Migration 0009 turns `accounts_accesslogentry` into a table partitioned by RANGE on `at`, one
+Migration 0010 turns `accounts_accesslogentry` into a table partitioned by RANGE on `at`, one
 partition per UTC month (`accounts_accesslogentry_p2026_12`), the same unit as the hash chain
 (`chain.chain_of`): a CHECK ties each row's `chain` to the month of its `at`, and each partition
 has its own unique (chain, seq), so every partition holds exactly one whole chain. A DEFAULT
