@@ -588,13 +588,24 @@ class IdentityProvider(models.Model):
         return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]
 
 
-class ExternalIdentity(Device):
+class ExternalIdentity(ConstraintMessages, Device):
     """A person's account at their organisation's identity provider (`sub`), bound to their
     Woonbrug user on the first sign-in (see `accounts.oidc`).
 
     It is also the django-otp device that marks a session as past the second factor when the
     provider asserted one (`amr`/`acr`); it never accepts a code of its own.
     """
+
+    constraint_messages = {
+        "external_identity_unique_subject": (
+            "subject",
+            _("Dit account bij het inlogsysteem is al aan een andere gebruiker gekoppeld."),
+        ),
+        "external_identity_one_per_user": (
+            "user",
+            _("Deze gebruiker is al gekoppeld aan een account bij dit inlogsysteem."),
+        ),
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
