@@ -16,7 +16,6 @@ from django.db.migrations.executor import MigrationExecutor
 
 from accounts.access import chain, partitions
 from accounts.access.log import audit
-from accounts.db_roles import grant_app_role
 from accounts.models import AccessLogEntry
 from accounts.selectors import access_log_list
 from tests.accounts.factories import member
@@ -180,21 +179,6 @@ def test_anchors_of_a_month_archived_out_of_the_database_still_hold(monkeypatch,
         + f'{{"at": "x", "chain": "2018-07", "seq": 9, "hash": "{rows[0].row_hash}"}}\n'
     )
     assert [b.problem for b in chain.verify(anchors=anchors).breaks] == ["anchor"]
-
-
-@pytest.fixture
-def app_role():
-    role = f"{connection.settings_dict['NAME']}_app"[:60]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
-    grant_app_role(connection, role)
-    yield role
-    with connection.cursor() as cursor:
-        cursor.execute("RESET ROLE")
-        cursor.execute(f'DROP OWNED BY "{role}"')
-        cursor.execute(f'DROP ROLE "{role}"')
 
 
 def _as(role: str, sql: str, params: list | None = None) -> object:

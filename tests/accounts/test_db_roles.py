@@ -13,22 +13,6 @@ from accounts.models import AccessAction, AccessLogEntry
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
-@pytest.fixture
-def app_role():
-    # Roles are cluster-wide: one per test database, removed again afterwards.
-    role = f"{connection.settings_dict['NAME']}_app"[:60]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
-    grant_app_role(connection, role)
-    yield role
-    with connection.cursor() as cursor:
-        cursor.execute("RESET ROLE")
-        cursor.execute(f'DROP OWNED BY "{role}"')
-        cursor.execute(f'DROP ROLE "{role}"')
-
-
 def _as(role: str, sql: str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f'SET LOCAL ROLE "{role}"')

@@ -50,9 +50,11 @@ def sign_all(world: Any, agreement: Agreement, on: dt.date | None = None) -> Agr
     return agreement
 
 
-class AgreementFactory(factory.Factory):
+class _StagedFactory(factory.Factory):
+    """What both factories share: the kind and the stage, as traits."""
+
     class Meta:
-        model = Agreement
+        abstract = True
 
     world = None  # required: the placements world
     kind = AgreementKind.FLIP_LEASE
@@ -67,6 +69,11 @@ class AgreementFactory(factory.Factory):
         drafted = factory.Trait(stage=DRAFTED)
         issued = factory.Trait(stage=ISSUED)
         signed = factory.Trait(stage=SIGNED)
+
+
+class AgreementFactory(_StagedFactory):
+    class Meta:
+        model = Agreement
 
     @classmethod
     def _build(cls, model_class: type, *args: Any, **kwargs: Any) -> Agreement:
@@ -111,25 +118,11 @@ def make(
     return placement, sign_all(world, agreement)
 
 
-class PlacementFactory(factory.Factory):
+class PlacementFactory(_StagedFactory):
     """The placement of an `AgreementFactory` agreement (same traits)."""
 
     class Meta:
         model = Placement
-
-    world = None
-    kind = AgreementKind.FLIP_LEASE
-    stage = NEW
-    stairwell = True
-
-    class Params:
-        flip_lease = factory.Trait(kind=AgreementKind.FLIP_LEASE)
-        tripartite = factory.Trait(kind=AgreementKind.TRIPARTITE)
-        triangle = factory.Trait(kind=AgreementKind.TRIANGLE)
-        ordinary = factory.Trait(kind=AgreementKind.ORDINARY)
-        drafted = factory.Trait(stage=DRAFTED)
-        issued = factory.Trait(stage=ISSUED)
-        signed = factory.Trait(stage=SIGNED)
 
     @classmethod
     def _build(cls, model_class: type, *args: Any, **kwargs: Any) -> Placement:
