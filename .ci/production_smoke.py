@@ -26,11 +26,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.demo import DEMO_PASSWORD  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from benchmarks.webclient import Browser  # noqa: E402
+from matching.placements.models import Evaluation  # noqa: E402
 
 PORT = int(os.environ.get("SMOKE_PORT", "8140"))
 NAV_LINK = re.compile(r'<nav aria-label="[^"]*">(.*?)</nav>', re.S)
@@ -107,7 +109,27 @@ def main() -> int:
     health = Browser("127.0.0.1", PORT).get("/healthz")
     print("healthz:", health.text)
     expect("/healthz", health.status)
+    # Pages outside the menus: the organisation's own sign-in (anonymous) and an evaluation
+    # with its signals panel (the coordinator of the evaluated placement).
+    expect(
+        reverse("accounts:login-organisation") + " (anonymous)",
+        Browser("127.0.0.1", PORT).get(reverse("accounts:login-organisation")).status,
+    )
     browsers = [browse_as(role, email, api) for role, (email, api) in PEOPLE.items()]
+    coordinator = PEOPLE[Role.CARE_COORDINATOR][0]
+    evaluation = (
+        Evaluation.objects.filter(
+            agreement__placement__care_provider__memberships__user__email=coordinator
+        )
+        .order_by("pk")
+        .first()
+    )
+    if evaluation is None:
+        failures.append("the demo has no evaluation for the coordinator")
+    else:
+        index = list(PEOPLE).index(Role.CARE_COORDINATOR)
+        path = reverse("placements:evaluation", args=[evaluation.pk])
+        expect(path + " (evaluation)", browsers[index].get(path).status)
 
     print("celery worker")
     ping = subprocess.run(
