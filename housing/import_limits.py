@@ -101,7 +101,14 @@ def _check_xlsx(content: bytes) -> None:
         with archive.open(sheets[0]) as sheet:
             head = sheet.read(4096)
         found = _DIMENSION.search(head)
-        if found and found.group(1) and int(found.group(1)) > MAX_ROWS + 1:
+        # A writer that streams (openpyxl's write-only mode, many exports) leaves the
+        # dimension out or writes "A1": then the rows are counted, in bounded chunks.
+        rows = (
+            int(found.group(1))
+            if found and found.group(1)
+            else _count_rows(archive, sheets[0], stop_after=MAX_ROWS + 1)
+        )
+        if rows > MAX_ROWS + 1:
             raise LimitExceeded(
                 f"Het werkblad heeft meer dan {MAX_ROWS:,} regels.".replace(",", "."),
                 code="too_many_rows",
@@ -116,6 +123,25 @@ def _check_xlsx(content: bytes) -> None:
             and _longest_string(archive, member.filename) > MAX_CELL_CHARS
         ):
             raise LimitExceeded(_cell_message(), code="cell_too_long")
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(archive: zipfile.ZipFile, name: str, *, stop_after: int) -> int:
+    """How many `<row>` elements the sheet holds (counting stops past `stop_after`)."""
+    count = 0
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(1 << 20):
+            data = tail + chunk
+            # A tag starting in the last bytes is counted in the next round (the tail is kept).
+            cut = max(0, len(data) - 16)
+            count += sum(1 for m in _ROW.finditer(data) if m.start() < cut)
+            tail = data[cut:]
+            if count > stop_after:
+                return count
+    return count + len(_ROW.findall(tail))
 
 
 def _longest_string(archive: zipfile.ZipFile, name: str) -> int:

@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _xlsx(rows) -> bytes:
-    wb = Workbook()
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet()
     for row in rows:
-        wb.active.append(row)
+        sheet.append(row)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -81,6 +82,17 @@ def test_an_xlsx_with_too_many_rows_is_refused_by_its_dimension(world):
         )
     with pytest.raises(import_limits.LimitExceeded) as caught:
         import_limits.check("rijen.xlsx", buffer.getvalue())
+    assert caught.value.code == "too_many_rows"
+
+
+def test_an_xlsx_without_a_dimension_is_refused_by_counting_its_rows(world):
+    """openpyxl's write-only mode (and other streaming writers) write no dimension: the rows
+    are counted before parsing, so 200,000 rows never reach the parser."""
+    content = _xlsx([["buurtcode", "jaar"]] + [[f"BU{n:08d}", 2024] for n in range(60_000)])
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        assert b"<dimension" not in z.read("xl/worksheets/sheet1.xml")[:4096]
+    with pytest.raises(import_limits.LimitExceeded) as caught:
+        import_limits.check("rijen.xlsx", content)
     assert caught.value.code == "too_many_rows"
 
 
