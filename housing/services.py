@@ -496,7 +496,7 @@ def import_upload(
     try:
         import_limits.check(filename, content)  # before any parser reads it
     except import_limits.LimitExceeded as error:
-        raise DomainError(str(error), field="file", code="too_large") from None
+        raise DomainError(str(error), field="file", code=error.code) from None
     options = {k: v for k, v in (options or {}).items() if v not in (None, "", [], False)}
     try:
         report = importing.validate(

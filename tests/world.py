@@ -2,9 +2,11 @@
 indicators), care providers, housing corporations, people of every role, a board with a
 meeting, and a second region with its outsiders.
 
-Each test folder's `world` fixture builds what its tests need with it and names the parts as
-those tests read them (`tests/board/conftest.py`, `tests/housing/conftest.py`,
-`tests/placements/conftest.py`; `tests/monitor` reuses the placements world):
+Each test folder's fixtures build what its tests need with it and name the parts as those
+tests read them (the `world` of `tests/board/conftest.py`, `tests/housing/conftest.py` and
+`tests/placements/conftest.py`; the separate people and geography fixtures of
+`tests/cases/conftest.py`; `tests/monitor`, `tests/aftercare` and `tests/simulation` reuse
+the board or placements world):
 
     build = WorldBuilder(region)
     municipality_org = build.municipality_org("Gemeente Test")
@@ -71,7 +73,7 @@ class WorldBuilder:
 
     def geography(
         self,
-        municipality_org: Organisation,
+        municipality_org: Organisation | None,
         *,
         code: str,
         name: str,
@@ -80,9 +82,10 @@ class WorldBuilder:
         indicator_years: Sequence[int] | None = None,
         **indicator: Any,
     ) -> Geography:
-        """The municipality `code`/`name` of `municipality_org`, one district, and the
-        neighbourhoods (code, name), each with an indicator row per year (last year by
-        default); `indicator` fields (e.g. homes=1000) go on every row."""
+        """The municipality `code`/`name` of `municipality_org` (None: governed by no
+        organisation in the test), one district, and the neighbourhoods (code, name), each
+        with an indicator row per year (last year by default); `indicator` fields (e.g.
+        homes=1000) go on every row."""
         municipality = MunicipalityFactory(
             code=code, name=name, region=self.region, organisation=municipality_org
         )

@@ -58,7 +58,9 @@ def accepted_properties() -> list[tuple[str, str, str]]:
 def _props(feature: Any) -> dict[str, Any]:
     props = feature.get("properties") if isinstance(feature, dict) else None
     if not isinstance(props, dict):
-        return {}
+        # A feature that is a string, null or a list has no properties: every one is missing,
+        # so its row is refused with "buurtcode ontbreekt" like any feature without a code.
+        return dict.fromkeys(PROPERTY_KEYS)
     by_key: dict[str, Any] = {}
     for name, value in props.items():
         by_key.setdefault(normalise(name), value)

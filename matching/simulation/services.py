@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import access, smallnumbers
 from accounts.errors import DomainError, Forbidden
 from accounts.models import User
+from config.heartbeat import Heartbeat
 from matching.board.models import Board
 
 from . import core, seeds, snapshot
@@ -328,41 +328,15 @@ def _claim(run_id: int) -> SimulationRun | None:
     return run
 
 
-class _Heartbeat:
+def _heartbeat(run_id: int, attempt: int) -> Heartbeat:
     """Writes the run's heartbeat every HEARTBEAT_SECONDS from a thread while it computes."""
-
-    def __init__(self, run_id: int, attempt: int) -> None:
-        import threading
-
-        self.run_id, self.attempt = run_id, attempt
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._beat, daemon=True)
-
-    def _beat(self) -> None:
-        from django.db import connection
-
-        try:
-            while not self.stop.wait(HEARTBEAT_SECONDS):
-                try:
-                    SimulationRun.objects.filter(
-                        pk=self.run_id, attempt=self.attempt, status=RunStatus.RUNNING
-                    ).update(heartbeat_at=timezone.now())
-                except Exception:  # a missed beat is retried on the next tick
-                    logger.warning("simulation run %s: heartbeat not written", self.run_id)
-        finally:
-            connection.close()
-
-    def __enter__(self) -> _Heartbeat:
-        # In-process (eager) runs have no worker to lose; SQLite test databases are not
-        # shared across threads either.
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout=HEARTBEAT_SECONDS + 1)
+    return Heartbeat(
+        lambda: SimulationRun.objects.filter(
+            pk=run_id, attempt=attempt, status=RunStatus.RUNNING
+        ).update(heartbeat_at=timezone.now()),
+        every=HEARTBEAT_SECONDS,
+        label=f"simulation run {run_id}",
+    )
 
 
 def simulation_execute(*, run_id: int) -> SimulationRun:
@@ -388,7 +362,7 @@ def simulation_execute(*, run_id: int) -> SimulationRun:
             logger.warning("simulation run %s: progress not recorded (database busy)", run_id)
             return True
 
-    with _Heartbeat(run_id, attempt):
+    with _heartbeat(run_id, attempt):
         try:
             params = core.Params.from_dict(run.parameters)
             snap = snapshot.take(run.scenario.board)

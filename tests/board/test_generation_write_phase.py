@@ -254,3 +254,45 @@ def test_an_expired_consent_hides_the_stored_profile_from_other_parties_at_once(
     # The care provider's own coordinator still reads it (their own client).
     own = login(proposed.coordinator).get(reverse("matching:proposal-detail", args=[p.pk]))
     assert not own.context["p"].profile.get("consent_ended")
+
+
+def test_an_attempt_taken_over_while_it_solved_writes_nothing(proposed, monkeypatch):
+    """A slow (not dead) worker whose run was taken over meanwhile leaves the writing to the
+    attempt that took it: its own write phase stores no run result and no proposal."""
+    run, _created = services.generation_request(meeting=proposed.meeting, actor=proposed.chair)
+    proposals = list(Proposal.objects.order_by("pk").values_list("pk", "status"))
+    _between_solve_and_write(
+        monkeypatch,
+        lambda: GenerationRun.objects.filter(pk=run.pk).update(attempt=2),  # the take-over
+    )
+    services.generation_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == GenerationStatus.RUNNING and run.attempt == 2
+    assert run.finished_at is None and not run.solution
+    assert list(Proposal.objects.order_by("pk").values_list("pk", "status")) == proposals
+
+
+def test_a_connection_lost_after_the_solve_puts_the_run_back_for_the_retry(proposed, monkeypatch):
+    """The task retries on OperationalError; the run must be claimable by that retry (it used
+    to stay 'running' with a fresh heartbeat, so the retry returned at once)."""
+    from django.db import OperationalError
+
+    run, _created = services.generation_request(meeting=proposed.meeting, actor=proposed.chair)
+
+    def lost(meeting):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(generation, "_after_solve", lost)
+    with pytest.raises(OperationalError):
+        services.generation_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == GenerationStatus.QUEUED and run.attempt == 1
+    monkeypatch.undo()
+    services.generation_execute(run_id=run.pk)  # the retry
+    run.refresh_from_db()
+    assert run.status == GenerationStatus.DONE and run.attempt == 2
+
+
+def test_a_dead_workers_run_is_stale_within_half_a_minute():
+    assert generation.GENERATION_STALE_AFTER.total_seconds() <= 30
+    assert generation.GENERATION_HEARTBEAT_SECONDS * 3 <= 30

@@ -1,66 +1,56 @@
-"""Fixtures for cases: two care providers in one region, their coordinators, geography."""
+"""Fixtures for cases, built with the one world builder (`tests/world.py`): two care providers
+in one region, their coordinators, and the geography the clients' profiles name.
+
+The parts are separate fixtures rather than one `world`: most cases tests need a coordinator
+and nothing else, and only what a test names is built."""
 
 from __future__ import annotations
 
-import itertools
-from types import SimpleNamespace
-
 import pytest
 
-from accounts.models import OrganisationKind, Role
-from tests.accounts.factories import member
-
-from .factories import DistrictFactory, MunicipalityFactory, NeighbourhoodFactory
+from accounts.models import Organisation, Region, Role, User
+from tests.world import Geography, WorldBuilder
 
 
 @pytest.fixture
-def geo(region):
-    municipality = MunicipalityFactory(code="GM9901", name="Veerhaven", region=region)
-    district = DistrictFactory(code="WK990101", name="Centrum", municipality=municipality)
-    neighbourhoods = [
-        NeighbourhoodFactory(code=f"BU990101{i:02d}", name=f"Buurt {i}", district=district)
-        for i in range(3)
-    ]
-    return SimpleNamespace(
-        municipality=municipality, district=district, neighbourhoods=neighbourhoods
+def build(region: Region) -> WorldBuilder:
+    return WorldBuilder(region)
+
+
+@pytest.fixture
+def geo(build: WorldBuilder) -> Geography:
+    """Veerhaven (governed by no organisation here), one district, three neighbourhoods."""
+    return build.geography(
+        None,
+        code="GM9901",
+        name="Veerhaven",
+        district="WK990101",
+        neighbourhoods=[(f"BU990101{i:02d}", f"Buurt {i}") for i in range(3)],
     )
 
 
 @pytest.fixture
-def make_org(make_org):
-    """The shared make_org, with unique names: Faker's company names repeat now and then,
-    and organisation names are unique per region."""
-    counter = itertools.count(1)
-
-    def make(kind: str = OrganisationKind.CARE_PROVIDER, **fields):
-        fields.setdefault("name", f"Organisatie {kind} {next(counter)}")
-        return make_org(kind, **fields)
-
-    return make
+def provider(build: WorldBuilder) -> Organisation:
+    return build.provider("Zorggroep A")
 
 
 @pytest.fixture
-def provider(make_org):
-    return make_org(OrganisationKind.CARE_PROVIDER, name="Zorggroep A")
+def other_provider(build: WorldBuilder) -> Organisation:
+    return build.provider("Zorggroep B")
 
 
 @pytest.fixture
-def other_provider(make_org):
-    return make_org(OrganisationKind.CARE_PROVIDER, name="Zorggroep B")
+def coordinator(build: WorldBuilder, provider: Organisation) -> User:
+    return build.person(Role.CARE_COORDINATOR, provider)
 
 
 @pytest.fixture
-def coordinator(provider):
-    return member(Role.CARE_COORDINATOR, provider)
-
-
-@pytest.fixture
-def colleague(provider):
+def colleague(build: WorldBuilder, provider: Organisation) -> User:
     """Another coordinator of the same provider (no grant on the first one's clients)."""
-    return member(Role.CARE_COORDINATOR, provider)
+    return build.person(Role.CARE_COORDINATOR, provider)
 
 
 @pytest.fixture
-def outsider(other_provider):
+def outsider(build: WorldBuilder, other_provider: Organisation) -> User:
     """A coordinator of another care provider in the same region."""
-    return member(Role.CARE_COORDINATOR, other_provider)
+    return build.person(Role.CARE_COORDINATOR, other_provider)

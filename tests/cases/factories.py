@@ -1,5 +1,6 @@
 """Factories for clients, with Dutch fakes. Clients are made through the services, so a
-factory-made client has its care record, profile, history row and coordinator grant."""
+factory-made client has its care record, profile, history row and coordinator grant.
+Geography comes from `tests/housing/factories.py` (through `tests/world.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from cases import services
 from cases.models import AgreementType, Client, LegalBasis, TargetGroup
-from housing.models import District, Municipality, Neighbourhood
+from housing.models import Municipality
 
 
 class CareDataFactory(factory.DictFactory):
@@ -39,36 +40,6 @@ class ProfileDataFactory(factory.DictFactory):
         lambda: timezone.localdate() + datetime.timedelta(days=30)
     )
     note_for_corporation = factory.Faker("sentence", locale="nl_NL")
-
-
-class MunicipalityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Municipality
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
-    name = factory.Faker("city", locale="nl_NL")
-    region = None  # required: pass region=
-
-
-class DistrictFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = District
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"WK{900000 + n:06d}")
-    name = factory.Faker("street_name", locale="nl_NL")
-    municipality = None
-
-
-class NeighbourhoodFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Neighbourhood
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"BU{90000000 + n:08d}")
-    name = factory.Faker("street_name", locale="nl_NL")
-    district = None
 
 
 def make_client(
@@ -121,9 +92,6 @@ def give_consent(
 
 __all__ = [
     "CareDataFactory",
-    "DistrictFactory",
-    "MunicipalityFactory",
-    "NeighbourhoodFactory",
     "ProfileDataFactory",
     "Role",
     "give_consent",

@@ -80,7 +80,7 @@ def test_an_impossible_transition_is_a_409_with_the_reason(coordinator, login):
         login(coordinator), f"/api/v1/clients/{client.reference}/transition/", {"action": "house"}
     )
     assert response.status_code == 409
-    assert "Gehuisvest" in response.json()["errors"][0]["detail"]
+    assert response.json()["errors"][0]["code"] == "invalid_transition"
 
 
 def test_the_system_action_is_not_offered_in_the_api(coordinator, login, geo):

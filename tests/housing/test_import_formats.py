@@ -436,6 +436,18 @@ def test_malformed_geojson_names_the_place(world):
         )
 
 
+@pytest.mark.parametrize("features", [["a", "b"], [None], [[1, 2]], [None, [1], "x"]])
+def test_geojson_features_that_are_not_objects_are_refused_per_row(world, features):
+    """A feature that is a string, null or a list was a KeyError (a 500 on the upload)."""
+    content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    report = importing.validate(
+        "boundaries", "b.geojson", content, organisation=world.municipality_org
+    )
+    assert not report.ok
+    assert {e.field for e in report.errors} == {"buurtcode"}
+    assert len(report.errors) == len(features)
+
+
 def test_a_zip_bomb_xlsx_is_refused_before_parsing(world):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

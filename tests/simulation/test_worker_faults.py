@@ -24,13 +24,14 @@ pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.django_db(tr
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _worker(pause: float = 0) -> subprocess.Popen:
+def _worker(pause: float = 0, **faults: str) -> subprocess.Popen:
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "FAULT_PAUSE": str(pause),
+        **faults,
     }
     return subprocess.Popen(
         [sys.executable, "-m", "tests.fault_worker"], cwd=ROOT, env=env, start_new_session=True

@@ -27,6 +27,7 @@ from accounts.errors import DomainError
 from accounts.models import AccessAction
 from cases import selectors as case_selectors
 from cases import services as case_services
+from config.heartbeat import Heartbeat
 from housing import selectors as housing_selectors
 from housing import services as housing_services
 
@@ -181,6 +182,15 @@ def _write_phase(
             .filter(pk__in=[p.pk for p in snap.untouched.values()])
             .order_by("pk")
         )
+        if run is not None:
+            # Only the attempt that owns the run writes: one taken over meanwhile (its
+            # heartbeat looked stale) leaves the writing to the attempt that took it.
+            owner = GenerationRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+            if owner.attempt != run.attempt or owner.status != GenerationStatus.RUNNING:
+                logger.warning(
+                    "generation run %s: attempt %s no longer owns it", run.pk, run.attempt
+                )
+                return owner
         # Re-read: what is still open and untouched is ours to recompute; everything else was
         # decided (or overridden, withdrawn) meanwhile and is kept exactly as it is.
         still = {
@@ -399,7 +409,11 @@ def _store_proposals(
 
 # --- Background runs ("Berekenen" and beat) ---------------------------------------------------
 
-GENERATION_STALE_AFTER = dt.timedelta(seconds=60)
+# A running run's worker writes its heartbeat every GENERATION_HEARTBEAT_SECONDS (a thread,
+# so a long solve does not look dead); without one for GENERATION_STALE_AFTER it is taken over
+# by the next delivery or beat's sweep (every 15 s), so a dead worker's run moves within a minute.
+GENERATION_HEARTBEAT_SECONDS = 5
+GENERATION_STALE_AFTER = dt.timedelta(seconds=30)
 GENERATION_REQUEUE_AFTER = dt.timedelta(seconds=60)
 GENERATION_MAX_ATTEMPTS = 3
 
@@ -486,24 +500,49 @@ def generation_execute(*, run_id: int) -> GenerationRun:
     run = _generation_claim(run_id)
     if run is None:
         return GenerationRun.objects.get(pk=run_id)
+    beat = Heartbeat(
+        lambda: GenerationRun.objects.filter(
+            pk=run_id, attempt=run.attempt, status=GenerationStatus.RUNNING
+        ).update(heartbeat_at=timezone.now()),
+        every=GENERATION_HEARTBEAT_SECONDS,
+        label=f"generation run {run_id}",
+    )
     try:
-        return proposals_generate(
-            meeting=run.meeting,
-            actor=run.triggered_by or SystemActor("board.generation"),
-            key=run.key,
-            run=run,
-            authorised=True,
-        )
+        with beat:
+            return proposals_generate(
+                meeting=run.meeting,
+                actor=run.triggered_by or SystemActor("board.generation"),
+                key=run.key,
+                run=run,
+                authorised=True,
+            )
     except DomainError as error:
         _generation_fail(run, error.message)
     except SoftTimeLimitExceeded:
         _generation_fail(run, _("De berekening duurde te lang en is gestopt."))
     except OperationalError:
-        raise  # the database went away: the task retries; the sweep takes a stale run over
+        # The database went away (after the solve, say): the run goes back to the queue so
+        # the task's retry takes it at once; if the database is still away the retry fails
+        # too and beat's sweep takes the stale run over.
+        _generation_release(run)
+        raise
     except Exception:
         logger.exception("generation run %s failed", run_id)
         _generation_fail(run, _("De berekening is mislukt; probeer het opnieuw."))
     return GenerationRun.objects.get(pk=run_id)
+
+
+def _generation_release(run: GenerationRun) -> None:
+    from django.db import connection
+
+    try:
+        if not connection.in_atomic_block:
+            connection.close()  # the broken connection; the next query opens a new one
+        GenerationRun.objects.filter(
+            pk=run.pk, attempt=run.attempt, status=GenerationStatus.RUNNING
+        ).update(status=GenerationStatus.QUEUED, heartbeat_at=None)
+    except OperationalError:
+        logger.warning("generation run %s: not released (database still away)", run.pk)
 
 
 def _generation_fail(run: GenerationRun, message: str) -> None:
