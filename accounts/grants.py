@@ -90,9 +90,7 @@ def role_grant_request(
 
 
 def _decide(*, actor: User, grant: RoleGrant, action: str) -> RoleGrant:
-    decision = access.decide(actor, action, grant)
-    if not decision:
-        raise DomainError(_("U mag dit rolverzoek niet beoordelen."), code="forbidden")
+    rule = access.authorize(actor, action, grant)
     with transaction.atomic():
         locked = RoleGrant.objects.select_for_update().get(pk=grant.pk)
         if locked.status != RoleGrantStatus.AWAITING:
@@ -118,7 +116,7 @@ def _decide(*, actor: User, grant: RoleGrant, action: str) -> RoleGrant:
             action=AccessAction.CHANGE,
             target=locked,
             organisation_id=locked.organisation_id,
-            rule=decision.rule,
+            rule=rule,
             purpose=(
                 _("rol bevestigd: %(role)s")
                 if action == "confirm"

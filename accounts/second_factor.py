@@ -251,15 +251,14 @@ def _admins_of(user: User, *, exclude: User | None = None) -> list[User]:
 
 
 def _require_other_admin(actor: User, action: str, membership: Membership) -> str:
-    decision = access.decide(actor, action, membership)
-    if not decision:
-        raise DomainError(_("U mag dit niet voor dit lid."), code="forbidden")
+    """The guard (`access.authorize`), then four eyes: never the admin's own membership."""
+    rule = access.authorize(actor, action, membership)
     if membership.user_id == actor.pk:
         raise DomainError(
             _("Uw eigen tweede factor bevestigt of herstelt een andere beheerder."),
             code="self",
         )
-    return decision.rule
+    return rule
 
 
 def second_factor_confirm(*, actor: User, membership: Membership) -> Enrolment:

@@ -171,5 +171,19 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication, first in the API's chain: a request without
+    credentials still answers 403 (as the permission matrices expect). A request that
+    presented a token is answered by the token's scheme: an unknown, malformed, revoked,
+    expired or idle token is 401 with `WWW-Authenticate: Token` (DRF takes the header, and so
+    401 or 403, from the first class only)."""
+
+    def authenticate_header(self, request: Request) -> str | None:
+        header = authentication.get_authorization_header(request).split()
+        if header and header[0].lower() == ApiTokenAuthentication.keyword.lower().encode():
+            return ApiTokenAuthentication.keyword
+        return None
+
+
 def is_token(auth: Any) -> bool:
     return isinstance(auth, ApiToken)

@@ -47,15 +47,19 @@ CREATE TABLE accesslog ({COLUMNS}, PRIMARY KEY (id, at),
 CREATE TABLE accesslog_default PARTITION OF accesslog DEFAULT;
 """
 # The application's indexes (accounts.models.AccessLogEntry on PostgreSQL after 0010).
+# Named as PostgreSQL would name them, so that `--resume` builds only the ones still missing.
 INDEXES = [
-    "CREATE INDEX ON accesslog (client_reference, at)",
-    "CREATE INDEX ON accesslog (organisation_id, user_id, at)",
-    "CREATE INDEX ON accesslog (organisation_id, at)",
-    "CREATE INDEX ON accesslog (user_id)",
-    "CREATE INDEX ON accesslog (organisation_id)",
-    "CREATE INDEX ON accesslog (at)",
-    "CREATE INDEX ON accesslog (event)",
-    "CREATE INDEX ON accesslog (object_type, object_id)",
+    f"CREATE INDEX IF NOT EXISTS accesslog_{'_'.join(columns)}_idx ON accesslog ({', '.join(columns)})"
+    for columns in (
+        ("client_reference", "at"),
+        ("organisation_id", "user_id", "at"),
+        ("organisation_id", "at"),
+        ("user_id",),
+        ("organisation_id",),
+        ("at",),
+        ("event",),
+        ("object_type", "object_id"),
+    )
 ]
 EVENTS = ["cases.client.viewed", "placements.agreement.viewed", "aftercare.signal.viewed",
           "matching.proposal.viewed", "cases.client.listed"]  # fmt: skip
@@ -189,6 +193,12 @@ def main() -> None:
     parser.add_argument("--dsn", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a run that was stopped (kept database): load up to --rows, build the"
+        " missing indexes, measure",
+    )
+    parser.add_argument(
         "--page",
         type=int,
         default=0,
@@ -200,18 +210,28 @@ def main() -> None:
         page_share(args.page)
         return
     started = time.monotonic()
-    with psycopg.connect(args.dsn, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB}")
-        admin.execute(f"CREATE DATABASE {DB}")
+    if not args.resume:
+        with psycopg.connect(args.dsn, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB}")
+            admin.execute(f"CREATE DATABASE {DB}")
     dsn = args.dsn.rsplit("/", 1)[0] + f"/{DB}"
     partitioned = args.layout == "partitioned"
     try:
         with psycopg.connect(dsn, autocommit=True) as conn, conn.cursor() as cur:
             start = datetime(2021, 12, 1, tzinfo=UTC)
-            cur.execute(PARTITIONED_DDL if partitioned else PLAIN_DDL)  # type: ignore[arg-type]
-            if partitioned:
-                create_partitions(cur, start, 5 * 12 + 2)
             rng, seqs, loaded = random.Random(7513), {}, 0
+            if args.resume:
+                # The rows already there: each month's chain goes on after its highest seq.
+                cur.execute("SELECT chain, max(seq), count(*) FROM accesslog GROUP BY chain")
+                for chain, seq, count in cur.fetchall():
+                    seqs[chain] = seq
+                    loaded += count
+                rng = random.Random(7513 + loaded)
+                print(f"  resuming at {loaded:,} rows", flush=True)
+            else:
+                cur.execute(PARTITIONED_DDL if partitioned else PLAIN_DDL)  # type: ignore[arg-type]
+                if partitioned:
+                    create_partitions(cur, start, 5 * 12 + 2)
             batch = 250_000
             heap = 0
             while (
@@ -242,9 +262,13 @@ def main() -> None:
                     "SELECT relid::regclass::text FROM pg_partition_tree('accesslog') WHERE isleaf"
                 )
                 for (leaf,) in cur.fetchall():
-                    cur.execute(f"CREATE UNIQUE INDEX ON {leaf} (chain, seq)")
+                    cur.execute(
+                        f"CREATE UNIQUE INDEX IF NOT EXISTS {leaf}_chain_seq_key ON {leaf} (chain, seq)"
+                    )
             else:
-                cur.execute("CREATE UNIQUE INDEX ON accesslog (chain, seq)")
+                cur.execute(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS accesslog_chain_seq_key ON accesslog (chain, seq)"
+                )
             cur.execute("ANALYZE accesslog")
             index_s = time.monotonic() - started - load_s
             cur.execute(

@@ -74,9 +74,10 @@ def needs_complete_profile(transition: Transition, target: str) -> bool:
 def transition_complete(
     transition: Transition, target: str, *, missing: Mapping[str, list[str]]
 ) -> FieldErrors | None:
-    """Ready and on the board need the fields `services.missing_for_ready` names."""
+    """Ready and on the board need the fields `services.missing_for_ready` names (each with
+    code `required`)."""
     if needs_complete_profile(transition, target) and missing:
-        return FieldErrors(dict(missing))
+        return FieldErrors(dict(missing), code="required")
     return None
 
 

@@ -131,25 +131,36 @@ def _validate(
     profile: Mapping[str, Any],
     existing: HousingProfile | None,
     region_id: int,
-) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    """Check input against the domain rules. Returns (errors, resolved geography)."""
+) -> tuple[FieldErrors | None, dict[str, Any]]:
+    """Check input against the domain rules. Returns (the errors, each field with the code of
+    its first message, or None; the resolved geography)."""
     errors: dict[str, list[str]] = {}
+    field_codes: dict[str, str] = {}
     resolved: dict[str, Any] = {}
     today = timezone.localdate()
 
-    def add(field: str, message: str) -> None:
+    def add(field: str, message: str, code: str) -> None:
         errors.setdefault(field, []).append(message)
+        field_codes.setdefault(field, code)
 
     if "adults" in profile and (profile["adults"] is None or profile["adults"] < 1):
-        add("adults", _("Een huishouden heeft ten minste één volwassene."))
+        add("adults", _("Een huishouden heeft ten minste één volwassene."), "min_value")
     elif profile.get("adults") is not None and profile["adults"] > ADULTS_MAX:
-        add("adults", _("Hoogstens %(n)s volwassenen in één huishouden.") % {"n": ADULTS_MAX})
+        add(
+            "adults",
+            _("Hoogstens %(n)s volwassenen in één huishouden.") % {"n": ADULTS_MAX},
+            "max_value",
+        )
     if "children" in profile and (profile["children"] is None or profile["children"] < 0):
-        add("children", _("Het aantal kinderen kan niet negatief zijn."))
+        add("children", _("Het aantal kinderen kan niet negatief zijn."), "min_value")
     elif profile.get("children") is not None and profile["children"] > CHILDREN_MAX:
-        add("children", _("Hoogstens %(n)s kinderen in één huishouden.") % {"n": CHILDREN_MAX})
+        add(
+            "children",
+            _("Hoogstens %(n)s kinderen in één huishouden.") % {"n": CHILDREN_MAX},
+            "max_value",
+        )
     if profile.get("monthly_income") is not None and profile["monthly_income"] < 0:
-        add("monthly_income", _("Het inkomen kan niet negatief zijn."))
+        add("monthly_income", _("Het inkomen kan niet negatief zijn."), "min_value")
     elif (
         profile.get("monthly_income") is not None and profile["monthly_income"] > MONTHLY_INCOME_MAX
     ):
@@ -157,34 +168,44 @@ def _validate(
             "monthly_income",
             _("Vul het bruto inkomen per maand in (hoogstens € %(n)s).")
             % {"n": MONTHLY_INCOME_MAX},
+            "max_value",
         )
     if profile.get("max_floor") is not None and profile["max_floor"] > FLOOR_MAX:
-        add("max_floor", _("Vul een verdieping tot en met %(n)s in.") % {"n": FLOOR_MAX})
+        add(
+            "max_floor",
+            _("Vul een verdieping tot en met %(n)s in.") % {"n": FLOOR_MAX},
+            "max_value",
+        )
     hours = profile.get("support_hours_per_week")
     if hours is not None and not (Decimal(0) <= Decimal(hours) <= Decimal(168)):
-        add("support_hours_per_week", _("Vul een aantal uren tussen 0 en 168 in."))
+        add("support_hours_per_week", _("Vul een aantal uren tussen 0 en 168 in."), "out_of_range")
     if profile.get("max_floor") is not None and profile["max_floor"] < 0:
-        add("max_floor", _("De hoogste verdieping kan niet negatief zijn."))
+        add("max_floor", _("De hoogste verdieping kan niet negatief zijn."), "min_value")
     move = profile.get("earliest_move_date")
     # A new client cannot move in the past; an existing one keeps a date set earlier.
     changed = existing is None or existing.earliest_move_date != move
     if move is not None and changed and move < today:
-        add("earliest_move_date", _("De verhuisdatum ligt in het verleden."))
+        add("earliest_move_date", _("De verhuisdatum ligt in het verleden."), "in_past")
     elif move is not None and move.year > today.year + MOVE_YEARS_AHEAD:
         add(
             "earliest_move_date",
             _("Kies een verhuisdatum binnen %(n)s jaar.") % {"n": MOVE_YEARS_AHEAD},
+            "too_far_ahead",
         )
     _validate_urgency(profile, existing, add, today=today)
     birth = care.get("date_of_birth")
     if birth is not None and birth > today:
-        add("date_of_birth", _("De geboortedatum ligt in de toekomst."))
+        add("date_of_birth", _("De geboortedatum ligt in de toekomst."), "in_future")
     elif birth is not None and birth.year < BIRTH_YEAR_MIN:
-        add("date_of_birth", _("Kies een geboortedatum na %(y)s.") % {"y": BIRTH_YEAR_MIN})
+        add(
+            "date_of_birth",
+            _("Kies een geboortedatum na %(y)s.") % {"y": BIRTH_YEAR_MIN},
+            "min_value",
+        )
     # Free text: NUL bytes and control characters (except line breaks and tabs) are refused.
     for field, value in (*care.items(), *profile.items()):
         if isinstance(value, str) and has_control_characters(value):
-            add(field, str(CONTROL_CHARACTERS_MESSAGE))
+            add(field, str(CONTROL_CHARACTERS_MESSAGE), "control_characters")
 
     # Code lists that must name known places: (form field, resolved field, lookup, message).
     code_lists = (
@@ -214,7 +235,7 @@ def _validate(
         found = lookup(codes)
         unknown = [c for c in codes if c not in found]
         if unknown:
-            add(field, message % {"codes": ", ".join(unknown)})
+            add(field, message % {"codes": ", ".join(unknown)}, "unknown_code")
         resolved[target] = list(found.values())
     if "support_team_district_code" in profile:
         code = (profile["support_team_district_code"] or "").strip().upper()
@@ -225,9 +246,10 @@ def _validate(
             add(
                 "support_team_district_code",
                 _("Onbekende wijk in deze regio: %(codes)s.") % {"codes": code},
+                "unknown_code",
             )
         resolved["support_team_district"] = district
-    return errors, resolved
+    return (FieldErrors(errors, codes=field_codes) if errors else None), resolved
 
 
 def _validate_urgency(
@@ -249,16 +271,20 @@ def _validate_urgency(
     if not given:
         return
     for name in sorted(set(URGENCY_FIELDS) - given, key=URGENCY_FIELDS.index):
-        add(name, _("Vul ook dit in, of laat de hele urgentieverklaring leeg."))
+        add(name, _("Vul ook dit in, of laat de hele urgentieverklaring leeg."), "required")
     decided, until = values["urgency_decided_on"], values["urgency_valid_until"]
     if decided and decided > today:
-        add("urgency_decided_on", _("Het besluit over urgentie ligt in de toekomst."))
+        add("urgency_decided_on", _("Het besluit over urgentie ligt in de toekomst."), "in_future")
     if decided and until and until < decided:
-        add("urgency_valid_until", _("De urgentie kan niet eindigen voordat erover is besloten."))
+        add(
+            "urgency_valid_until",
+            _("De urgentie kan niet eindigen voordat erover is besloten."),
+            "ends_before_decided",
+        )
     if values["urgency_reason"] and values["urgency_reason"] not in UrgencyReason.values:
-        add("urgency_reason", _("Kies een urgentiegrond uit de lijst."))
+        add("urgency_reason", _("Kies een urgentiegrond uit de lijst."), "invalid_choice")
     if values["urgency_decided_by"] and values["urgency_decided_by"] not in UrgencyDecidedBy.values:
-        add("urgency_decided_by", _("Kies wie over de urgentie besloot."))
+        add("urgency_decided_by", _("Kies wie over de urgentie besloot."), "invalid_choice")
 
 
 def missing_for_ready(client: Client) -> dict[str, list[str]]:
@@ -367,11 +393,11 @@ def client_register(
         )
     care, profile = _split_input(data)
     profile.setdefault("adults", 1)
-    errors, resolved = _validate(
+    refused, resolved = _validate(
         care=care, profile=profile, existing=None, region_id=care_provider.region_id
     )
-    if errors:
-        raise FieldErrors(errors)
+    if refused:
+        raise refused
     now = timezone.now()
     with transaction.atomic():
         client = None
@@ -433,14 +459,14 @@ def client_update(
         # Lock, then read: the records are re-read under the client's lock and only the
         # fields given are written, so a concurrent PATCH of another field is kept.
         locked = _lock_client(client.pk)
-        errors, resolved = _validate(
+        refused, resolved = _validate(
             care=care,
             profile=profile,
             existing=locked.profile,
             region_id=client.care_provider.region_id,
         )
-        if errors:
-            raise FieldErrors(errors)
+        if refused:
+            raise refused
         _apply(locked, care, profile, resolved)
         for cached in ("care", "profile"):
             client._state.fields_cache.pop(cached, None)  # the caller's copy reads fresh rows

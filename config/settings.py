@@ -352,9 +352,9 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Session first: an anonymous or dead-token request answers 403 as before (the
-        # token's own message says why: expired, idle, revoked).
-        "rest_framework.authentication.SessionAuthentication",
+        # Session first: an anonymous request answers 403 as before; a request with a dead
+        # token answers 401 (the token's own message says why: expired, idle, revoked).
+        "accounts.tokens.SessionAuthentication",
         "accounts.tokens.ApiTokenAuthentication",
     ],
     # Default deny: a view that does not name a policy of the permission layer refuses.

@@ -2,7 +2,7 @@
 formats every error the same way (`{"type", "errors": [{"code", "detail", "attr"}]}`).
 
 - `Forbidden` -> 404 when the target is outside the caller's scope, else 403;
-- `FieldErrors` -> 400 with one entry per field message;
+- `FieldErrors` -> 400 with one entry per field message, each with its field's code;
 - a `DomainError` with `conflict` -> 409 (the state does not allow it now, or a concurrent
   change won), otherwise 400 on its field (`non_field_errors` when it names none).
 
@@ -37,7 +37,7 @@ def api_exception(error: DomainError | Forbidden) -> exceptions.APIException:
     if isinstance(error, FieldErrors):
         return exceptions.ValidationError(
             {
-                field: [ErrorDetail(message, code=error.code) for message in messages]
+                field: [ErrorDetail(message, code=error.field_codes[field]) for message in messages]
                 for field, messages in error.field_errors.items()
             }
         )

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme as SessionScheme_
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
+
+
+class SessionScheme(SessionScheme_):
+    """The API's session authentication (accounts.tokens.SessionAuthentication, which only
+    changes the answer to a dead token) is documented as DRF's own: the session cookie."""
+
+    target_class = "accounts.tokens.SessionAuthentication"
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

@@ -98,11 +98,6 @@ def queue_run(run_id: int) -> None:
     )
 
 
-def queue_generation(meeting_id: int) -> None:
-    """Queue the automatic run after the current transaction commits."""
-    enqueue_on_commit(generate_proposals, meeting_id)
-
-
 @shared_task(
     name="matching.board.tasks.render_minutes_pdf",
     acks_late=True,

@@ -40,7 +40,7 @@ def test_a_thirty_day_old_token_no_longer_answers(db, settings):
     ApiToken.objects.filter(pk=token.pk).update(
         created_at=created, expires_at=created + timedelta(days=30), last_used_at=None
     )
-    assert api(key) == 403
+    assert api(key) == 401
 
 
 def test_the_expiry_is_a_setting(db, settings):
@@ -55,7 +55,7 @@ def test_a_personal_token_unused_past_the_idle_limit_dies(db, settings):
     token, key = tokens.api_token_create(actor=user, user=user, name="test")
     idle = timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - idle)
-    assert api(key) == 403
+    assert api(key) == 401
 
 
 def test_an_integration_token_made_by_a_platform_admin_has_no_idle_rule(db, settings):
@@ -100,7 +100,7 @@ def test_the_page_lists_tokens_with_last_use_and_revokes_them(db, login):
     assert listed.name == "Rapportage" and listed.last_used_at is not None
     assert listed.state == "active"
     assert browser.post(f"/accounts/api-token/{listed.pk}/intrekken/").status_code == 302
-    assert api(key) == 403
+    assert api(key) == 401
     assert AccessLogEntry.objects.filter(object_id=f"api-token:{listed.prefix}").count() == 2
 
 
@@ -120,5 +120,21 @@ def test_another_users_token_is_not_found(db, login):
 
 
 def test_a_garbage_token_is_401_not_500(db):
-    assert api("nonsense") == 403
-    assert Client().get("/api/v1/organisations/", HTTP_AUTHORIZATION="Token a b").status_code == 403
+    assert api("nonsense") == 401
+    assert Client().get("/api/v1/organisations/", HTTP_AUTHORIZATION="Token a b").status_code == 401
+
+
+def test_a_dead_token_is_401_with_the_scheme_and_no_credentials_is_still_403(db):
+    """A request that presented a token learns the token failed (401, `WWW-Authenticate:
+    Token`, the reason); one without credentials is refused as before (403)."""
+    user = member(Role.CARE_COORDINATOR)
+    token, key = tokens.api_token_create(actor=user, user=user, name="test")
+    ApiToken.objects.filter(pk=token.pk).update(
+        created_at=timezone.now() - timedelta(days=31),
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    answer = Client().get("/api/v1/clients/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"] == "Token"
+    assert answer.json()["errors"][0]["detail"] == "Deze API-sleutel is verlopen."
+    assert Client().get("/api/v1/clients/").status_code == 403

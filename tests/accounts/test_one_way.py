@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
@@ -118,6 +119,21 @@ def test_add_to_form_puts_messages_at_their_fields_and_the_rest_above_the_form()
     add_to_form(form, DomainError("algemeen"))
     assert form.errors["name"] == ["te kort", "te vaag", "fout"]
     assert form.non_field_errors() == ["mis", "algemeen"]
+
+
+def test_field_errors_carry_a_code_per_field_to_the_form_and_the_api():
+    error = FieldErrors({"name": ["te kort"], "elsewhere": ["mis"]}, codes={"name": "min_length"})
+    assert error.codes == {"name": "min_length", "elsewhere": "invalid"}
+    form = _Form(data={})
+    form.is_valid()
+    add_to_form(form, error)
+    assert form.has_error("name", "min_length") and form.has_error(NON_FIELD_ERRORS, "invalid")
+    status, data = _api(error)
+    assert status == 400
+    assert [(e["attr"], e["code"]) for e in data["errors"]] == [
+        ("name", "min_length"),
+        ("elsewhere", "invalid"),
+    ]
 
 
 def _api(error: Exception) -> tuple[int, dict]:

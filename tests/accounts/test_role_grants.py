@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from accounts import grants, services
-from accounts.errors import DomainError
+from accounts.errors import DomainError, Forbidden
 from accounts.models import (
     AccessLogEntry,
     Membership,
@@ -98,6 +98,19 @@ def test_the_person_concerned_cannot_confirm_their_own_grant(org):
     with pytest.raises(DomainError):
         grants.role_grant_confirm(actor=other, grant=grant)
     assert not Membership.objects.filter(user=other, role=Role.CARE_COORDINATOR).exists()
+
+
+def test_only_an_admin_of_the_organisation_decides_through_the_one_guard(org):
+    admin = member(Role.ORG_ADMIN, org)
+    grant = services.member_invite(
+        actor=admin, organisation=org, email="d@example.nl", full_name="D", role=Role.ORG_ADMIN
+    )
+    elsewhere = member(Role.ORG_ADMIN, OrganisationFactory(kind=OrganisationKind.CARE_PROVIDER))
+    for outsider in (member(Role.CARE_COORDINATOR, org), elsewhere):
+        with pytest.raises(Forbidden) as refused:
+            grants.role_grant_confirm(actor=outsider, grant=grant)
+        assert refused.value.hidden  # outside their scope: not found, as on the page
+    assert RoleGrant.objects.get(pk=grant.pk).status == RoleGrantStatus.AWAITING
 
 
 def test_a_refused_grant_gives_nothing_and_tells_the_requester(org, login):

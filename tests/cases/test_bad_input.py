@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,18 +17,18 @@ pytestmark = pytest.mark.django_db
 
 YESTERDAY = lambda: (timezone.localdate() - datetime.timedelta(days=1)).isoformat()  # noqa: E731
 
-# field -> (bad value, message fragment)
+# field -> (bad value, error code, what the page says at the field)
 BAD = {
-    "adults": (0, "ten minste één volwassene"),
-    "monthly_income": (-100, "niet negatief"),
-    "earliest_move_date": (YESTERDAY, "in het verleden"),
-    "excluded_neighbourhood_codes": (["BU12345678"], "Onbekende buurtcode"),
+    "adults": (0, "min_value", "ten minste één volwassene"),
+    "monthly_income": (-100, "min_value", "niet negatief"),
+    "earliest_move_date": (YESTERDAY, "in_past", "in het verleden"),
+    "excluded_neighbourhood_codes": (["BU12345678"], "unknown_code", "Onbekende buurtcode"),
     # Extremes that overflowed their columns (a 500) before the bounds.
-    "children": (40_000, "Hoogstens 15"),
-    "max_floor": (2**31, "tot en met 50"),
-    "date_of_birth": ("0001-01-01", "1 januari 1900"),
-    "note_for_corporation": ("a\x00b", "toegestaan"),
-    "pets_description": ("kat\x07", "niet-toegestaan teken"),
+    "children": (40_000, "max_value", "Hoogstens 15"),
+    "max_floor": (2**31, "max_value", "tot en met 50"),
+    "date_of_birth": ("0001-01-01", "date_out_of_range", "1 januari 1900"),
+    "note_for_corporation": ("a\x00b", "null_characters_not_allowed", "toegestaan"),
+    "pets_description": ("kat\x07", "control_characters", "niet-toegestaan teken"),
 }
 
 
@@ -47,17 +48,18 @@ def form_data(**extra):
 def test_the_intake_form_shows_the_message_at_the_field_and_saves_nothing(
     coordinator, login, geo, field
 ):
-    bad, fragment = BAD[field]
+    bad, code, fragment = BAD[field]
     response = login(coordinator).post(reverse("cases:client-create"), form_data(**{field: bad}))
     assert response.status_code == 400
-    errors = response.context["form"].errors
-    assert any(fragment in e for e in errors[field]), errors
+    form = response.context["form"]
+    assert form.has_error(field, code), form.errors.as_data()
+    assert any(fragment in e for e in form.errors[field])  # the page says it at the field
     assert not Client.objects.exists() and not CareRecord.objects.exists()
 
 
 @pytest.mark.parametrize("field", sorted(BAD))
 def test_the_api_answers_per_field_and_saves_nothing(coordinator, login, geo, field):
-    bad, fragment = BAD[field]
+    bad, code, _fragment = BAD[field]
     response = login(coordinator).post(
         "/api/v1/clients/",
         {"full_name": "Karel", "adults": 1, field: value(bad)},
@@ -66,7 +68,7 @@ def test_the_api_answers_per_field_and_saves_nothing(coordinator, login, geo, fi
     assert response.status_code == 400
     body = response.json()
     assert body["type"] == "validation_error"
-    assert any(e["attr"] == field and fragment in e["detail"] for e in body["errors"]), body
+    assert {(e["attr"], e["code"]) for e in body["errors"]} == {(field, code)}, body
     assert not Client.objects.exists()
 
 
@@ -126,8 +128,9 @@ def test_ready_while_incomplete_in_the_api(coordinator, login):
         content_type="application/json",
     )
     assert response.status_code == 400
-    attrs = {e["attr"] for e in response.json()["errors"]}
-    assert {"target_group", "earliest_move_date", "preferred_municipality_codes"} <= attrs
+    errors = {(e["attr"], e["code"]) for e in response.json()["errors"]}
+    needed = {"target_group", "earliest_move_date", "preferred_municipality_codes"}
+    assert {(field, "required") for field in needed} <= errors
     assert HousingProfile.objects.get(pk=client.pk).children == 0
 
 
@@ -143,7 +146,7 @@ def test_ready_at_intake_without_consent_saves_nothing(coordinator, login, geo):
     data["preferred_municipality_codes"] = [geo.municipality.code]
     response = login(coordinator).post(reverse("cases:client-create"), {**data, "mark_ready": "1"})
     assert response.status_code == 400
-    assert "toestemming" in " ".join(response.context["form"].non_field_errors())
+    assert response.context["form"].has_error(NON_FIELD_ERRORS, "no_consent")
     assert not Client.objects.exists()
 
 
@@ -164,7 +167,8 @@ def test_an_unknown_preferred_municipality_is_refused(coordinator, login, geo):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["errors"][0]["attr"] == "preferred_municipality_codes"
+    [error] = response.json()["errors"]
+    assert (error["attr"], error["code"]) == ("preferred_municipality_codes", "unknown_code")
 
 
 def test_status_and_owner_are_not_writable_through_the_api(coordinator, login, other_provider):

@@ -18,10 +18,10 @@ from cases import services
 from cases.models import CareRecord, Client, ClientNote, ClientRights, ClientStatus
 from cases.rights import export, retention
 from cases.tasks import apply_retention
-from matching.aftercare import services as aftercare_services
-from matching.aftercare.models import Signal, SignalCategory
+from matching.aftercare.models import Signal
 from matching.placements.models import AgreementDocument, AgreementState
 from tests.accounts.factories import member
+from tests.aftercare.conftest import agreement, raise_signal  # noqa: F401 - fixtures
 from tests.cases.factories import make_client
 from tests.placements.conftest import World, world  # noqa: F401 - fixture used here
 
@@ -108,15 +108,9 @@ def test_time_limit_stops_and_the_next_run_continues(world, withdrawn):  # noqa:
 
 
 @pytest.fixture
-def housed(world: World):  # noqa: F811
-    agreement = world.signed()
-    aftercare_services.signal_raise(
-        actor=world.consultant,
-        agreement=agreement,
-        category=SignalCategory.RENT_ARREARS,
-        observed_on=agreement.lease_start,
-        description="Twee maanden huur niet betaald.",
-    )
+def housed(agreement, raise_signal):  # noqa: F811
+    """A signed agreement with a rent-arrears signal on it (the aftercare world's)."""
+    raise_signal()
     return agreement
 
 
@@ -128,7 +122,7 @@ def test_a_closed_case_with_a_running_agreement_is_kept(world, housed):  # noqa:
     assert client.anonymised_at is None
 
 
-def end_everything(agreement, *, ended_on: dt.date) -> Client:
+def end_everything(agreement, *, ended_on: dt.date) -> Client:  # noqa: F811
     from matching.placements.models import Agreement
 
     Agreement.objects.filter(pk=agreement.pk).update(state=AgreementState.ENDED, ended_on=ended_on)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from accounts.models import AccessLogEntry, AccessResult, OrganisationKind, Role
 from cases.models import Client
 from cases.rights import export
-from matching.aftercare import services as aftercare_services
 from matching.aftercare.models import SignalCategory
 from tests.accounts.factories import OrganisationFactory, member
+from tests.aftercare.conftest import agreement, raise_signal  # noqa: F401 - fixtures
 from tests.placements.conftest import World, world  # noqa: F401 - fixture used here
 
 
@@ -60,15 +60,9 @@ def test_the_walk_finds_the_indirect_models():
 
 
 @pytest.fixture
-def signed(world: World):  # noqa: F811
-    agreement = world.signed()
-    aftercare_services.signal_raise(
-        actor=world.consultant,
-        agreement=agreement,
-        category=SignalCategory.RENT_ARREARS,
-        observed_on=agreement.lease_start,
-        description="Twee maanden huur niet betaald.",
-    )
+def signed(agreement, raise_signal):  # noqa: F811
+    """A signed agreement with a rent-arrears signal on it (the aftercare world's)."""
+    raise_signal()
     return agreement
 
 

@@ -65,6 +65,7 @@ def test_ready_and_the_board_need_the_missing_fields_filled_in():
     missing = {"monthly_income": ["Nodig om uitstroomklaar te melden."]}
     refused = rules.transition_complete(TRANSITIONS["mark_ready"], S.READY, missing=missing)
     assert isinstance(refused, FieldErrors) and refused.field_errors == missing
+    assert refused.codes == {"monthly_income": "required"}
     assert rules.transition_complete(TRANSITIONS["mark_ready"], S.READY, missing={}) is None
     assert rules.transition_complete(TRANSITIONS["match"], S.MATCHED, missing=missing) is None
 

@@ -65,12 +65,16 @@ def evaluation_record(
             raise refusal
         values = {f: data.get(f, getattr(ev, f)) for f in EVALUATION_FIELDS}
         errors: dict[str, list[str]] = {}
+        codes: dict[str, str] = {}
         held_on = values["held_on"]
         if held_on is None:
             errors["held_on"] = [_("Vul de datum van de evaluatie in.")]
+            codes["held_on"] = "required"
         elif held_on > today:
             errors["held_on"] = [_("De datum ligt in de toekomst.")]
+            codes["held_on"] = "in_future"
         elif held_on < agreement.lease_start:
+            codes["held_on"] = "before_start"
             errors["held_on"] = [
                 _("De evaluatiedatum ligt vóór de ingangsdatum van de afspraak (%(date)s).")
                 % {"date": _fmt(agreement.lease_start)}
@@ -83,13 +87,16 @@ def evaluation_record(
         ):
             if values[field] not in choices:
                 errors[field] = [_("Maak een keuze.")]
+                codes[field] = "invalid_choice"
         nuisance = values["nuisance_reports"]
         if nuisance is None or not 0 <= int(nuisance) <= NUISANCE_REPORTS_MAX:
             errors["nuisance_reports"] = [_("Vul een aantal van 0 tot en met 500 in.")]
+            codes["nuisance_reports"] = "out_of_range"
         if values["care_continuing"] is None:
             errors["care_continuing"] = [_("Geef aan of de begeleiding doorloopt.")]
+            codes["care_continuing"] = "required"
         if errors:
-            raise FieldErrors(errors)
+            raise FieldErrors(errors, codes=codes)
         for field in EVALUATION_FIELDS:
             setattr(ev, field, values[field])
         ev.notes = (ev.notes or "").strip()[:4000]
