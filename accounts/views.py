@@ -168,7 +168,7 @@ class EnrolView(PublicView, View):
                 code=form.cleaned_data["token"],
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_to_form(form, error)
             return self.render(form, status=409 if error.conflict else 400)
         return render(request, "accounts/enrol_done.html", {"codes": codes})
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Organisation
+from accounts.validation import has_control_characters
 
 from . import geo
 from .boundaries import accepted_properties, validate_boundaries, write_boundaries
@@ -102,6 +103,33 @@ def validate(
     `options`: `year` (files without a year column), `municipalities` (limit a national
     boundary file), `create_complexes` (dwellings).
     """
+    report = _validate(kind, filename, content, organisation=organisation, options=options)
+    _refuse_control_characters(report)
+    return report
+
+
+def _refuse_control_characters(report: Report) -> None:
+    """A value with a NUL byte or a control character is refused at its row and column: a
+    CSV is refused whole for a NUL byte, but an XLSX (`_x0000_`) or a GeoJSON (`\\u0000`)
+    carries one inside a cell, and PostgreSQL refused it only at "Alles opslaan" (a 500)."""
+    for number, row in enumerate(report.rows, start=1):
+        for name, value in row.items():
+            if has_control_characters(value):
+                report.error(
+                    row.get("line", number),
+                    str(name),
+                    "bevat een nul-byte of stuurteken; haal het weg",
+                )
+
+
+def _validate(
+    kind: str,
+    filename: str,
+    content: bytes,
+    *,
+    organisation: Organisation,
+    options: dict[str, Any] | None = None,
+) -> Report:
     options = options or {}
     year = options.get("year") or None
     if kind == "indicators":

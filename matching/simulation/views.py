@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -107,8 +106,6 @@ class ScenarioCreateView(ProtectedView, FormView):
                 actor=self.actor, board=self.board, data=form.cleaned_data, request=self.request
             )
         except DomainError as error:
-            if error.code == "forbidden":
-                raise PermissionDenied(error.message) from error
             add_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Scenario aangemaakt. Reken het door."))
@@ -171,8 +168,6 @@ class ScenarioUpdateView(ScenarioMixin, FormView):
                 actor=self.actor, scenario=scenario, data=form.cleaned_data, request=self.request
             )
         except DomainError as error:
-            if error.code == "forbidden":
-                raise PermissionDenied(error.message) from error
             add_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Scenario opgeslagen."))

@@ -241,3 +241,18 @@ def test_an_organisations_first_admin_is_confirmed_by_a_platform_admin(
     operator = UserFactory(is_staff=True)
     call_command("second_factor_confirm", user=first_admin.email, by=operator.email)
     assert TOTPDevice.objects.get(user=first_admin).confirmed
+
+
+def test_confirming_or_resetting_someone_elses_second_factor_goes_through_the_one_guard(org):
+    from accounts.errors import DomainError, Forbidden
+
+    admin, person = member(Role.ORG_ADMIN, org), member(Role.CARE_COORDINATOR, org)
+    membership = person.memberships.get()
+    for not_admin in (member(Role.CARE_COORDINATOR, org), member(Role.ORG_ADMIN)):
+        with pytest.raises(Forbidden):
+            second_factor.second_factor_confirm(actor=not_admin, membership=membership)
+        with pytest.raises(Forbidden):
+            second_factor.second_factor_reset(actor=not_admin, membership=membership)
+    with pytest.raises(DomainError) as own:  # four eyes: never one's own
+        second_factor.second_factor_reset(actor=admin, membership=admin.memberships.get())
+    assert own.value.code == "self"

@@ -300,6 +300,27 @@ def test_a_decision_text_with_a_nul_or_control_character_is_refused_at_its_field
     assert p.consultant_decision == "" and p.status == ProposalStatus.OPEN
 
 
+@pytest.mark.parametrize(("side", "decision"), [("decide", "approved"), ("respond", "accepted")])
+@pytest.mark.parametrize("text", ["Akkoord\x00", "Akkoord\x07"])
+def test_the_note_with_a_yes_is_refused_with_a_nul_or_control_character_on_the_form(
+    proposed, login, side, decision, text
+):
+    """The form posted a NUL byte in the note of an approval or acceptance straight to
+    PostgreSQL (a 500); only the decline's reason was checked."""
+    p = _p(proposed, proposed.corp_a)
+    actor = proposed.consultant_a if side == "decide" else proposed.coordinator
+    view = "matching:proposal-decide" if side == "decide" else "matching:proposal-respond"
+    response = login(actor).post(
+        reverse(view, args=[p.pk]), {"decision": decision, "text": text}, follow=True
+    )
+    assert response.status_code == 200
+    p.refresh_from_db()
+    assert (p.consultant_decision, p.client_decision) == ("", "")
+    with pytest.raises(services.DomainError) as refused:
+        getattr(services, f"proposal_{side}")(actor=actor, proposal=p, decision=decision, text=text)
+    assert (refused.value.code, refused.value.field) == ("control_characters", "text")
+
+
 def test_an_override_reason_with_a_nul_byte_is_refused_at_its_field(full_neighbourhood):
     world, client, dwelling = full_neighbourhood
     with pytest.raises(services.DomainError) as refused:

@@ -91,3 +91,38 @@ def test_a_withdrawal_waiting_for_the_write_phase_withdraws_what_it_wrote(world,
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Proposal.objects.filter(client=client, status=ProposalStatus.WITHDRAWN).exists()
     assert not Proposal.objects.filter(client=client, status=ProposalStatus.OPEN).exists()
+
+
+def test_a_withdrawal_committing_while_the_write_phase_holds_the_meeting_never_deadlocks(
+    world, monkeypatch
+):
+    """The withdrawal updates the client's open proposal twice (withdrawn, then its profile
+    dropped); PostgreSQL then checks the proposal's foreign keys at commit, which takes a key
+    share on the meeting. The write phase held the meeting FOR UPDATE and waited for the
+    client: a deadlock (1 in 20 rounds of benchmarks/races.py). The meeting is now locked FOR
+    NO KEY UPDATE, which a key share does not wait for."""
+    client = world.add_client()
+    world.add_dwelling()
+    services.proposals_generate(meeting=world.meeting, actor=world.chair)
+    assert Proposal.objects.filter(client=client, status=ProposalStatus.OPEN).exists()
+    pause = Pause()
+    real = case_services.clients_lock
+
+    def clients_lock(ids):
+        pause.hold()  # the meeting is locked, the clients not yet
+        return real(ids)
+
+    monkeypatch.setattr(case_services, "clients_lock", clients_lock)
+    with interleave(
+        lambda: services.proposals_generate(meeting=world.meeting, actor=world.chair),
+        lambda: case_services.consent_withdraw(
+            actor=world.coordinator, client=Client.objects.get(pk=client.pk)
+        ),
+        pause,
+        settle=1.5,
+    ) as results:
+        pass
+    assert not [r for r in results if isinstance(r, Exception)], results  # no deadlock
+    assert not Proposal.objects.filter(
+        client=client, status__in=[ProposalStatus.OPEN, ProposalStatus.AWAITING_CONFIRMATION]
+    ).exists()

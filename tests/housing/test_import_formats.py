@@ -436,6 +436,20 @@ def test_malformed_geojson_names_the_place(world):
         )
 
 
+@pytest.mark.parametrize("name", ["Oost\u0000", "Oost\u001b[2J"])
+def test_a_nul_or_control_character_inside_a_value_is_refused_at_its_row(world, name):
+    """A GeoJSON carries a NUL byte as \\u0000 (no 0x00 in the file, so the file check passes);
+    it reached PostgreSQL's text column at "Alles opslaan", a 500."""
+    content = pdok_2021(old_feature("BU00010102", name, 155_000))
+    assert b"\x00" not in content
+    report = importing.validate_and_write(
+        "boundaries", "buurt_2021.geojson", content, organisation=world.municipality_org
+    )
+    assert not report.ok
+    assert [(e.line, e.field) for e in report.errors] == [(1, "buurtnaam")]
+    assert not Neighbourhood.objects.filter(code="BU00010102").exists()
+
+
 @pytest.mark.parametrize("features", [["a", "b"], [None], [[1, 2]], [None, [1], "x"]])
 def test_geojson_features_that_are_not_objects_are_refused_per_row(world, features):
     """A feature that is a string, null or a list was a KeyError (a 500 on the upload)."""

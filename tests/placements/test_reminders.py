@@ -100,3 +100,32 @@ def test_a_gone_coordinator_is_replaced_by_the_providers_coordinators(world):
     assert reminders(world.colleague).count() == 1
     assert not reminders(world.coordinator).exists()
     assert agreement
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_evaluation_cancelled_while_its_reminder_is_built_is_not_reminded(world):
+    """The reminder read the evaluation without a lock: one being cancelled (or recorded) at
+    that moment, not yet committed, was reminded as still due. Now it waits for the row."""
+    from django.db import transaction
+
+    from matching.placements.models import Evaluation
+    from tests.races import Pause, interleave
+
+    agreement = backdate(world.signed(), days=366 - 20)  # evaluation in 20 days
+    evaluation = agreement.evaluations.get()
+    pause = Pause()
+
+    def record() -> None:
+        with transaction.atomic():
+            Evaluation.objects.select_for_update(of=("self",)).filter(pk=evaluation.pk).update(
+                cancelled=True
+            )
+            pause.hold()  # cancelled, not yet committed, while the reminder runs
+
+    with interleave(
+        record, lambda: services.reminder_evaluation(evaluation_id=evaluation.pk), pause
+    ) as results:
+        pass
+    assert results == [None, 0]
+    assert not reminders(world.coordinator).exists()

@@ -288,6 +288,15 @@ def test_a_proposal_becomes_a_placement_once(world):
     assert info.value.code == "already_placed"
 
 
+def test_only_a_party_of_the_proposal_places_it_refused_by_the_guard(world):
+    proposal = world.proposal()
+    for outsider in (world.other_coordinator, world.other_consultant):
+        with pytest.raises(Forbidden) as refused:
+            services.placement_create(actor=outsider, proposal=proposal)
+        assert refused.value.code in ("forbidden", "not_found")
+    assert not Placement.objects.exists()
+
+
 def test_a_proposal_that_is_not_agreed_is_refused(world):
     proposal = world.proposal()
     proposal.status = "open"

@@ -53,3 +53,23 @@ def test_the_csv_helper_prefixes_formula_like_text():
     row = next(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
     assert all(cell.startswith("'") for cell in row[:7])
     assert row[7:] == ["gewoon", "-4"]
+
+
+def test_the_access_log_exports_hold_no_formula_cells():
+    """An organisation name or e-mail address typed as a formula stays text in the access log's
+    XLSX and CSV (an admin opens them in Excel)."""
+    from django.utils import timezone
+
+    from accounts import access_log_export
+    from accounts.models import AccessLogEntry
+
+    entry = AccessLogEntry(
+        at=timezone.now(), user_email="=cmd|' /C calc'!A0", organisation_name=EVIL[0],
+        object_type="cases.client", object_id="@SUM(A1)", channel="web",
+    )  # fmt: skip
+    cells = list(_cells(access_log_export.as_xlsx([entry], {})))
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert EVIL[0] in texts and "=cmd|' /C calc'!A0" in texts
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    rows = list(csv.reader(io.StringIO(access_log_export.as_csv([entry], {})), delimiter=";"))
+    assert rows[1][3] == "'" + EVIL[0] and rows[1][2].startswith("'")

@@ -130,7 +130,9 @@ def _answer(
     if decision == party.no:
         reason, text = _reason(party.reasons, reason, text)
     else:
-        reason, text = party.yes_reason, (text or "").strip()[:500]
+        # The note with a yes is free text too: a NUL byte reached PostgreSQL's text column
+        # through the form (a 500) while the API's serializer refused it.
+        reason, text = party.yes_reason, validation.free_text(text, field="text", max_length=500)
     with transaction.atomic():
         p = _locked(proposal)
         if refusal := rules.answer(p, side=party.prefix):

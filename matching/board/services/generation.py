@@ -161,7 +161,7 @@ def _write_phase(
     board = meeting.board
     with transaction.atomic():
         meeting = (
-            Meeting.objects.select_for_update(of=("self",))
+            Meeting.objects.select_for_update(of=("self",), no_key=True)
             .select_related("board")
             .get(pk=meeting.pk)
         )
@@ -432,7 +432,7 @@ def generation_request(
 
     rule = access.authorize(actor, "generate", meeting)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
         if refusal := rules.meeting_open(meeting):
             raise refusal
         active = GenerationRun.objects.filter(

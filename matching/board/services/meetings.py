@@ -87,7 +87,7 @@ def meeting_close(*, actor: User, meeting: Meeting, request: HttpRequest | None 
     """
     rule = access.authorize(actor, "generate", meeting)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
         if meeting.status == MeetingStatus.CLOSED:
             raise DomainError(
                 _("Dit overleg is al afgerond."), code="meeting_closed", conflict=True

@@ -52,7 +52,11 @@ def proposal_override_request(
             code="reason_required",
         )
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("board")
+            .get(pk=meeting.pk)
+        )
         # Was missing: an override on a closed meeting, whose minutes are final.
         if refusal := rules.meeting_open(meeting):
             raise refusal

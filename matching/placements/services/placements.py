@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.errors import DomainError, FieldErrors
+from accounts.errors import DomainError, FieldErrors, Forbidden
 from accounts.models import Role, User
 from cases import services as case_services
 from cases.models import ClientStatus
@@ -38,11 +38,15 @@ def placement_create(
     """Turn an agreed proposal into a placement with a draft agreement of `kind` (default:
     the client's preference). The dwelling is reserved and the client matched."""
     rule = access.authorize(actor, "create", Placement)
-    if not access.visible(actor, proposal) or not (
+    # Creating is a class-level rule; which proposal is the actor's to place is checked here,
+    # refused the way the guard refuses (404 outside the scope, 403 for a non-party).
+    if not access.visible(actor, proposal):
+        raise Forbidden(rule="not-visible", hidden=True)
+    if not (
         proposal.care_provider_id in access.organisation_ids_of(actor, Role.CARE_COORDINATOR)
         or proposal.corporation_id in access.organisation_ids_of(actor, Role.HOUSING_CONSULTANT)
     ):
-        raise DomainError(_("U heeft geen toestemming voor deze handeling."), code="forbidden")
+        raise Forbidden(rule="placements.placement.create:party-of-the-proposal")
     kind = kind or proposal.profile.get("agreement_type") or AgreementKind.FLIP_LEASE
     if kind not in AgreementKind.values:
         raise DomainError(_("Kies een afspraakvorm."), field="kind", code="invalid")

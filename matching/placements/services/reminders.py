@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -56,12 +57,18 @@ def reminders_due(*, today: dt.date | None = None) -> tuple[list[int], list[int]
     return evaluations, ends
 
 
+@transaction.atomic
 def reminder_evaluation(*, evaluation_id: int, today: dt.date | None = None) -> int:
     """Remind the responsible people of one evaluation, once per due date. Returns how many
-    notifications were new (0 on a repeat: the dedupe key holds the due date)."""
+    notifications were new (0 on a repeat: the dedupe key holds the due date).
+
+    Built from the evaluation's locked row (lock order: the evaluation, then notifications),
+    so an evaluation being recorded at this moment is read once that is committed, and not
+    reminded as still due."""
     today = today or timezone.localdate()
     ev = (
-        Evaluation.objects.select_related("agreement__placement__client__coordinator")
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("agreement__placement__client__coordinator")
         .filter(pk=evaluation_id, held_on__isnull=True, cancelled=False)
         .first()
     )
@@ -99,11 +106,14 @@ def reminder_evaluation(*, evaluation_id: int, today: dt.date | None = None) -> 
     return sent
 
 
+@transaction.atomic
 def reminder_agreement_end(*, agreement_id: int, today: dt.date | None = None) -> int:
-    """Remind the responsible people that an agreement ends, once per end date."""
+    """Remind the responsible people that an agreement ends, once per end date; built from
+    the agreement's locked row (an extension or ending at this moment is read once committed)."""
     today = today or timezone.localdate()
     agreement = (
-        Agreement.objects.select_related("placement__client__coordinator")
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("placement__client__coordinator")
         .filter(pk=agreement_id, state__in=RUNNING_STATES, end_date__isnull=False)
         .first()
     )
