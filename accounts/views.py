@@ -383,6 +383,17 @@ class AccessLogView(ProtectedView, TemplateView):
             {"entry": e, "person": names.get(e.user_id or 0, e.user_email), **_labels(e)}
             for e in page
         ]
+        # Reading the log is a read of personal data (who opened which client's file): one
+        # row per rendered page, whatever the filter or page, after the page was read (so the
+        # row itself shows from the next request on).
+        access.log.audit(
+            "accounts.access_log.listed",
+            actor=self.actor,
+            target=AccessLogEntry,
+            rule=self.access_rule,
+            purpose=f"toegangslog inzien (pagina {page.number})",
+            request=request,
+        )
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
@@ -396,6 +407,7 @@ class AccessLogView(ProtectedView, TemplateView):
             actor=self.actor,
             action=AccessAction.EXPORT,
             target=AccessLogEntry,
+            rule=self.access_rule,
             purpose=f"toegangslog exporteren ({kind}, {len(rows)})",
             request=self.request,
         )

@@ -103,6 +103,7 @@ ACTION_NAMES = {
 
 # Object types in the log that are no model of their own.
 OBJECT_NAMES = {
+    "accounts.access_log": gettext_lazy("toegangslog"),
     "cases.access_overview": gettext_lazy("inzageoverzicht"),
     "cases.data_export": gettext_lazy("kopie van de gegevens"),
     "cases.retention": gettext_lazy("bewaartermijnen"),

@@ -111,5 +111,30 @@ class AccessLogViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet[Acce
         event = self.request.query_params.get("event", "")[:100]
         return selectors.with_event(AccessLogEntry.objects.all(), event)
 
+    # Reading the log is a read of personal data (who opened which client's file), so each
+    # answered list and row writes one row of its own, after the rows were read (as the page).
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        page = request.query_params.get("page", "1")[:10]
+        self._audit(request, "accounts.access_log.listed", f"toegangslog inzien (pagina {page})")
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        self._audit(request, "accounts.access_log.viewed", "toegangslog inzien", str(kwargs["pk"]))
+        return response
+
+    def _audit(self, request: Request, event: str, purpose: str, object_id: str = "") -> None:
+        user = actor(request)
+        access.audit(
+            event,
+            actor=user,
+            target=AccessLogEntry,
+            object_id=object_id,
+            rule=access.decide(user, "view", AccessLogEntry).rule,
+            purpose=purpose,
+            request=request,
+        )
+
 
 __all__ = ["AccessLogViewSet", "MeView", "MembershipViewSet", "OrganisationViewSet", "access"]

@@ -1,4 +1,5 @@
-"""The access-log page: filters, readable names, exports, and the export itself logged."""
+"""The access-log page: filters, readable names, exports, and reading or exporting the log
+itself logged (one row per request, page and API)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,9 @@ def test_it_filters_on_person_client_action_result_and_period(world, login):
     assert ids(client="wb-2026-00001") == ["WB-2026-00001"]
     assert ids(result="refused") == ["WB-2026-00002"]
     assert ids(date_from=(timezone.localdate() + dt.timedelta(days=1)).isoformat()) == []
-    assert ids(date_to=timezone.localdate().isoformat()) == ["WB-2026-00002", "WB-2026-00001"]
+    # The admin's own earlier reads of the page are rows too (object id "": the log itself).
+    today = timezone.localdate().isoformat()
+    assert [i for i in ids(date_to=today) if i] == ["WB-2026-00002", "WB-2026-00001"]
     assert ids(action="export") == []
 
 
@@ -116,3 +119,75 @@ def test_default_deny_rules_read_as_sentences():
         labels.rule_label("placements.agreement.view:party-or-municipality")
         == "afspraak inzien: partij of gemeente"
     )
+
+
+def _reads_of_the_log(user) -> list[tuple[str, str, str]]:
+    return list(
+        AccessLogEntry.objects.filter(user_id=user.pk, object_type="accounts.accesslogentry")
+        .order_by("pk")
+        .values_list("event", "action", "result")
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"page": "2"}, {"result": "refused"}, {"person": "abc"}, {"client": "WB-2026-00001"}],
+)
+def test_reading_the_page_writes_one_row_per_request(world, login, params):
+    admin = world["admin"]
+    browser = login(admin)
+    for n in (1, 2):
+        response = browser.get(URL, params)
+        assert response.status_code in (200, 400)
+        assert (
+            _reads_of_the_log(admin)
+            == [("accounts.access_log.listed", AccessAction.SEARCH, AccessResult.SUCCESS)] * n
+        )
+    row = AccessLogEntry.objects.filter(event="accounts.access_log.listed").latest("pk")
+    assert row.rule == "accounts.accesslogentry.view:org-admin"
+    assert row.organisation_id == world["org"].pk and row.channel == "web"
+    # The next request shows the previous read, worded.
+    assert "toegangslog in een overzicht getoond" in browser.get(URL).content.decode()
+
+
+def test_an_export_writes_its_export_row_only(world, login):
+    login(world["admin"]).get(URL, {"export": "csv"})
+    assert _reads_of_the_log(world["admin"]) == [
+        ("accounts.access_log.exported", AccessAction.EXPORT, AccessResult.SUCCESS)
+    ]
+
+
+def test_a_refused_reader_writes_only_the_refusal(world, login):
+    login(world["coordinator"]).get(URL)
+    assert [e for e, _a, r in _reads_of_the_log(world["coordinator"]) if r == "success"] == []
+
+
+@pytest.mark.parametrize("params", [{}, {"page": "1"}, {"event": "cases.client"}])
+def test_listing_the_api_writes_one_row_per_request(world, login, params):
+    admin = world["admin"]
+    browser = login(admin)
+    for n in (1, 2):
+        response = browser.get("/api/v1/access-log/", params)
+        assert response.status_code == 200
+        assert (
+            _reads_of_the_log(admin)
+            == [("accounts.access_log.listed", AccessAction.SEARCH, AccessResult.SUCCESS)] * n
+        )
+    row = AccessLogEntry.objects.filter(event="accounts.access_log.listed").latest("pk")
+    assert row.channel == "api" and row.rule == "accounts.accesslogentry.view:org-admin"
+
+
+def test_reading_one_api_row_writes_one_row(world, login):
+    admin = world["admin"]
+    entry = AccessLogEntry.objects.filter(organisation_id=world["org"].pk).first()
+    assert login(admin).get(f"/api/v1/access-log/{entry.pk}/").status_code == 200
+    assert _reads_of_the_log(admin) == [
+        ("accounts.access_log.viewed", AccessAction.VIEW, AccessResult.SUCCESS)
+    ]
+    assert AccessLogEntry.objects.get(event="accounts.access_log.viewed").object_id == str(entry.pk)
+
+
+def test_an_out_of_range_api_page_writes_no_read(world, login):
+    response = login(world["admin"]).get("/api/v1/access-log/", {"page": "99"})
+    assert response.status_code == 404
+    assert _reads_of_the_log(world["admin"]) == []
