@@ -12,6 +12,7 @@ from .access import Rule, has_grant, has_role, has_role_in
 from .models import (
     AccessLogEntry,
     ApiToken,
+    Enrolment,
     Membership,
     Notification,
     Organisation,
@@ -108,17 +109,31 @@ class NotificationPolicy(access.Policy):
         return queryset.filter(user_id=user.pk)
 
 
+def _token_is_integration(user: Any, token: Any) -> bool:
+    return bool(getattr(token, "is_integration", False))
+
+
+def _token_is_own_personal(user: Any, token: Any) -> bool:
+    return not getattr(token, "is_integration", True) and getattr(token, "user_id", None) == user.pk
+
+
+OWN = access.Predicate(lambda user, obj: getattr(obj, "user_id", None) == user.pk, "self")
+
+
 @access.register
 class ApiTokenPolicy(access.Policy):
-    """A person's API tokens are theirs alone (a platform admin revokes with the command)."""
+    """A person's API tokens are theirs alone. A personal token is issued by its owner; a
+    named integration token (no idle rule) only by a platform administrator."""
 
     model = ApiToken
     rules = {
-        "revoke": Rule(
-            "own",
-            access.Predicate(lambda user, t: getattr(t, "user_id", None) == user.pk, "self"),
-            logs_as="change",
+        # Checked on the token about to be made (unsaved), so the rule sees whose and what kind.
+        "create": Rule(
+            "own-personal-or-platform-admin-integration",
+            access.Predicate(_token_is_own_personal, "own-personal")
+            | (access.Predicate(_token_is_integration, "integration") & access.is_platform_admin),
         ),
+        "revoke": Rule("own", OWN, logs_as="change"),
     }
 
     def scope(self, user: Any, queryset: QuerySet[ApiToken]) -> QuerySet[ApiToken]:
@@ -126,6 +141,18 @@ class ApiTokenPolicy(access.Policy):
 
     def log_id(self, obj: ApiToken) -> str:
         return f"api-token:{obj.prefix}"
+
+
+@access.register
+class EnrolmentPolicy(access.Policy):
+    """Enrolment links are never listed or opened through the layer (the link's secret is the
+    key); the one action on them is a platform administrator confirming a device for an
+    organisation's first admin, who has no other admin to do it."""
+
+    model = Enrolment
+    rules = {
+        "confirm_by_operator": Rule("platform-admin", access.is_platform_admin, logs_as="change"),
+    }
 
 
 @access.register

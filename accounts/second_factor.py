@@ -105,7 +105,7 @@ def usable_devices(user: User) -> list[TOTPDevice | StaticDevice]:
     ]
 
 
-def enrolment_issue(*, actor: User | None, user: User, reason: str) -> tuple[Enrolment, str]:
+def enrolment_issue(*, actor: access.Actor, user: User, reason: str) -> tuple[Enrolment, str]:
     """A new enrolment link for `user` (earlier open ones lapse). Returns it and its secret.
 
     Call inside the caller's transaction; e-mail the link with `send_enrolment_link` on commit.
@@ -120,7 +120,7 @@ def enrolment_issue(*, actor: User | None, user: User, reason: str) -> tuple[Enr
         digest=_digest(secret),
         reason=reason,
         created_at=now,
-        created_by=actor,
+        created_by=access.user_or_none(actor),
         expires_at=now + timedelta(hours=settings.ENROLMENT_HOURS),
     )
     return enrolment, secret
@@ -271,9 +271,10 @@ def second_factor_confirm(*, actor: User, membership: Membership) -> Enrolment:
 
 def second_factor_confirm_by_operator(*, actor: User, user: User) -> Enrolment:
     """A platform administrator confirms (an organisation's first admin has nobody else)."""
-    if not actor.is_staff or actor.pk == user.pk:
-        raise DomainError(_("Alleen een andere platformbeheerder bevestigt dit."), code="forbidden")
-    return _confirm(actor=actor, user=user, rule="accounts.second_factor.confirm:platform-admin")
+    rule = access.authorize(actor, "confirm_by_operator", Enrolment)
+    if actor.pk == user.pk:
+        raise DomainError(_("Alleen een andere platformbeheerder bevestigt dit."), code="self")
+    return _confirm(actor=actor, user=user, rule=rule)
 
 
 def _confirm(

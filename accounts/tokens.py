@@ -55,15 +55,11 @@ def api_token_create(
     """Issue a token for `user`; returns it and the key, which is never shown again.
 
     Personal tokens are issued by the user to themselves (the page demands the second factor
-    first); integration tokens only by a platform administrator (`is_staff`), with a name.
+    first); integration tokens only by a platform administrator, with a name. Who may is
+    `ApiTokenPolicy`'s "create" rule, checked on the token about to be made.
     """
     name = name.strip()
-    if integration and not actor.is_staff:
-        raise DomainError(
-            _("Alleen een platformbeheerder maakt sleutels voor koppelingen."), code="forbidden"
-        )
-    if not integration and actor.pk != user.pk:
-        raise DomainError(_("U maakt alleen uw eigen API-sleutel."), code="forbidden")
+    rule = access.authorize(actor, "create", ApiToken(user=user, is_integration=integration))
     if integration and not name:
         raise DomainError(_("Geef de koppeling een naam."), field="name", code="required")
     days = settings.API_TOKEN_DAYS if days is None else days
@@ -90,16 +86,15 @@ def api_token_create(
             actor=actor,
             action=AccessAction.CREATE,
             target=token,
-            rule="accounts.api_token.create:" + ("platform-admin" if integration else "own"),
+            rule=rule,
             purpose=_("API-sleutel uitgeven"),
         )
     return token, key
 
 
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    """Revoke a token (its owner, or a platform administrator). A second call changes nothing."""
-    if token.user_id != actor.pk and not actor.is_staff:
-        raise DomainError(_("Dit is niet uw API-sleutel."), code="forbidden")
+    """Revoke a token (its owner only). A second call changes nothing."""
+    rule = access.authorize(actor, "revoke", token)
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
@@ -110,7 +105,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
                 actor=actor,
                 action=AccessAction.CHANGE,
                 target=token,
-                rule="accounts.api_token.revoke:own",
+                rule=rule,
                 purpose=_("API-sleutel intrekken"),
             )
     token.refresh_from_db()

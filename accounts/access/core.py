@@ -127,6 +127,15 @@ def has_role_in(organisation_of: Callable[[Any], int | None], *roles: str) -> Pr
     return Predicate(test, f"role-in-org:{'/'.join(roles)}")
 
 
+def _is_platform_admin(user: Any, obj: Any) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+# A platform administrator (`is_staff`, set only through Django's admin or createsuperuser):
+# runs the installation, holds no role in any organisation, so never reads client data.
+is_platform_admin = Predicate(_is_platform_admin, "platform-admin")
+
+
 def has_grant(perm: str) -> Predicate:
     """A django-guardian object permission held by the user (never a global permission)."""
 
@@ -272,6 +281,7 @@ __all__ = [
     "has_grant",
     "has_role",
     "has_role_in",
+    "is_platform_admin",
     "memberships_of",
     "organisation_ids_of",
     "policy_for",

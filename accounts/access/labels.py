@@ -36,6 +36,10 @@ RULE_NAMES = {
     "coordinator": gettext_lazy("zorgcoördinator"),
     "board-chair-of-region": gettext_lazy("voorzitter in de regio"),
     "own": gettext_lazy("eigen gegevens"),
+    "own-personal-or-platform-admin-integration": gettext_lazy(
+        "eigen persoonlijke sleutel, of koppeling door de platformbeheerder"
+    ),
+    "platform-admin": gettext_lazy("platformbeheerder"),
     "municipality-of-region": gettext_lazy("gemeente in de regio"),
     "municipality": gettext_lazy("gemeente"),
     "coordinator-or-consultant": gettext_lazy("zorgcoördinator of woonconsulent"),

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
 from accounts import tokens
-from accounts.errors import DomainError
+from accounts.errors import DomainError, Forbidden
 from accounts.models import AccessLogEntry, ApiToken, Role
 from tests.accounts.factories import UserFactory, member
 
@@ -69,12 +69,62 @@ def test_an_integration_token_made_by_a_platform_admin_has_no_idle_rule(db, sett
     assert api(key) == 200
 
 
-def test_only_a_platform_admin_makes_integration_tokens(db):
+def test_only_a_platform_admin_makes_integration_tokens_through_the_one_guard(db):
     user = member(Role.ORG_ADMIN)
-    with pytest.raises(DomainError):
+    with pytest.raises(Forbidden) as integration:
         tokens.api_token_create(actor=user, user=user, name="x", integration=True)
-    with pytest.raises(DomainError):
+    assert integration.value.rule == (
+        "accounts.apitoken.create:own-personal-or-platform-admin-integration"
+    )
+    with pytest.raises(Forbidden):  # a personal token for someone else, even by an admin
         tokens.api_token_create(actor=user, user=member(Role.CARE_COORDINATOR), name="x")
+    operator = UserFactory(is_staff=True)
+    with pytest.raises(Forbidden):  # a platform admin makes integration tokens, not personal
+        tokens.api_token_create(actor=operator, user=user, name="x")
+    assert not ApiToken.objects.exists()
+
+
+def test_an_integration_token_needs_a_name(db):
+    operator = UserFactory(is_staff=True)
+    with pytest.raises(DomainError) as unnamed:
+        tokens.api_token_create(
+            actor=operator, user=member(Role.CARE_COORDINATOR), name=" ", integration=True
+        )
+    assert unnamed.value.code == "required" and unnamed.value.field == "name"
+
+
+def test_the_log_names_the_rule_that_allowed_the_token(db):
+    user = member(Role.CARE_COORDINATOR)
+    token, _key = tokens.api_token_create(actor=user, user=user, name="x")
+    tokens.api_token_revoke(actor=user, token=token)
+    rules = set(
+        AccessLogEntry.objects.filter(object_id=f"api-token:{token.prefix}").values_list(
+            "rule", flat=True
+        )
+    )
+    assert rules == {
+        "accounts.apitoken.create:own-personal-or-platform-admin-integration",
+        "accounts.apitoken.revoke:own",
+    }
+
+
+def test_nobody_revokes_another_persons_token_not_even_a_platform_admin(db):
+    owner = member(Role.CARE_COORDINATOR)
+    token, key = tokens.api_token_create(actor=owner, user=owner, name="x")
+    for other in (member(Role.ORG_ADMIN), UserFactory(is_staff=True)):
+        with pytest.raises(Forbidden) as refused:
+            tokens.api_token_revoke(actor=other, token=token)
+        assert refused.value.hidden
+    assert api(key) == 200
+
+
+def test_the_command_refuses_an_integration_token_by_someone_not_a_platform_admin(db):
+    user = member(Role.CARE_COORDINATOR)
+    with pytest.raises(CommandError):
+        call_command(
+            "api_token_create", user=user.email, name="ECD", by=user.email, integration=True
+        )
+    assert not ApiToken.objects.exists()
 
 
 def test_the_command_issues_a_named_integration_token(db, capsys):

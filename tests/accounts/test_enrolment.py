@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import grants, second_factor, services
+from accounts import access, grants, second_factor, services
 from accounts.models import AccessLogEntry, Enrolment, Notification, OrganisationKind, Role
 from tests.accounts.factories import OrganisationFactory, UserFactory, member
 
@@ -235,12 +235,33 @@ def test_an_organisations_first_admin_is_confirmed_by_a_platform_admin(
     first_admin = UserFactory()
     services.membership_grant(user=first_admin, organisation=org, role=Role.ORG_ADMIN)
     _enrolment, secret = second_factor.enrolment_issue(
-        actor=None, user=first_admin, reason="invitation"
+        actor=access.SYSTEM, user=first_admin, reason="invitation"
     )
     _enrol(Client(), f"/accounts/inschrijven/{secret}/", first_admin)
+    for not_operator in (first_admin, member(Role.ORG_ADMIN, org)):
+        with pytest.raises(CommandError):
+            call_command("second_factor_confirm", user=first_admin.email, by=not_operator.email)
+    assert not TOTPDevice.objects.get(user=first_admin).confirmed
     operator = UserFactory(is_staff=True)
     call_command("second_factor_confirm", user=first_admin.email, by=operator.email)
     assert TOTPDevice.objects.get(user=first_admin).confirmed
+    assert AccessLogEntry.objects.filter(
+        user_id=operator.pk, rule="accounts.enrolment.confirm_by_operator:platform-admin"
+    ).exists()
+
+
+def test_a_platform_admin_never_confirms_their_own_second_factor(org):
+    from accounts.errors import DomainError, Forbidden
+
+    operator = UserFactory(is_staff=True)
+    with pytest.raises(DomainError) as own:
+        second_factor.second_factor_confirm_by_operator(actor=operator, user=operator)
+    assert own.value.code == "self"
+    with pytest.raises(Forbidden) as refused:
+        second_factor.second_factor_confirm_by_operator(
+            actor=member(Role.ORG_ADMIN, org), user=operator
+        )
+    assert refused.value.rule == "accounts.enrolment.confirm_by_operator:platform-admin"
 
 
 def test_confirming_or_resetting_someone_elses_second_factor_goes_through_the_one_guard(org):

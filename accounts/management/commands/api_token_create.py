@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import tokens
-from accounts.errors import DomainError
+from accounts.errors import DomainError, Forbidden
 from accounts.models import User
 
 
@@ -35,6 +35,6 @@ class Command(BaseCommand):
                 integration=options["integration"],
                 days=options["days"],
             )
-        except DomainError as error:
+        except (DomainError, Forbidden) as error:
             raise CommandError(error.message) from error
         self.stdout.write(f"{key}\n(expires {token.expires_at:%Y-%m-%d %H:%M} UTC)")

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import second_factor
-from accounts.errors import DomainError
+from accounts.errors import DomainError, Forbidden
 from accounts.models import User
 
 
@@ -27,6 +27,6 @@ class Command(BaseCommand):
             raise CommandError("no such active user") from error
         try:
             second_factor.second_factor_confirm_by_operator(actor=actor, user=user)
-        except DomainError as error:
+        except (DomainError, Forbidden) as error:
             raise CommandError(error.message) from error
         self.stdout.write(f"confirmed the second factor of {user.email}")
