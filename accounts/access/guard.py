@@ -151,10 +151,14 @@ def require(
     decision = decide(request.user, action, target)
     if not decision:
         model = target if isinstance(target, type) else type(target)
+        unsaved = not isinstance(target, type) and target.pk is None
         log._record(
             actor=request.user,
             action=log_action_for(model, action),
             target=target,
+            # An object to be created (the rule checked on it before it exists) has no id:
+            # the row names none, never the string "None" its pk would print.
+            object_id="" if unsaved else None,
             result=AccessResult.REFUSED,
             rule=decision.rule,
             purpose=purpose,

@@ -250,10 +250,26 @@ class EraseView(ProtectedView, TemplateView):
             **kwargs,
         )
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_read(status=200)
+
+    def render_read(self, *, status: int) -> HttpResponse:
+        """The page names the client and what is kept about them: a read, one row (the
+        erase policy logs as a deletion, so the layer writes none of its own for a GET)."""
+        access.audit(
+            "cases.client.viewed",
+            actor=self.actor,
+            target=self.object,
+            rule=self.object._access_rule,
+            purpose=self.access_purpose,
+            request=self.request,
+        )
+        return self.render_to_response(self.get_context_data(), status=status)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.POST.get("confirm") != "on":
             messages.error(request, _("Vink aan dat de cliënt om wissen heeft gevraagd."))
-            return self.render_to_response(self.get_context_data(), status=400)
+            return self.render_read(status=400)
         try:
             outcome = retention.client_erase(actor=self.actor, client=self.object, request=request)
         except DomainError as error:

@@ -181,6 +181,31 @@ def test_erasure_keeps_contract_data_for_their_legal_period(world, housed, login
     assert housed.contact_person == "" and housed.state == AgreementState.ENDED
 
 
+def test_the_erase_page_read_by_the_privacy_officer_writes_one_row(world, housed, login):  # noqa: F811
+    """The page names the client and what is kept: a read of client data, one row per
+    rendered request (GET, and the unconfirmed POST that shows the page again)."""
+    officer = member(Role.PRIVACY_OFFICER, world.provider)
+    client = housed.placement.client
+    url = reverse("cases:client-erase", kwargs={"reference": client.reference})
+    browser = login(officer)
+
+    def rows_of(response) -> list[tuple[str, str, str, str]]:
+        assert client.reference in response.content.decode()
+        return list(
+            AccessLogEntry.objects.filter(user_id=officer.pk)
+            .order_by("pk")
+            .values_list("event", "result", "object_id", "client_reference")
+        )
+
+    viewed = ("cases.client.viewed", AccessResult.SUCCESS, client.reference, client.reference)
+    page = browser.get(url)
+    assert page.status_code == 200 and rows_of(page) == [viewed]
+    page = browser.post(url, {})
+    assert page.status_code == 400 and rows_of(page) == [viewed, viewed]
+    row = AccessLogEntry.objects.filter(user_id=officer.pk).latest("pk")
+    assert row.purpose == "verzoek tot wissen" and row.rule.endswith(":privacy-officer")
+
+
 def test_coordinators_cannot_erase(world, housed, login):  # noqa: F811
     client = housed.placement.client
     url = reverse("cases:client-erase", kwargs={"reference": client.reference})

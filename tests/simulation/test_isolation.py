@@ -108,3 +108,19 @@ def test_comparing_with_a_scenario_the_user_may_not_see_is_a_404(sim_world, make
     )
     assert login(sim_world.consultant_a).get(url).status_code == 404
     assert login(sim_world.chair).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", PARTNERS)
+def test_a_refused_create_names_no_object_never_the_string_none(sim_world, login, role):
+    """The partners see the board but may not create a scenario for it: the refused row names
+    the scenario that does not exist yet by no id (it stored the string 'None')."""
+    user = sim_world.user(role)
+    url = reverse("simulation:scenario-create", args=[sim_world.board.pk])
+    browser = login(user)
+    assert browser.get(url).status_code == 403
+    assert browser.post(url, {"name": "Nee"}).status_code == 403
+    refused = AccessLogEntry.objects.filter(user_id=user.pk, result="refused")
+    assert (
+        list(refused.values_list("object_type", "object_id")) == [("simulation.scenario", "")] * 2
+    )
+    assert not AccessLogEntry.objects.filter(object_id="None").exists()
