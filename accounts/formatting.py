@@ -118,9 +118,15 @@ def week(value: Any) -> str:
 
 
 def date(value: Any, style: str = "DATE_FORMAT") -> str:
-    """A date (or datetime, in the current time zone) in the locale's long or short form."""
+    """A date (or datetime, in the current time zone) in the locale's long or short form. An
+    ISO date string ("2026-05-22", as JSON snapshots keep dates) is read as that date."""
     if value is None or value == "":
         return MISSING
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 

@@ -56,6 +56,12 @@ def week(value: Any) -> str:
 
 
 @register.filter
+def iso_date(value: Any, style: str = "DATE_FORMAT") -> str:
+    """A date kept as ISO text in a JSON snapshot ("2026-05-22") as the locale writes it."""
+    return formatting.date(value, style)
+
+
+@register.filter
 def postcode(value: Any) -> str:
     from housing.models import format_postcode
 

@@ -198,6 +198,21 @@ def solve(pool: Pool, *, today: dt.date, time_limit: float = 10.0) -> Outcome:
     return Outcome(instance, solution, rejections, int((time.perf_counter() - started) * 1000))
 
 
+def stored_breakdown(breakdown: engine.ScoreBreakdown) -> list[dict[str, Any]]:
+    """A score's parts as a proposal stores them: the Dutch message (API, old readers) and the
+    code and numbers it was worded from, so each page words it in its reader's language."""
+    return [
+        {
+            "code": p.code,
+            "points": round(p.points, 1),
+            "max": p.max_points,
+            "message": p.message,
+            "params": dict(p.params),
+        }
+        for p in breakdown.parts
+    ]
+
+
 def explanation(breakdown: engine.ScoreBreakdown) -> str:
     """Two strongest reasons, in Dutch, for the proposal's summary line."""
     parts = sorted(breakdown.parts, key=lambda p: -p.points)[:2]

@@ -529,3 +529,121 @@ def lifted_text(entry: dict[str, Any]) -> str:
         "room": room,
         "after": formatting.signed(entry["room_after"]) if entry["room_after"] else "0",
     }
+
+
+def _area_names(parts: list[dict[str, Any]]) -> dict[str, str]:
+    """CBS codes named in a score's parts (buurt, wijk, gemeente) → their names."""
+    from housing.models import District, Municipality, Neighbourhood
+
+    codes = {
+        str(v)
+        for part in parts
+        for key, v in (part.get("params") or {}).items()
+        if key in ("neighbourhood", "district", "municipality")
+    }
+    names: dict[str, str] = {}
+    if codes:
+        for model in (Neighbourhood, District, Municipality):
+            names.update(model.objects.filter(code__in=codes).values_list("code", "name"))
+    return names
+
+
+def score_part_text(part: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """One part of a proposal's score in the reader's language and formats, from its stored
+    code and numbers; parts stored before the numbers were kept show their Dutch message."""
+    params = part.get("params")
+    if not params:
+        return str(part.get("message", ""))
+    names = names or {}
+    case = params.get("case")
+
+    def area(key: str) -> str:
+        code = str(params.get(key, ""))
+        return names.get(code, code)
+
+    code = part.get("code")
+    if code == "base":
+        return _("Elke toegestane combinatie krijgt basispunten.")
+    if code == "waiting":
+        if case == "urgent":
+            return _("De cliënt is urgent: volledige punten voor wachttijd en urgentie.")
+        days = int(params["days"])
+        return ngettext(
+            "De cliënt wacht %(days)s dag (sinds %(since)s); volle punten na %(horizon)s dagen.",
+            "De cliënt wacht %(days)s dagen (sinds %(since)s); volle punten na %(horizon)s dagen.",
+            days,
+        ) % {
+            "days": formatting.number(days),
+            "since": formatting.date(params["since"]),
+            "horizon": formatting.number(params["horizon"]),
+        }
+    if code == "preference":
+        if case == "none":
+            return _("De cliënt heeft geen voorkeur voor wijk of gemeente opgegeven.")
+        if case == "district":
+            return _("De woning ligt in wijk %(wijk)s, een voorkeurswijk van de cliënt.") % {
+                "wijk": area("district")
+            }
+        if case == "municipality":
+            return _(
+                "De woning ligt in voorkeursgemeente %(gemeente)s, maar niet in een voorkeurswijk."
+            ) % {"gemeente": area("municipality")}
+        return _("De woning ligt niet in een voorkeurswijk of -gemeente van de cliënt.")
+    if code == "carrying_capacity":
+        return _("Buurt %(buurt)s heeft een draagkrachtscore van %(score)s van 100.") % {
+            "buurt": area("neighbourhood"),
+            "score": formatting.score(params["capacity"]),
+        }
+    if code == "stairwell":
+        if case == "empty":
+            return _("In het portiek woont nog geen kwetsbaar huishouden.")
+        n = int(params["n"])
+        return ngettext(
+            "In het portiek woont al %(n)s kwetsbaar huishouden.",
+            "In het portiek wonen al %(n)s kwetsbare huishoudens.",
+            n,
+        ) % {"n": n}
+    if code == "support":
+        if case == "district":
+            return _("De woning ligt in wijk %(wijk)s, waar het begeleidingsteam werkt.") % {
+                "wijk": area("district")
+            }
+        if case == "municipality":
+            return _(
+                "De woning ligt in gemeente %(gemeente)s van het begeleidingsteam, buiten zijn wijken."
+            ) % {"gemeente": area("municipality")}
+        if case == "unknown":
+            return _("Het werkgebied van het begeleidingsteam is niet bekend.")
+        return _("De woning ligt buiten het werkgebied van het begeleidingsteam.")
+    if code == "size":
+        n = int(params["bedrooms"])
+        return ngettext(
+            "De woning heeft %(n)s slaapkamer voor een huishouden dat er %(needed)s nodig heeft.",
+            "De woning heeft %(n)s slaapkamers voor een huishouden dat er %(needed)s nodig heeft.",
+            n,
+        ) % {"n": n, "needed": params["needed"]}
+    return str(part.get("message", ""))
+
+
+def score_parts(proposal: Proposal) -> list[dict[str, Any]]:
+    """A proposal's score parts for its page: each worded for the reader, with its points."""
+    parts = list(proposal.breakdown or [])
+    names = _area_names(parts)
+    return [
+        {
+            "code": p.get("code"),
+            "text": score_part_text(p, names),
+            "points": p.get("points"),
+            "max": p.get("max"),
+        }
+        for p in parts
+    ]
+
+
+def explanation_text(proposal: Proposal, parts: list[dict[str, Any]]) -> str:
+    """The summary line: the two strongest reasons, worded for the reader (the stored Dutch
+    line for proposals made before the parts kept their numbers)."""
+    if not parts or not all(p.get("params") for p in proposal.breakdown or []):
+        return proposal.explanation
+    strongest = sorted(parts, key=lambda p: -(p["points"] or 0))[:2]
+    return " ".join(p["text"] for p in strongest)

@@ -444,8 +444,11 @@ class ProposalDetailView(ProposalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         p = self.object
         user = self.actor
+        parts = selectors.score_parts(p)
         return {
             "p": p,
+            "parts": parts,
+            "explanation": selectors.explanation_text(p, parts),
             "meeting": p.meeting,
             "name": selectors.for_reader(user=user, proposals=[p]).get(p.pk, ""),
             # Only the two parties hear that it became a placement (and get the link).

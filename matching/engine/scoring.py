@@ -11,7 +11,8 @@ instance format requires and which means the optimiser always prefers placing to
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
@@ -72,12 +73,15 @@ NEUTRAL_FIT = 0.5
 
 @dataclass(frozen=True, slots=True)
 class ScorePart:
-    """One part of a score: ``points`` out of ``max_points``, with a Dutch ``message``."""
+    """One part of a score: ``points`` out of ``max_points``, with a Dutch ``message`` (for the
+    command line and the API) and the ``params`` it was worded from (``case`` names the
+    sentence), so a reader's page can word it in the reader's language and formats."""
 
     code: str
     points: float
     max_points: float
     message: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,49 +94,81 @@ def _days_waiting(client: Client, today: dt.date) -> int:
     return max(0, (today - client.waiting_since).days)
 
 
-def _fits(
-    client: Client, dwelling: Dwelling, weights: Weights, today: dt.date
-) -> dict[str, tuple[float, str]]:
-    """Fit (0..1) and Dutch sentence per part, for one pair."""
+Fit = tuple[float, str, dict[str, Any]]
+
+
+def _fits(client: Client, dwelling: Dwelling, weights: Weights, today: dt.date) -> dict[str, Fit]:
+    """Fit (0..1), Dutch sentence and its parameters per part, for one pair."""
     days = _days_waiting(client, today)
+    waiting: Fit
+    preference: Fit
+    stairwell: Fit
+    support: Fit
     if client.urgent:
-        waiting = (1.0, "De cliënt is urgent: volledige punten voor wachttijd en urgentie.")
+        waiting = (
+            1.0,
+            "De cliënt is urgent: volledige punten voor wachttijd en urgentie.",
+            {"case": "urgent"},
+        )
     else:
         waiting = (
             min(1.0, days / weights.waiting_horizon_days),
             f"De cliënt wacht {days} dagen (sinds {client.waiting_since:%d-%m-%Y}); "
             f"volle punten na {weights.waiting_horizon_days} dagen.",
+            {
+                "case": "waiting",
+                "days": days,
+                "since": client.waiting_since.isoformat(),
+                "horizon": weights.waiting_horizon_days,
+            },
         )
     if not client.preferred_districts and not client.preferred_municipalities:
-        preference = (1.0, "De cliënt heeft geen voorkeur voor wijk of gemeente opgegeven.")
+        preference = (
+            1.0,
+            "De cliënt heeft geen voorkeur voor wijk of gemeente opgegeven.",
+            {"case": "none"},
+        )
     elif dwelling.district in client.preferred_districts:
         preference = (
             1.0,
             f"De woning ligt in wijk {dwelling.district}, een voorkeurswijk van de cliënt.",
+            {"case": "district", "district": dwelling.district},
         )
     elif dwelling.municipality in client.preferred_municipalities:
         preference = (
             PREFERRED_MUNICIPALITY_FIT,
             f"De woning ligt in voorkeursgemeente {dwelling.municipality}, maar niet in een voorkeurswijk.",
+            {"case": "municipality", "municipality": dwelling.municipality},
         )
     else:
-        preference = (0.0, "De woning ligt niet in een voorkeurswijk of -gemeente van de cliënt.")
+        preference = (
+            0.0,
+            "De woning ligt niet in een voorkeurswijk of -gemeente van de cliënt.",
+            {"case": "outside"},
+        )
     capacity = min(100.0, max(0.0, dwelling.neighbourhood_capacity))
     carrying = (
         capacity / 100.0,
         f"Buurt {dwelling.neighbourhood} heeft een draagkrachtscore van {capacity:g} van 100.",
+        {"case": "capacity", "neighbourhood": dwelling.neighbourhood, "capacity": capacity},
     )
     if dwelling.stairwell_vulnerable <= 0:
-        stairwell = (1.0, "In het portiek woont nog geen kwetsbaar huishouden.")
+        stairwell = (
+            1.0,
+            "In het portiek woont nog geen kwetsbaar huishouden.",
+            {"case": "empty"},
+        )
     else:
         stairwell = (
             0.0,
             f"In het portiek wonen al {dwelling.stairwell_vulnerable} kwetsbare huishouden(s).",
+            {"case": "vulnerable", "n": dwelling.stairwell_vulnerable},
         )
     if dwelling.district in client.support_districts:
         support = (
             1.0,
             f"De woning ligt in wijk {dwelling.district}, waar het begeleidingsteam werkt.",
+            {"case": "district", "district": dwelling.district},
         )
     elif (
         client.support_municipality is not None
@@ -141,19 +177,29 @@ def _fits(
         support = (
             SUPPORT_MUNICIPALITY_FIT,
             f"De woning ligt in gemeente {dwelling.municipality} van het begeleidingsteam, buiten zijn wijken.",
+            {"case": "municipality", "municipality": dwelling.municipality},
         )
     elif client.support_municipality is None and not client.support_districts:
-        support = (NEUTRAL_FIT, "Het werkgebied van het begeleidingsteam is niet bekend.")
+        support = (
+            NEUTRAL_FIT,
+            "Het werkgebied van het begeleidingsteam is niet bekend.",
+            {"case": "unknown"},
+        )
     else:
-        support = (0.0, "De woning ligt buiten het werkgebied van het begeleidingsteam.")
+        support = (
+            0.0,
+            "De woning ligt buiten het werkgebied van het begeleidingsteam.",
+            {"case": "outside"},
+        )
     spare = dwelling.bedrooms - client.bedrooms_needed
     size_fit = 1.0 if spare <= 0 else 0.5 if spare == 1 else 0.0
     size = (
         size_fit,
         f"De woning heeft {dwelling.bedrooms} slaapkamer(s) voor een huishouden dat er "
         f"{client.bedrooms_needed} nodig heeft.",
+        {"case": "size", "bedrooms": dwelling.bedrooms, "needed": client.bedrooms_needed},
     )
-    base = (1.0, "Elke toegestane combinatie krijgt basispunten.")
+    base = (1.0, "Elke toegestane combinatie krijgt basispunten.", {"case": "base"})
     return {
         "base": base,
         "waiting": waiting,
@@ -179,7 +225,7 @@ def explain_score(
     fits = _fits(client, dwelling, weights, today)
     parts = []
     for name in PART_NAMES:
-        fit, message = fits[name]
+        fit, message, params = fits[name]
         # np.round, not round(): the vectorised path must give bit-identical points.
         points = float(np.round(maxima[name] * fit, 2))
         parts.append(
@@ -188,6 +234,7 @@ def explain_score(
                 points,
                 round(maxima[name], 2),
                 f"{message} ({points:g} van {maxima[name]:.4g} punten)",
+                params,
             )
         )
     total = 0.0

@@ -87,3 +87,9 @@ def test_house_number_has_one_spelling():
     assert Dwelling(number=12, suffix="a").house_number == "12A"
     assert Dwelling(number=7, suffix="").house_number == "7"
     assert format_postcode("3011ab") == "3011 AB"
+
+
+def test_an_iso_date_from_a_json_snapshot_is_a_date(nl):
+    assert f.date("2026-05-22") == "22 mei 2026"
+    assert f.date("2026-05-22", "SHORT_DATE_FORMAT") == "22-05-2026"
+    assert f.date("") == "—"

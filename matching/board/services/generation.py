@@ -334,15 +334,7 @@ def _store_proposals(
         values = {
             "run": run,
             "score": round(a.score, 2),
-            "breakdown": [
-                {
-                    "code": p.code,
-                    "points": round(p.points, 1),
-                    "max": p.max_points,
-                    "message": p.message,
-                }
-                for p in breakdown.parts
-            ],
+            "breakdown": board_pool.stored_breakdown(breakdown),
             "alternatives": [
                 {
                     "dwelling_id": dwellings[alt.dwelling].pk,

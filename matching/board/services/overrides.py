@@ -123,15 +123,7 @@ def proposal_override_request(
                     neighbourhood_id=dwelling.neighbourhood_id,
                     status=ProposalStatus.AWAITING_CONFIRMATION,
                     score=round(breakdown.score, 2),
-                    breakdown=[
-                        {
-                            "code": p.code,
-                            "points": round(p.points, 1),
-                            "max": p.max_points,
-                            "message": p.message,
-                        }
-                        for p in breakdown.parts
-                    ],
+                    breakdown=board_pool.stored_breakdown(breakdown),
                     explanation=board_pool.explanation(breakdown),
                     profile=item["profile"],
                     capacity_before=_capacity(
