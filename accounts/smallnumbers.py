@@ -42,6 +42,14 @@ def sees_exact_counts(user: object) -> bool:
     )
 
 
+def upper_bound(n: int | None, *, limit: int | None = None) -> int | None:
+    """The value a hidden count is computed with where figures derive from it (a capacity
+    score's class and headroom): the largest it could be, `limit - 1`, so every derived figure
+    is the same whichever hidden value it is, and on the safe side. Shown counts stay."""
+    limit = threshold() if limit is None else limit
+    return limit - 1 if is_small(n, limit=limit) else n
+
+
 def suppress_value(n: int | None, *, limit: int | None = None) -> int | None:
     """One published count on its own (no total beside it): None when it is small."""
     return None if is_small(n, limit=limit) else n

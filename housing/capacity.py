@@ -190,22 +190,58 @@ class CapacityResult:
     households: int | None = None
     homes: int | None = None
     tipping_point: float | None = None
+    # Placements counted on top of the window's real ones (the board's "after this
+    # placement"): the real count is `placements_12m - extra`.
+    extra: int = 0
+    # Computed at the upper bound of a hidden small count (`at_bound`): the class, headroom
+    # and counting integers hold whatever the hidden count is; the score is left out and
+    # `bound_score` keeps the score at the bound for the matching engine only.
+    bounded: bool = False
+    bound_score: float | None = None
+    # What the result was computed from, to compute it again at a bound.
+    inputs: Inputs | None = field(default=None, compare=False, repr=False)
+    weights: dict[str, float] | None = field(default=None, compare=False, repr=False)
 
     @property
     def klass_label(self) -> str:
         return CLASS_LABELS[self.klass]
 
-    def with_small_counts_hidden(self, limit: int) -> CapacityResult:
-        """This result for a reader who may not see exact small counts: a placement count
-        from 1 to `limit - 1` (and its rate, and the breakdown line that names both) goes."""
-        if self.placements_12m is None or not 0 < self.placements_12m < limit:
-            return self
-        hidden = f"minder dan {limit}"
+    @property
+    def window_placements(self) -> int | None:
+        """The real placements of the 12-month window (without `extra`)."""
+        return None if self.placements_12m is None else self.placements_12m - self.extra
+
+    @property
+    def engine_score(self) -> float | None:
+        """The score the matching engine weighs: the bound's when the score is left out."""
+        return self.score if self.score is not None else self.bound_score
+
+    def at_bound(self, bound: int, *, limit: int) -> CapacityResult:
+        """This result for a reader who may not see the window's small placement count: computed
+        again as if the window held `bound` placements (the largest hidden value, so the class
+        and headroom are on the safe side and the same whichever hidden value it is), without
+        the score (it would not be this neighbourhood's), the count, its rate or its points."""
+        hidden = f"minder dan {limit}" + (f" + {self.extra}" if self.extra else "")
+        if self.inputs is None:
+            at = self
+        else:
+            at = score(replace(self.inputs, placements_12m=bound + self.extra), self.weights)
         breakdown = [
             replace(c, value=hidden, points=0.0) if c.key == "placements" else c
-            for c in self.breakdown
+            for c in at.breakdown
         ]
-        return replace(self, placements_12m=None, placements_per_1000=None, breakdown=breakdown)
+        return replace(
+            at,
+            score=None,
+            bound_score=at.score,
+            bounded=True,
+            extra=self.extra,
+            placements_12m=None,
+            placements_per_1000=None,
+            breakdown=breakdown,
+            inputs=None,
+            weights=None,
+        )
 
     @property
     def missing(self) -> list[str]:
@@ -222,6 +258,9 @@ class CapacityResult:
             "class": self.klass,
             "class_label": self.klass_label,
             "headroom": self.headroom,
+            # True: the score is left out and the class and headroom hold at the upper bound
+            # of a hidden small count (the headroom is at least this).
+            "bounded": self.bounded,
             "year": self.year,
             "placements_12m": self.placements_12m,
             "placements_per_1000": self.placements_per_1000,
@@ -383,6 +422,8 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
             breakdown=parts,
             year=inputs.year,
             placements_12m=inputs.placements_12m,
+            inputs=inputs,
+            weights=w,
         )
     raw = sum(c.points for c in parts)
     final = round(max(0.0, min(100.0, raw)), 1)
@@ -421,6 +462,8 @@ def score(inputs: Inputs, weights: dict[str, float] | None = None) -> CapacityRe
         households=households,
         homes=inputs.homes if households is not None else None,
         tipping_point=w["lvb_threshold"] if households is not None else None,
+        inputs=inputs,
+        weights=w,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -231,12 +232,25 @@ def dwelling_notes_visible(user: Any, dwelling: Dwelling) -> bool:
 
 
 def capacity_for_reader(user: Any, result: CapacityResult) -> CapacityResult:
-    """A capacity result as `user` may see it: small placement counts hidden unless the
-    reader is one of the municipality's analysts (accounts.smallnumbers, shared with the
-    simulation)."""
+    """A capacity result as `user` may see it: exact for the municipality's analysts, else
+    as published (`capacity_published`)."""
     if smallnumbers.sees_exact_counts(user):
         return result
-    return result.with_small_counts_hidden(smallnumbers.threshold())
+    return capacity_published(result)
+
+
+def capacity_published(result: CapacityResult) -> CapacityResult:
+    """A capacity result for everyone outside the municipality's analysts (and for the board,
+    which shows its figures to the parties): when the window's placement count is small
+    (accounts.smallnumbers, shared with the simulation), it is computed at the count's upper
+    bound and shows no score, count or rate, so neither the score nor the class, headroom or
+    points tell which small count it is (issue 13, probe j). Other results are unchanged."""
+    real = result.window_placements
+    if result.bounded or not smallnumbers.is_small(real):
+        return result
+    bound = smallnumbers.upper_bound(real)
+    assert bound is not None
+    return result.at_bound(bound, limit=smallnumbers.threshold())
 
 
 def neighbourhood_capacity(
@@ -510,7 +524,8 @@ def capacities_after(
             continue
         weights = weights_of[n.district.municipality_id]
         count = placements.get(n.pk, 0) + extra.get(n.pk, 0)
-        results[n.pk] = capacity.score(inputs_from(indicator, count, signals.get(n.pk)), weights)
+        result = capacity.score(inputs_from(indicator, count, signals.get(n.pk)), weights)
+        results[n.pk] = replace(result, extra=extra.get(n.pk, 0))
     return results
 
 

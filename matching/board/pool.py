@@ -90,7 +90,13 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
         if d.pk not in held_dwelling_ids
     ]
     neighbourhoods = {d.neighbourhood_id: d.neighbourhood for d in dwellings}
-    capacity = housing_selectors.capacities(neighbourhoods.values())
+    # The board shows its figures to the parties, so it works on the capacity as published
+    # (a small placement count at its upper bound, no score; issue 13): what it proposes,
+    # the room it respects and the counts it records follow from what it can show.
+    capacity = {
+        nid: housing_selectors.capacity_published(result)
+        for nid, result in housing_selectors.capacities(neighbourhoods.values()).items()
+    }
     stopped = housing_selectors.stopped_complex_ids()
     # Placements agreed or proposed but not yet let use up room and stairwell places too.
     held_per_neighbourhood = Counter(d.neighbourhood_id for d in held_dwellings)
@@ -118,7 +124,7 @@ def load_pool(meeting: Meeting, *, held_client_ids: set[int], held_dwellings: li
                 f,
                 today=today,
                 vulnerable=vulnerable,
-                capacity_score=capacity[d.neighbourhood_id].score,
+                capacity_score=capacity[d.neighbourhood_id].engine_score,
                 stopped=d.complex_id in stopped,
             )
         )

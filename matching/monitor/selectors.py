@@ -868,6 +868,9 @@ def where(*, v: Viewer, period: Period) -> Where:
     ) or list(Neighbourhood.objects.filter(pk__in=list(per_hood)).select_related("district"))
     indicators = housing_selectors.latest_indicators([n.pk for n in hoods], year=period.last.year)
     now = housing_selectors.capacities(hoods, at=min(period.end_at, timezone.now()))
+    if not v.exact:
+        # Today's class and headroom as published: a small count of the window at its bound.
+        now = {nid: housing_selectors.capacity_published(r) for nid, r in now.items()}
     counted = [n for n in hoods if n.pk in per_hood or n.pk in indicators]
     grid = smallnumbers.suppress_grid(
         [[per_hood[n.pk]["total"]] for n in counted], exact=v.exact, row_totals_shown=False

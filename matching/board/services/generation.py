@@ -568,10 +568,14 @@ def _dwelling_label(d: Any) -> str:
 
 
 def _capacity(result: Any, room: int | None) -> dict[str, Any]:
+    """What a proposal records of a neighbourhood's capacity, as published (the chair and the
+    parties read it: a small placement count leaves no score, count or exact class behind)."""
+    result = housing_selectors.capacity_published(result)
     return {
         "score": result.score,
         "class": result.klass,
         "class_label": result.klass_label,
         "headroom": result.headroom if room is None else room,
         "placements_12m": result.placements_12m,
+        "bounded": result.bounded,
     }
