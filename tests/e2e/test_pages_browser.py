@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 SCREENS = Path(settings.BASE_DIR) / "benchmarks" / "screens"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "woonbrug-demo-2026"
 
@@ -29,7 +30,7 @@ ROLES = {
     "consultant": ("consulent@dekade.demo", ["/", "/woningen/", "/plaatsingen/"]),
     "chair": ("voorzitter@gemeente.demo", ["/", "/tafel/", "/plaatsingen/overzicht/"]),
     "analyst": ("analist@gemeente.demo", ["/", "/buurten/"]),
-    "admin": ("beheer@debrug.demo", ["/", "/toegangslog/"]),
+    "admin": ("beheer@debrug.demo", ["/", "/toegangslog/", "/leden/"]),
 }
 
 
@@ -94,3 +95,29 @@ def test_every_role_reads_its_pages_on_a_screen_and_a_phone(live_server, browser
             problems += [f"{role}: JavaScript error {e}" for e in errors]
             context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_header_stays_compact_on_a_laptop(live_server, browser, demo):
+    """At 1366×768 the chair's menu (the longest) wrapped to a second row and the tools to a
+    third: a 168 px header on a 768 px screen. Brand and tools now share one row, the menu
+    the next, every item visible."""
+    context, page, errors = sign_in(browser, live_server.url, ROLES["chair"][0], LAPTOP)
+    problems = []
+    for path in ("/", current_meeting_path()):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        height = page.evaluate(
+            "document.querySelector('.site-header').getBoundingClientRect().height"
+        )
+        if height > 100:
+            problems.append(f"{path}: header {height:.0f} px high")
+        hidden = page.evaluate(
+            "[...document.querySelectorAll('.nav a')].filter(a => a.getBoundingClientRect().right > innerWidth).map(a => a.textContent)"
+        )
+        if hidden:
+            problems.append(f"{path}: menu items off screen: {hidden}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > LAPTOP["width"] + 1:
+            problems.append(f"{path}: {width} px wide")
+    context.close()
+    assert not problems and not errors, problems + errors
