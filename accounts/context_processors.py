@@ -22,14 +22,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return context
     roles = access.roles_of(user)
-    items = []
+    found: list[tuple[Any, str]] = []
     for item in nav.items_for(roles):
         try:
-            url = reverse(item.url_name)
+            found.append((item.label, reverse(item.url_name)))
         except NoReverseMatch:
             continue
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": item.label, "url": url, "active": active})
+    # One item is current: the longest menu URL the page lies under ("Afspraken in de regio"
+    # at /plaatsingen/overzicht/, not "Plaatsingen" at /plaatsingen/ as well).
+    path = request.path
+    under = [u for _l, u in found if path == u or (u != "/" and path.startswith(u))]
+    current = max(under, key=len) if under else None
+    items = [{"label": label, "url": url, "active": url == current} for label, url in found]
     context.update(
         nav_items=items,
         current_membership=primary_membership(user=user),

@@ -117,3 +117,15 @@ def test_an_agreed_proposal_page_offers_the_parties_to_make_the_placement(world,
         .content.decode()
     )
     assert reverse("placements:placement-detail", args=[placement.pk]) in page
+
+
+def test_one_menu_item_is_current_and_the_regional_overview_uses_the_width(world, login):
+    """/plaatsingen/overzicht/ lies under both /plaatsingen/ and itself: only the longer menu
+    item ("Afspraken in de regio") is current. Its status table has ten columns: the page
+    uses the whole screen (it scrolled inside a 1150 px column on a 1920 px screen)."""
+    import re
+
+    page = login(world.chair).get(reverse("placements:overview")).content.decode()
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">', page)
+    assert current == [reverse("placements:overview")], current
+    assert '<main id="main" tabindex="-1" class="wide">' in page
