@@ -93,3 +93,19 @@ def test_an_iso_date_from_a_json_snapshot_is_a_date(nl):
     assert f.date("2026-05-22") == "22 mei 2026"
     assert f.date("2026-05-22", "SHORT_DATE_FORMAT") == "22-05-2026"
     assert f.date("") == "—"
+
+
+def test_no_template_writes_a_numeric_date_of_its_own():
+    """Numeric dates come from the format files ("03-12-2026 16:04" in Dutch, "03/12/2026" in
+    English); a hand-written "j-n-Y" printed "3-12-2026" in both languages."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    own = []
+    for path in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        for fmt in re.findall(r'\|date:"([^"]+)"', path.read_text()):
+            if not fmt.endswith("_FORMAT") and re.search(r"[-/.]", fmt):
+                own.append(f"{path.name}: {fmt}")
+    assert not own, own
