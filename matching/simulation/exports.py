@@ -31,6 +31,14 @@ def _sheet(wb: Workbook, title: str, header: Sequence[Any], rows: Sequence[Seque
     ws.freeze_panes = "B2"
 
 
+def _parameter_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
 def workbook(runs: Sequence[SimulationRun], *, threshold: int) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -128,11 +136,13 @@ def workbook(runs: Sequence[SimulationRun], *, threshold: int) -> bytes:
         ],
         hoods,
     )
+    # Numbers stay numbers (a Dutch Excel shows them with its own comma); they were written
+    # as text with a decimal point ("30.0").
     params = [
-        [str(row["label"]), *[str(v) for v in row["values"]]]
+        [str(row["label"]), *[_parameter_cell(v) for v in row["values"]]]
         for row in selectors.parameter_rows(runs)
     ]
-    params.append([_("Momentopname"), *[str(r.snapshot_date or "") for r in runs]])
+    params.append([_("Momentopname"), *[r.snapshot_date for r in runs]])
     _sheet(wb, _("Parameters"), [_("Parameter"), *names], params)
     buffer = io.BytesIO()
     wb.save(buffer)

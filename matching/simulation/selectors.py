@@ -146,6 +146,10 @@ def summary_rows(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
                     "good": good,
                 }
             )
+        # One precision per row, so a column's figures line up: whole numbers when every
+        # figure is a whole count (a start value), else one decimal (means over the seeds).
+        figures = [v for c in cells for v in (c["value"], c["low"], c["high"]) if v is not None]
+        whole = all(isinstance(v, int) for v in figures)
         rows.append(
             {
                 "key": m.key,
@@ -153,6 +157,7 @@ def summary_rows(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
                 "unit": m.unit,
                 "values": values,
                 "cells": cells,
+                "decimals": 0 if whole else 1,
             }
         )
     return rows

@@ -255,6 +255,10 @@ def test_an_export_is_logged_and_is_a_workbook(sim_world, make_scenario):
     assert summary.cell(1, 2).value == "Kantelpunt 30%"
     assert summary.cell(1, 3).value == "Met portiekregel"
     assert book["Per week"].max_row == 1 + 2 * 12
+    # Parameters are numbers, not text with a decimal point ("30.0")
+    params = {row[0].value: row[1].value for row in book["Parameters"].iter_rows(min_row=2)}
+    assert isinstance(params["Kantelpunt (%)"], (int, float)), params["Kantelpunt (%)"]
+    assert isinstance(params["Weken"], int)
     assert AccessLogEntry.objects.filter(action="export", user_id=sim_world.analyst.pk).count() == 2
 
 
