@@ -51,3 +51,17 @@ def test_the_score_reasons_are_english_when_chosen(proposed, login):
     page = _page(proposed, login, "en")
     assert "Elke toegestane combinatie" not in page
     assert "basispunten" not in page
+
+
+def test_the_minutes_word_why_a_client_has_no_proposal(world, login):
+    """The minutes printed the stored fallback "2 passende woningen (outbid)": a code."""
+    from matching.board import services
+
+    world.add_client()
+    world.add_client()
+    world.add_dwelling(corporation=world.corp_a)
+    services.proposals_generate(meeting=world.meeting, actor=world.chair)
+    page = login(world.chair).get(reverse("matching:minutes", args=[world.meeting.pk]))
+    body = page.content.decode().split("Zonder voorstel", 1)[1]
+    assert "passende woning" in body
+    assert "(outbid)" not in body and "(all_limited)" not in body
