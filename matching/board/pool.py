@@ -204,25 +204,48 @@ def solve(pool: Pool, *, today: dt.date, time_limit: float = 10.0) -> Outcome:
     return Outcome(instance, solution, rejections, int((time.perf_counter() - started) * 1000))
 
 
-def stored_breakdown(breakdown: engine.ScoreBreakdown) -> list[dict[str, Any]]:
+# The capacity part of a score whose buurt's capacity is published at a bound (a small
+# placement count, `housing.selectors.capacity_published`): the score it was weighed with is
+# the bound's, not the buurt's, so the reason names none.
+CAPACITY_HIDDEN_MESSAGE = (
+    "De draagkrachtscore van de buurt wordt niet getoond (een klein aantal plaatsingen); "
+    "gerekend is met het hoogste aantal dat het kan zijn."
+)
+
+
+def _message(p: Any, capacity_hidden: bool) -> str:
+    if capacity_hidden and p.code == "carrying_capacity":
+        return CAPACITY_HIDDEN_MESSAGE
+    return str(p.message)
+
+
+def stored_breakdown(
+    breakdown: engine.ScoreBreakdown, *, capacity_hidden: bool = False
+) -> list[dict[str, Any]]:
     """A score's parts as a proposal stores them: the Dutch message (API, old readers) and the
-    code and numbers it was worded from, so each page words it in its reader's language."""
-    return [
-        {
-            "code": p.code,
-            "points": round(p.points, 1),
-            "max": p.max_points,
-            "message": p.message,
-            "params": dict(p.params),
-        }
-        for p in breakdown.parts
-    ]
+    code and numbers it was worded from, so each page words it in its reader's language.
+    `capacity_hidden`: the buurt's capacity is published at a bound (no score named)."""
+    out = []
+    for p in breakdown.parts:
+        params = dict(p.params)
+        if capacity_hidden and p.code == "carrying_capacity":
+            params = {"case": "hidden", "neighbourhood": params.get("neighbourhood", "")}
+        out.append(
+            {
+                "code": p.code,
+                "points": round(p.points, 1),
+                "max": p.max_points,
+                "message": _message(p, capacity_hidden),
+                "params": params,
+            }
+        )
+    return out
 
 
-def explanation(breakdown: engine.ScoreBreakdown) -> str:
+def explanation(breakdown: engine.ScoreBreakdown, *, capacity_hidden: bool = False) -> str:
     """Two strongest reasons, in Dutch, for the proposal's summary line."""
     parts = sorted(breakdown.parts, key=lambda p: -p.points)[:2]
-    return " ".join(p.message for p in parts)
+    return " ".join(_message(p, capacity_hidden) for p in parts)
 
 
 # The engine's rule labels are phrases about dwellings ("zijn te duur"); without their verb

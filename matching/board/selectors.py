@@ -590,6 +590,11 @@ def score_part_text(part: dict[str, Any], names: dict[str, str] | None = None) -
             ) % {"gemeente": area("municipality")}
         return _("De woning ligt niet in een voorkeurswijk of -gemeente van de cliënt.")
     if code == "carrying_capacity":
+        if case == "hidden":
+            return _(
+                "Buurt %(buurt)s: de draagkrachtscore wordt niet getoond (een klein aantal "
+                "plaatsingen); gerekend is met het hoogste aantal dat het kan zijn."
+            ) % {"buurt": area("neighbourhood")}
         return _("Buurt %(buurt)s heeft een draagkrachtscore van %(score)s van 100.") % {
             "buurt": area("neighbourhood"),
             "score": formatting.score(params["capacity"]),

@@ -56,6 +56,10 @@ def _surfaces(world, who, browser) -> dict[str, str]:
         )
         page = _body(browser.get(reverse("matching:proposal-detail", args=[p.pk])))
         out[f"proposal-page-{p.client.reference}"] = "".join(CAPACITY_LINES.findall(page))
+        # The reason names no score (the engine weighed the bound's, not the buurt's).
+        out[f"proposal-reason-{p.client.reference}"] = repr(
+            ("draagkrachtscore van" in page, "wordt niet getoond" in page)
+        )
     return out
 
 
@@ -92,6 +96,8 @@ def test_a_hidden_count_of_1_or_4_answers_the_same_outside_the_analysts(world, l
             assert one[who][surface] == four[who][surface], (who, surface)
     assert one["analyst"]["api"] != four["analyst"]["api"]
     assert one["analyst"]["page"] != four["analyst"]["page"]
+    reasons = [v for k, v in one["chair"].items() if k.startswith("proposal-reason")]
+    assert reasons and set(reasons) == {repr((False, True))}
     # What the chair reads: the class and at least the headroom at the bound, no score.
     data = json.loads(one["chair"]["api"])["capacity"]
     assert data["score"] is None and data["bounded"] is True

@@ -331,10 +331,11 @@ def _store_proposals(
         breakdown = board_pool.engine.explain_score(
             ec, engine_dwellings[a.dwelling], today=meeting.date
         )
+        hidden = pool.capacity[d.neighbourhood_id].bounded
         values = {
             "run": run,
             "score": round(a.score, 2),
-            "breakdown": board_pool.stored_breakdown(breakdown),
+            "breakdown": board_pool.stored_breakdown(breakdown, capacity_hidden=hidden),
             "alternatives": [
                 {
                     "dwelling_id": dwellings[alt.dwelling].pk,
@@ -345,7 +346,7 @@ def _store_proposals(
                 for alt in alternatives.get(a.client, [])
                 if alt.dwelling in dwellings and alt.dwelling != a.dwelling
             ][:3],
-            "explanation": board_pool.explanation(breakdown),
+            "explanation": board_pool.explanation(breakdown, capacity_hidden=hidden),
             "profile": item["profile"],
             "capacity_before": _capacity(
                 pool.capacity[d.neighbourhood_id], pool.room.get(d.neighbourhood_id)

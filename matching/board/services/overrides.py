@@ -112,6 +112,7 @@ def proposal_override_request(
             [dwelling.neighbourhood], {dwelling.neighbourhood_id: 1}
         )
         breakdown = board_pool.engine.explain_score(ec, ed, today=meeting.date)
+        hidden = pool.capacity[dwelling.neighbourhood_id].bounded
         try:
             with transaction.atomic():
                 proposal = Proposal.objects.create(
@@ -123,8 +124,8 @@ def proposal_override_request(
                     neighbourhood_id=dwelling.neighbourhood_id,
                     status=ProposalStatus.AWAITING_CONFIRMATION,
                     score=round(breakdown.score, 2),
-                    breakdown=board_pool.stored_breakdown(breakdown),
-                    explanation=board_pool.explanation(breakdown),
+                    breakdown=board_pool.stored_breakdown(breakdown, capacity_hidden=hidden),
+                    explanation=board_pool.explanation(breakdown, capacity_hidden=hidden),
                     profile=item["profile"],
                     capacity_before=_capacity(
                         pool.capacity[dwelling.neighbourhood_id],
