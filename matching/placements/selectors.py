@@ -18,7 +18,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access
+from accounts import access, formatting
 from accounts.models import Role, User
 from cases import selectors as case_selectors
 from matching.board.models import Proposal, ProposalStatus
@@ -375,7 +375,7 @@ def _label(action: str, details: dict[str, Any]) -> str:
     values: dict[str, str] = {}
     for key, value in details.items():
         if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-            values[key] = dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+            values[key] = formatting.date(value)  # the reader's long date, as in prose
         else:
             values[key] = str(value)
     if "party" in values:
@@ -417,6 +417,10 @@ def timeline_for(*, user: User, agreement: Agreement) -> list[TimelineEntry]:
             reason = ""
         elif t.action == "sign" and (t.details or {}).get("party") == Party.CLIENT:
             reason = t.reason if client_name_visible else ""
+        elif t.action == "create" and (t.details or {}).get("proposal_week"):
+            reason = _("Plaatsing gemaakt uit voorstel van %(week)s") % {
+                "week": formatting.week(t.details["proposal_week"])
+            }
         else:
             reason = t.reason
         entries.append(

@@ -129,3 +129,29 @@ def test_one_menu_item_is_current_and_the_regional_overview_uses_the_width(world
     current = re.findall(r'<a href="([^"]+)" aria-current="page">', page)
     assert current == [reverse("placements:overview")], current
     assert '<main id="main" tabindex="-1" class="wide">' in page
+
+
+def test_the_timeline_writes_weeks_and_dates_for_its_reader(world, login):
+    """The timeline said "Plaatsing gemaakt uit voorstel 2026-W49" (an ISO week code) and
+    "Getekend door … op 12-12-2025" (a hand-written date format, in English too)."""
+    import re
+
+    from django.utils import translation
+
+    from matching.placements.models import AgreementTransition
+
+    agreement = world.signed()
+    AgreementTransition.objects.filter(agreement=agreement, action="create").update(
+        details={"proposal_week": "2026-W49"}
+    )
+    url = reverse("placements:agreement-detail", args=[agreement.pk])
+    browser = login(world.coordinator)
+    page = browser.get(url).content.decode()
+    assert "voorstel van week 49 van 2026" in page
+    assert not re.search(r"\d{4}-W\d{2}", page)
+    assert re.search(r"Getekend door [^<]* op \d{1,2} [a-z]+ \d{4}", page)
+    with translation.override("nl"):
+        browser.post(reverse("set_language"), {"language": "en"})
+        english = browser.get(url).content.decode()
+    assert "proposal of week 49 of 2026" in english
+    assert re.search(r"Signed by [^<]* on \d{1,2} [A-Z][a-z]+ \d{4}", english), english

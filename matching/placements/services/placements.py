@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accounts import access, formatting
 from accounts.errors import DomainError, FieldErrors, Forbidden
 from accounts.models import Role, User
 from cases import services as case_services
@@ -146,8 +146,10 @@ def placement_create(
                 from_state="",
                 to_state=AgreementState.DRAFT,
                 actor=actor,
-                reason=_("Plaatsing gemaakt uit voorstel %(week)s")
-                % {"week": p.meeting.week_label},
+                reason=_("Plaatsing gemaakt uit voorstel van %(week)s")
+                % {"week": formatting.week(p.meeting.week_label)},
+                # Worded again for each reader (selectors.agreement_timeline).
+                details={"proposal_week": p.meeting.week_label},
             )
             _log(
                 actor,
