@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import Region
 
@@ -522,8 +523,14 @@ def validate_indicators(
         report.error(
             min(missing.values()),
             header[columns.code],
-            f"{len(codes)} buurt(en) van {region.name} hebben nog geen buurtgrenzen: {shown}. "
-            "Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+            ngettext(
+                "%(n)s buurt van %(region)s heeft nog geen buurtgrenzen: %(codes)s. "
+                "Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+                "%(n)s buurten van %(region)s hebben nog geen buurtgrenzen: %(codes)s. "
+                "Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+                len(codes),
+            )
+            % {"n": len(codes), "region": region.name, "codes": shown},
         )
     if not parsed_any:
         report.error(0, "", "het bestand bevat geen regels")
@@ -536,8 +543,14 @@ def validate_indicators(
         report.error(
             0,
             header[columns.code],
-            f"{region.name} heeft nog geen buurtgrenzen; dit bestand bevat {count} buurt(en) "
-            f"van {named}. Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+            ngettext(
+                "%(region)s heeft nog geen buurtgrenzen; dit bestand bevat %(n)s buurt "
+                "van %(named)s. Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+                "%(region)s heeft nog geen buurtgrenzen; dit bestand bevat %(n)s buurten "
+                "van %(named)s. Importeer eerst de buurtgrenzen (wijk- en buurtkaart).",
+                count,
+            )
+            % {"region": region.name, "n": count, "named": named},
         )
     elif not report.rows and not report.errors and outside:
         found = ", ".join(

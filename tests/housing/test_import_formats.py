@@ -397,7 +397,7 @@ def test_rows_for_buurten_without_boundaries_get_one_grouped_message(world):
     rows = "".join(f"BU0001{n:04d};2023;100;30\n" for n in range(2000, 2030))
     report = check(world, (HEADER + rows).encode())
     assert len(report.errors) == 1
-    assert report.errors[0].message.startswith("30 buurt(en)")
+    assert report.errors[0].message.startswith("30 buurten")
 
 
 def test_the_same_problem_on_many_lines_is_one_group(world):

@@ -260,7 +260,7 @@ def test_den_haags_file_before_any_boundaries_is_refused_in_one_message(den_haag
     report = importing.validate("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
     (error,) = report.errors
     assert "Haaglanden heeft nog geen buurtgrenzen" in error.message
-    assert "114 buurt(en) van GM0518" in error.message
+    assert "114 buurten van GM0518" in error.message
     assert (report.counts["gemeente"], report.counts["wijk"]) == (1, 44)
     assert "nog geen buurtgrenzen" in err.getvalue() + out.getvalue()
     assert not NeighbourhoodIndicator.objects.exists()
@@ -274,7 +274,7 @@ def test_den_haags_file_with_some_buurten_still_unbounded_names_them_once(den_ha
     den_haag_boundaries(org, codes[:100])
     report = importing.validate("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
     (error,) = report.errors
-    assert error.message.startswith("14 buurt(en) van Haaglanden hebben nog geen buurtgrenzen")
+    assert error.message.startswith("14 buurten van Haaglanden hebben nog geen buurtgrenzen")
     assert codes[100] in error.message and "en nog 4" in error.message
     report = importing.validate_and_write("indicators", DEN_HAAG, real(DEN_HAAG), organisation=org)
     assert not report.ok and not NeighbourhoodIndicator.objects.exists()
