@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -151,11 +152,13 @@ def role_label(code: str) -> str:
 
 
 @cache
-def _object_names() -> dict[str, str]:
+def _object_names() -> dict[str, Any]:
+    """Each logged type's verbose name, kept lazy: the cache outlives a request, and a name
+    turned into text here stayed in the first reader's language ("cliënt" for English)."""
     from accounts.access.core import _registry
 
     return {
-        policy.type_label(): str(model._meta.verbose_name)
+        policy.type_label(): model._meta.verbose_name
         for model, policy in _registry.items()
         if not model._meta.proxy  # a proxy's policy logs under its concrete model's name
     }
@@ -165,7 +168,8 @@ def object_type_label(code: str) -> str:
     names = _object_names()
     if code in OBJECT_NAMES:
         return str(OBJECT_NAMES[code])
-    return names.get(code) or code.rsplit(".", 1)[-1].replace("_", " ")
+    name = names.get(code)
+    return str(name) if name else code.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def rule_label(code: str) -> str:

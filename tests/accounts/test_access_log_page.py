@@ -191,3 +191,15 @@ def test_an_out_of_range_api_page_writes_no_read(world, login):
     response = login(world["admin"]).get("/api/v1/access-log/", {"page": "99"})
     assert response.status_code == 404
     assert _reads_of_the_log(world["admin"]) == []
+
+
+def test_logged_types_are_named_in_the_readers_language_whoever_asked_first():
+    """The names were cached as text in the first reader's language: after a Dutch page the
+    English page said "cliënt viewed"."""
+    from django.utils import translation
+
+    labels._object_names.cache_clear()
+    with translation.override("nl"):
+        assert labels.object_type_label("cases.client") == "cliënt"
+    with translation.override("en"):
+        assert labels.object_type_label("cases.client") == "client"
