@@ -581,6 +581,15 @@ class Probe:
                     again = template.replace("<id>", self.missing(kind), 1)
                     fresh = self.get(b, again, headers=headers)
                     want_status, want_body = fresh.status, normalised(body_text(fresh), again, "")
+                    # Its refused row is the missing id's, not this URL's (it was read as
+                    # "tells more than supplied" of the URL being checked).
+                    last = (
+                        AccessLogEntry.objects.filter(user_id=user.pk)
+                        .order_by("-pk")
+                        .values_list("pk", flat=True)
+                        .first()
+                        or last
+                    )
                     missing_answer[template] = (want_status, want_body)
                 if region is not None and region not in regions:
                     with self.lock:
