@@ -25,6 +25,13 @@ from .models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class StairwellChoiceField(forms.ModelChoiceField):
+    """Complexes number their entrances alike: the list read "Portiek 1, 3, 5, 1, 3"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.complex.name} · {obj.name}"
+
+
 class DwellingForm(forms.ModelForm):
     postcode = forms.RegexField(
         label=_("postcode"),
@@ -42,14 +49,18 @@ class DwellingForm(forms.ModelForm):
             "counts_toward_quota", "notes",
         ]  # fmt: skip
         widgets = {"available_from": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"stairwell": StairwellChoiceField}
 
     def __init__(self, *args: Any, neighbourhoods: Any, complexes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field_of(self, "neighbourhood", forms.ModelChoiceField).queryset = neighbourhoods
         field_of(self, "complex", forms.ModelChoiceField).queryset = complexes
-        field_of(self, "stairwell", forms.ModelChoiceField).queryset = Stairwell.objects.filter(
-            complex__in=complexes
-        ).select_related("complex")
+        stairwell = field_of(self, "stairwell", forms.ModelChoiceField)
+        stairwell.queryset = (
+            Stairwell.objects.filter(complex__in=complexes)
+            .select_related("complex")
+            .order_by("complex__name", "name", "pk")
+        )
         self.fields["net_rent"].widget.attrs["min"] = "0"
 
     def clean_postcode(self) -> str:

@@ -173,3 +173,12 @@ def test_query_counts_do_not_grow_with_rows(world, login, django_assert_max_num_
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(reverse(f"housing:{name}")).status_code == 200
+
+
+def test_the_stairwell_list_names_each_stairwell_with_its_complex(world, login):
+    """Complexes number their entrances alike; the list read "Portiek 1, 3, 5, 1, 3"."""
+    html = login(world.consultant_a).get(reverse("housing:dwelling-edit", args=[world.draft.pk]))
+    options = re.findall(
+        r'<option value="\d+"[^>]*>([^<]*Portiek 1)</option>', html.content.decode()
+    )
+    assert options == [f"{world.complex.name} · Portiek 1"], options
