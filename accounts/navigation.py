@@ -35,4 +35,4 @@ def items_for(roles: set[str]) -> list[NavItem]:
 
 register(_("Overzicht"), "home", set(Role.values), order=0)
 register(_("Leden"), "accounts:member-list", {Role.ORG_ADMIN}, order=900)
-register(_("Toegangslog"), "accounts:access-log", {Role.ORG_ADMIN}, order=910)
+register(_("Toegangslog"), "accounts:access-log", {Role.ORG_ADMIN, Role.PRIVACY_OFFICER}, order=910)

@@ -21,6 +21,8 @@ from .models import (
 )
 
 ANY_ROLE = has_role(*Role.values)
+# Who reads an organisation's access log (page, exports, API).
+LOG_READERS = (Role.ORG_ADMIN, Role.PRIVACY_OFFICER)
 
 
 @access.register
@@ -84,13 +86,15 @@ class MembershipPolicy(access.Policy):
 
 @access.register
 class AccessLogPolicy(access.Policy):
-    """An organisation's admins may read what their own people did (never edit: append-only)."""
+    """An organisation's admins and its privacy officer may read what their own people did
+    (never edit: append-only). The privacy officer answers for the log (NEN 7513: the
+    organisation reviews it), so issue 17 gives them the page too."""
 
     model = AccessLogEntry
-    rules = {"view": Rule("org-admin", has_role(Role.ORG_ADMIN))}
+    rules = {"view": Rule("org-admin-or-privacy-officer", has_role(*LOG_READERS))}
 
     def scope(self, user: Any, queryset: QuerySet[AccessLogEntry]) -> QuerySet[AccessLogEntry]:
-        return queryset.filter(organisation_id__in=access.organisation_ids_of(user, Role.ORG_ADMIN))
+        return queryset.filter(organisation_id__in=access.organisation_ids_of(user, *LOG_READERS))
 
 
 @access.register

@@ -58,7 +58,7 @@ def access_log_list(
 def access_log_people(*, user: User) -> list[tuple[int, str]]:
     """(user id, name) of everyone who ever had a membership in the organisations whose log
     the user reads, for the person filter and the readable names."""
-    org_ids = access.organisation_ids_of(user, Role.ORG_ADMIN)
+    org_ids = access.organisation_ids_of(user, Role.ORG_ADMIN, Role.PRIVACY_OFFICER)
     rows = (
         Membership.objects.filter(organisation_id__in=org_ids)
         .values_list("user_id", "user__full_name", "user__email")

@@ -144,7 +144,7 @@ def test_reading_the_page_writes_one_row_per_request(world, login, params):
             == [("accounts.access_log.listed", AccessAction.SEARCH, AccessResult.SUCCESS)] * n
         )
     row = AccessLogEntry.objects.filter(event="accounts.access_log.listed").latest("pk")
-    assert row.rule == "accounts.accesslogentry.view:org-admin"
+    assert row.rule == "accounts.accesslogentry.view:org-admin-or-privacy-officer"
     assert row.organisation_id == world["org"].pk and row.channel == "web"
     # The next request shows the previous read, worded.
     assert "toegangslog in een overzicht getoond" in browser.get(URL).content.decode()
@@ -174,7 +174,10 @@ def test_listing_the_api_writes_one_row_per_request(world, login, params):
             == [("accounts.access_log.listed", AccessAction.SEARCH, AccessResult.SUCCESS)] * n
         )
     row = AccessLogEntry.objects.filter(event="accounts.access_log.listed").latest("pk")
-    assert row.channel == "api" and row.rule == "accounts.accesslogentry.view:org-admin"
+    assert (
+        row.channel == "api"
+        and row.rule == "accounts.accesslogentry.view:org-admin-or-privacy-officer"
+    )
 
 
 def test_reading_one_api_row_writes_one_row(world, login):
@@ -203,3 +206,15 @@ def test_logged_types_are_named_in_the_readers_language_whoever_asked_first():
         assert labels.object_type_label("cases.client") == "cliënt"
     with translation.override("en"):
         assert labels.object_type_label("cases.client") == "client"
+
+
+def test_the_privacy_officer_reads_their_organisations_log(world, login):
+    """Issue 17 item 7: the page is for the organisation admin and the privacy officer (the
+    privacy officer got 403)."""
+    officer = member(Role.PRIVACY_OFFICER, world["org"])
+    response = login(officer).get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert world["coordinator"].full_name in html and ">X<" not in html
+    assert f'href="{URL}"' in html  # in the menu
+    assert login(officer).get(URL + "?export=csv").status_code == 200
