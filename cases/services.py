@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import access, validation
@@ -213,19 +214,31 @@ def _validate(
             "excluded_neighbourhood_codes",
             "excluded_neighbourhoods",
             geography.neighbourhoods_for,
-            _("Onbekende buurtcode(s): %(codes)s. Gebruik CBS-buurtcodes, zoals BU03630000."),
+            ngettext_lazy(
+                "Onbekende buurtcode: %(codes)s. Gebruik CBS-buurtcodes, zoals BU03630000.",
+                "Onbekende buurtcodes: %(codes)s. Gebruik CBS-buurtcodes, zoals BU03630000.",
+                "n",
+            ),
         ),
         (
             "preferred_municipality_codes",
             "preferred_municipalities",
             lambda codes: geography.municipalities_by_code(codes, region_id=region_id),
-            _("Onbekende gemeente in deze regio: %(codes)s."),
+            ngettext_lazy(
+                "Onbekende gemeente in deze regio: %(codes)s.",
+                "Onbekende gemeenten in deze regio: %(codes)s.",
+                "n",
+            ),
         ),
         (
             "preferred_district_codes",
             "preferred_districts",
             lambda codes: geography.districts_by_code(codes, region_id=region_id),
-            _("Onbekende wijk in deze regio: %(codes)s."),
+            ngettext_lazy(
+                "Onbekende wijk in deze regio: %(codes)s.",
+                "Onbekende wijken in deze regio: %(codes)s.",
+                "n",
+            ),
         ),
     )
     for field, target, lookup, message in code_lists:
@@ -235,7 +248,7 @@ def _validate(
         found = lookup(codes)
         unknown = [c for c in codes if c not in found]
         if unknown:
-            add(field, message % {"codes": ", ".join(unknown)}, "unknown_code")
+            add(field, message % {"codes": ", ".join(unknown), "n": len(unknown)}, "unknown_code")
         resolved[target] = list(found.values())
     if "support_team_district_code" in profile:
         code = (profile["support_team_district_code"] or "").strip().upper()

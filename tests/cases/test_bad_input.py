@@ -22,7 +22,11 @@ BAD = {
     "adults": (0, "min_value", "ten minste één volwassene"),
     "monthly_income": (-100, "min_value", "niet negatief"),
     "earliest_move_date": (YESTERDAY, "in_past", "in het verleden"),
-    "excluded_neighbourhood_codes": (["BU12345678"], "unknown_code", "Onbekende buurtcode"),
+    "excluded_neighbourhood_codes": (
+        ["BU12345678"],
+        "unknown_code",
+        "Onbekende buurtcode: BU12345678.",
+    ),
     # Extremes that overflowed their columns (a 500) before the bounds.
     "children": (40_000, "max_value", "Hoogstens 15"),
     "max_floor": (2**31, "max_value", "tot en met 50"),
@@ -186,3 +190,14 @@ def test_status_and_owner_are_not_writable_through_the_api(coordinator, login, o
     client = Client.objects.get()
     assert client.status == "draft" and client.care_provider_id != other_provider.pk
     assert client.reference != "WB-2026-00001"
+
+
+def test_unknown_codes_are_counted_in_words(coordinator, login, geo):
+    """It said "Onbekende buurtcode(s)" for one code and for three."""
+    response = login(coordinator).post(
+        reverse("cases:client-create"),
+        form_data(excluded_neighbourhood_codes=["BU12345678", "BU12345679"]),
+    )
+    assert response.status_code == 400
+    (message,) = response.context["form"].errors["excluded_neighbourhood_codes"]
+    assert message.startswith("Onbekende buurtcodes: BU12345678, BU12345679."), message
