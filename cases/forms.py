@@ -105,7 +105,7 @@ class ClientForm(forms.Form):
         required=False,
         widget=DATE,
     )
-    pets = forms.BooleanField(label=_("Huisdier(en)"), required=False)
+    pets = forms.BooleanField(label=_("Heeft huisdieren"), required=False)
     pets_description = forms.CharField(label=_("Welke huisdieren"), max_length=100, required=False)
     note_for_corporation = forms.CharField(
         label=_("Korte toelichting voor de corporatie"),
