@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import validation
+from accounts.access import labels as access_labels
 
 from .models import ROLES_BY_KIND, Organisation, Role
 
@@ -98,12 +99,8 @@ class AccessLogFilterForm(forms.Form):
         help_text=_("Het pseudoniem, bijvoorbeeld WB-2026-00001"),
     )
     action = forms.ChoiceField(label=_("Handeling"), required=False, choices=())
-    event = forms.CharField(
-        label=_("Gebeurtenis"),
-        required=False,
-        max_length=100,
-        help_text=_("Eén gebeurtenis of een familie, bijvoorbeeld placements.agreement"),
-    )
+    # What the row is about ("afspraak", "cliënt"): the event family, chosen by its name.
+    event = forms.ChoiceField(label=_("Over"), required=False, choices=())
     result = forms.ChoiceField(label=_("Resultaat"), required=False, choices=RESULTS)
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -116,12 +113,13 @@ class AccessLogFilterForm(forms.Form):
         action = self.fields["action"]
         assert isinstance(action, forms.ChoiceField)
         action.choices = [("", _("alle")), *AccessAction.choices]
+        field_of(self, "event", forms.ChoiceField).choices = [
+            ("", _("alles")),
+            *access_labels.event_families(),
+        ]
 
     def clean_client(self) -> str:
         return self.cleaned_data["client"].strip().upper()
-
-    def clean_event(self) -> str:
-        return self.cleaned_data["event"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -70,11 +70,13 @@ def access_log_people(*, user: User) -> list[tuple[int, str]]:
 
 def with_event(entries: QuerySet[AccessLogEntry], event: str) -> QuerySet[AccessLogEntry]:
     """Rows of one event (`placements.agreement.extended`) or of a family of them
-    (`placements.agreement`, `placements.`); all rows when `event` is empty."""
-    event = event.strip().lower().rstrip(".")
-    if not event:
-        return entries
-    return entries.filter(Q(event=event) | Q(event__startswith=event + "."))
+    (`placements.agreement`, `placements.`), or of several, comma-separated (the page's
+    families); all rows when `event` is empty."""
+    condition = Q()
+    for part in event.lower().split(","):
+        if part := part.strip().rstrip("."):
+            condition |= Q(event=part) | Q(event__startswith=part + ".")
+    return entries.filter(condition) if condition else entries
 
 
 def primary_membership(*, user: User) -> Membership | None:

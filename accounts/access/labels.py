@@ -109,6 +109,10 @@ ACTION_NAMES = {
 # Object types in the log that are no model of their own.
 OBJECT_NAMES = {
     "accounts.access_log": gettext_lazy("toegangslog"),
+    "accounts.second_factor": gettext_lazy("tweede factor"),
+    "accounts.sign_in": gettext_lazy("aanmelding"),
+    "accounts.external_identity": gettext_lazy("koppeling met inlogsysteem"),
+    "cases.rentlimit": gettext_lazy("huurgrenzen"),
     "cases.access_overview": gettext_lazy("inzageoverzicht"),
     "cases.data_export": gettext_lazy("kopie van de gegevens"),
     "cases.retention": gettext_lazy("bewaartermijnen"),
@@ -164,7 +168,32 @@ def _object_names() -> dict[str, Any]:
     }
 
 
+# Event heads a service writes for an object the layer logs under its model's label
+# ("accounts.api_token.created" beside the layer's "accounts.apitoken.revoked").
+OBJECT_ALIASES = {
+    "accounts.api_token": "accounts.apitoken",
+    "accounts.role_grant": "accounts.rolegrant",
+    "accounts.passkey": "django_otp_webauthn.webauthncredential",
+    "board.proposal": "matching.proposal",
+}
+
+
+def event_families() -> list[tuple[str, str]]:
+    """The families the access log's events fall into (the object type that heads each event
+    name: "placements.agreement" for "placements.agreement.extended"), as choices labelled in
+    the reader's language and sorted by label, for the page's "Over" filter. Heads that name
+    the same thing share one choice; its value lists them, comma-separated."""
+    by_label: dict[str, set[str]] = {}
+    for code in set(_object_names()) | set(OBJECT_NAMES) | set(OBJECT_ALIASES):
+        by_label.setdefault(object_type_label(code), set()).add(code)
+    return sorted(
+        ((",".join(sorted(codes)), label) for label, codes in by_label.items()),
+        key=lambda choice: choice[1].lower(),
+    )
+
+
 def object_type_label(code: str) -> str:
+    code = OBJECT_ALIASES.get(code, code)
     names = _object_names()
     if code in OBJECT_NAMES:
         return str(OBJECT_NAMES[code])

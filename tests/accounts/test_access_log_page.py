@@ -218,3 +218,43 @@ def test_the_privacy_officer_reads_their_organisations_log(world, login):
     assert world["coordinator"].full_name in html and ">X<" not in html
     assert f'href="{URL}"' in html  # in the menu
     assert login(officer).get(URL + "?export=csv").status_code == 200
+
+
+def test_the_event_filter_offers_names_not_codes_and_finds_every_head_of_a_family(world, login):
+    """The "Over" filter lists what rows are about by name ("API-sleutel", not
+    "accounts.api_token"), one choice for the heads that name the same thing."""
+    admin = world["admin"]
+    coordinator = world["coordinator"]
+    log.audit("accounts.api_token.created", actor=coordinator, target="accounts.api_token")
+    log.audit("accounts.apitoken.revoked", actor=coordinator, target="accounts.apitoken")
+    browser = login(admin)
+    form = browser.get(URL).context["form"]
+    choices = dict(form.fields["event"].choices)
+    assert "accounts.api_token" not in choices.values()
+    value = next(code for code, label in choices.items() if label == "API-sleutel")
+    assert value == "accounts.api_token,accounts.apitoken"
+    rows = browser.get(URL, {"event": value}).context["rows"]
+    assert {r["entry"].event for r in rows} == {
+        "accounts.api_token.created",
+        "accounts.apitoken.revoked",
+    }
+    invalid = browser.get(URL, {"event": "accounts"})
+    assert "event" in invalid.context["form"].errors
+
+
+def test_every_event_a_service_writes_has_a_named_family():
+    """A new `access.audit("x.y.verb", ...)` whose head has no name fails here: add the head
+    to OBJECT_NAMES or OBJECT_ALIASES in accounts/access/labels.py."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    families = {code for value, _label in labels.event_families() for code in value.split(",")}
+    heads = set()
+    for path in root.glob("*/**/*.py"):
+        if {".venv", "tests", "migrations", "benchmarks", ".tools"} & set(path.parts):
+            continue
+        for match in re.finditer(r'audit\(\s*"([a-z_]+\.[a-z_]+)\.[a-z_]+"', path.read_text()):
+            heads.add(match.group(1))
+    assert heads, "no audit call found: the pattern is out of date"
+    assert heads - families == set()
