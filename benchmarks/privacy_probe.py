@@ -566,6 +566,12 @@ class Probe:
                 self.find("session", email, url, "signed out")
                 b = self.browser(email)
             text = body_text(r)
+            # (d) this answer's log rows, read before any request below (the missing id asked
+            # again) writes rows of its own.
+            rows = list(AccessLogEntry.objects.filter(user_id=user.pk, pk__gt=last).order_by("pk")
+                        .values("pk", "event", "result", "object_id", "purpose", "client_reference"))  # fmt: skip
+            if rows:
+                last = rows[-1]["pk"]
             template = None
             if key:
                 template = re.sub(re.escape(key), "<id>", url, count=1)
@@ -582,7 +588,8 @@ class Probe:
                     fresh = self.get(b, again, headers=headers)
                     want_status, want_body = fresh.status, normalised(body_text(fresh), again, "")
                     # Its refused row is the missing id's, not this URL's (it was read as
-                    # "tells more than supplied" of the URL being checked).
+                    # "tells more than supplied" of the URL being checked); this URL's own
+                    # rows were read before the second request.
                     last = (
                         AccessLogEntry.objects.filter(user_id=user.pk)
                         .order_by("-pk")
@@ -625,11 +632,7 @@ class Probe:
                 cache = r.headers.get("cache-control", "")
                 if "no-store" not in cache or "private" not in cache:
                     self.find("c", email, url, f"Cache-Control: {cache!r}")
-            # (d) log rows.
-            rows = list(AccessLogEntry.objects.filter(user_id=user.pk, pk__gt=last).order_by("pk")
-                        .values("pk", "event", "result", "object_id", "purpose", "client_reference"))  # fmt: skip
-            if rows:
-                last = rows[-1]["pk"]
+            # (d) log rows (read above).
             bearing = r.status == 200 and (
                 any(ref in self.truth.by_reference for ref in found_refs)
                 or any(v in text for cid, v in self.truth.names.items() if cid in named)
