@@ -387,7 +387,8 @@ class MeetingMinutesPdfView(MeetingMixin, View):
     """The minutes as PDF, served from its stored file; made by a task when not there yet.
 
     The permission layer runs on every request (the stored file is the viewer's own); a miss
-    queues the render and answers 202 with a page that looks again in a few seconds.
+    queues the render and answers 202 with a page that looks again in a few seconds. The
+    access-log row is written once, by the answer that serves the PDF (not by each 202).
     """
 
     access_action = "minutes"
@@ -395,7 +396,6 @@ class MeetingMinutesPdfView(MeetingMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         meeting = self.object
         user = self.actor
-        _log_meeting_read(request, meeting, what="minutes_printed", action=AccessAction.PRINT)
         language = get_language() or settings.LANGUAGE_CODE
         version = services.minutes_pdf_version(meeting=meeting, user=user, language=language)
         path = services.minutes_pdf_stored(meeting=meeting, user=user, version=version)
@@ -416,7 +416,8 @@ class MeetingMinutesPdfView(MeetingMixin, View):
                 request, "board/minutes_pdf_pending.html", {"meeting": meeting}, status=202
             )
             pending["Retry-After"] = "3"
-            return pending
+            return pending  # nothing printed yet: the row is written when the PDF is served
+        _log_meeting_read(request, meeting, what="minutes_printed", action=AccessAction.PRINT)
         response = FileResponse(
             path.open("rb"),
             content_type="application/pdf",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.models import AccessLogEntry
 from matching.board import services
 from matching.board.models import GenerationRun, Proposal
 from tests.board.test_meeting_screen import _bulk_proposals
@@ -253,8 +254,12 @@ def test_with_a_worker_the_first_request_answers_202_and_queues_the_render(
     assert response.status_code == 202 and response["Retry-After"] == "3"
     assert 'http-equiv="refresh"' in response.content.decode()
     assert queued and queued[0][0] == proposed.meeting.pk
+    assert login(proposed.chair).get(_pdf(proposed)).status_code == 202  # looked again: not yet
     tasks.render_minutes_pdf(*queued[0])  # the worker
     assert login(proposed.chair).get(_pdf(proposed)).status_code == 200
+    # One print in the access log: the answer that served the PDF, not the waiting ones.
+    printed = AccessLogEntry.objects.filter(event="matching.meeting.minutes_printed")
+    assert printed.count() == 1
 
 
 def test_with_the_broker_down_the_pdf_is_still_made(proposed, login, media, monkeypatch):
