@@ -113,6 +113,19 @@ def test_rule_labels_cover_every_registered_rule_name():
     assert not missing, f"add a readable name for {sorted(missing)} to accounts/access/labels.py"
 
 
+def test_action_labels_cover_every_registered_action():
+    """A rule is read as "<object> <action>: <who>"; an action without a name printed its
+    code ("cliënt transition", "cliënt consent record")."""
+    from accounts.access.core import _registry
+
+    actions = {action for policy in _registry.values() for action in policy.rules}
+    missing = actions - set(labels.ACTION_NAMES)
+    assert not missing, f"add a readable name for {sorted(missing)} to accounts/access/labels.py"
+    assert labels.rule_label("cases.client.transition:assigned-coordinator") == (
+        "cliënt status wijzigen: toegewezen zorgcoördinator"
+    )
+
+
 def test_default_deny_rules_read_as_sentences():
     assert labels.rule_label("default-deny:no-rule-for-sign") == "geen regel voor ‘ondertekenen’"
     assert (
